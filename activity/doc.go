@@ -1,0 +1,7 @@
+// Package activity holds the mediarithmics user-activity object: an ordered JSON
+// value model (Object), its encoder (AppendJSON), a line parser (Parse) and the
+// rules every activity must meet before it is written or sent (Validate).
+//
+// The rules are those of the bulk import API: bulk-imported activities are stored
+// exactly as sent, so this package is the last line of defence for their shape.
+package activity

@@ -1,0 +1,168 @@
+package activity
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/govalues/decimal"
+)
+
+// AppendJSON appends the compact JSON form of v to dst and returns the extended
+// slice. v is a value of the model: nil, bool, string, int64, int, float64,
+// decimal.Decimal, json.Number, []any or *Object, nested to any depth but
+// without cycles (a cycle recurses until the stack overflows).
+//
+// Objects keep their field order; a field whose value is nil is written as
+// null (dropping nil keys is the producer's job). Strings are escaped so that
+// the line stays one valid line: control characters and DEL as \n, \t, \r or
+// \u00XX, '"' and '\' as \" and \\, U+2028 and U+2029 as \u2028 and \u2029,
+// and each byte of invalid UTF-8 as \ufffd; <, > and & are left alone.
+// Numbers are written as encoding/json writes them: a float64 in plain form
+// for 1e-6 <= |f| < 1e21 (an integral float has no ".0") and in exponent form
+// outside; a decimal.Decimal in plain form with trailing fractional zeros
+// trimmed (12.50 -> 12.5, never an exponent); a json.Number as is.
+//
+// AppendJSON always appends valid JSON and never panics: what JSON cannot
+// hold is written as null, namely NaN and infinite floats, a json.Number that
+// is not a JSON number literal, a nil *Object and any type outside the model.
+// Validate reports all of these. A nil []any is written as [] (unlike
+// encoding/json). AppendJSON uses no reflection and allocates nothing beyond
+// growing dst; it is safe for concurrent use on values nobody modifies.
+func AppendJSON(dst []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return append(dst, "null"...)
+	case bool:
+		return strconv.AppendBool(dst, v)
+	case string:
+		return appendString(dst, v)
+	case int64:
+		return strconv.AppendInt(dst, v, 10)
+	case int:
+		return strconv.AppendInt(dst, int64(v), 10)
+	case float64:
+		return appendFloat(dst, v)
+	case decimal.Decimal:
+		dst, _ = v.Trim(0).AppendText(dst) // never fails
+		return dst
+	case json.Number:
+		if !validNumber(v) {
+			return append(dst, "null"...)
+		}
+		return append(dst, v...)
+	case []any:
+		return appendArray(dst, v)
+	case *Object:
+		return appendObject(dst, v)
+	}
+	return append(dst, "null"...)
+}
+
+// appendObject writes o's fields in order; a nil *Object is null.
+func appendObject(dst []byte, o *Object) []byte {
+	if o == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '{')
+	for i, f := range o.Fields {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, f.Key)
+		dst = append(dst, ':')
+		dst = AppendJSON(dst, f.Value)
+	}
+	return append(dst, '}')
+}
+
+func appendArray(dst []byte, a []any) []byte {
+	dst = append(dst, '[')
+	for i, v := range a {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendJSON(dst, v)
+	}
+	return append(dst, ']')
+}
+
+// appendFloat writes f as encoding/json does: 'f' format for 1e-6 <= |f| < 1e21,
+// else 'e' format with a one-digit negative exponent cleaned up (1e-07 -> 1e-7).
+// NaN and the infinities have no JSON form and are written as null.
+func appendFloat(dst []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(dst, "null"...)
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if format == 'e' {
+		n := len(dst)
+		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst
+}
+
+// plain marks the ASCII bytes a JSON string can hold unescaped.
+var plain = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != 0x7f
+	}
+	return t
+}()
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string with the escapes AppendJSON documents.
+// Runs of bytes that need no escape are copied in one append.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if plain[c] {
+				i++
+				continue
+			}
+			dst = appendEscape(append(dst, s[start:i]...), c)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			if r == utf8.RuneError {
+				r = '\ufffd'
+			}
+			dst = append(dst, '\\', 'u', hexDigits[r>>12], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+			start = i + size
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// appendEscape writes the escape of an ASCII byte that cannot stand as is.
+func appendEscape(dst []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(dst, '\\', c)
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\t':
+		return append(dst, '\\', 't')
+	case '\r':
+		return append(dst, '\\', 'r')
+	}
+	return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+}

@@ -1,0 +1,193 @@
+package activity
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/agnivade/levenshtein"
+	"github.com/govalues/decimal"
+)
+
+// Violation is the first rule an activity breaks, as Validate reports it.
+//
+// Path locates the offending value from the top of the activity, keys joined by
+// dots and array indexes in brackets: "$ts", "$events[0].$ts",
+// "$events[1].$properties.$items[2].$qty". Path is the enclosing object's path
+// for a rule about the object as a whole (a missing or unknown key, a repeated
+// key, the identifier count), so it is empty for such a rule on the activity
+// itself. Msg is short, lower-case and names the offending value.
+type Violation struct {
+	Path string
+	Msg  string
+}
+
+// Error returns Path + ": " + Msg, or Msg alone when Path is empty.
+func (v *Violation) Error() string {
+	if v.Path == "" {
+		return v.Msg
+	}
+	return v.Path + ": " + v.Msg
+}
+
+// path is the place of a value in an activity, built on the stack while the
+// activity is walked and turned into text only when a rule is broken. A nil
+// *path is the activity itself.
+type path struct {
+	parent *path
+	key    string
+	index  int // array index, or -1 for a key
+	depth  int // number of segments: the nesting level of the value
+}
+
+// field returns the path of the value under key in the object at p.
+func (p *path) field(key string) path {
+	return path{parent: p, key: key, index: -1, depth: p.level() + 1}
+}
+
+// elem returns the path of the i-th element of the array at p.
+func (p *path) elem(i int) path {
+	return path{parent: p, index: i, depth: p.level() + 1}
+}
+
+// level returns the number of segments of p, 0 for the activity itself.
+func (p *path) level() int {
+	if p == nil {
+		return 0
+	}
+	return p.depth
+}
+
+// String returns the path as Violation.Path spells it. It fills a buffer from
+// the end, walking from the leaf up, so that no segment pointer is kept.
+func (p *path) String() string {
+	n := 0
+	for s := p; s != nil; s = s.parent {
+		n += s.width()
+	}
+	buf := make([]byte, n)
+	for s := p; s != nil; s = s.parent {
+		w := s.width()
+		seg := buf[n-w : n]
+		n -= w
+		switch {
+		case s.index >= 0:
+			seg[0] = '['
+			strconv.AppendInt(seg[1:1], int64(s.index), 10)
+			seg[w-1] = ']'
+		case s.parent != nil:
+			seg[0] = '.'
+			copy(seg[1:], s.key)
+		default:
+			copy(seg, s.key)
+		}
+	}
+	return string(buf)
+}
+
+// width returns the length of the segment's text: "[i]", ".key", or "key"
+// for the first segment.
+func (p *path) width() int {
+	switch {
+	case p.index >= 0:
+		return len(strconv.Itoa(p.index)) + 2
+	case p.parent != nil:
+		return len(p.key) + 1
+	}
+	return len(p.key)
+}
+
+// violation returns the Violation msg at p.
+func (p *path) violation(msg string) *Violation {
+	return &Violation{Path: p.String(), Msg: msg}
+}
+
+// violationf returns the Violation at p with a formatted message.
+func (p *path) violationf(format string, args ...any) *Violation {
+	return p.violation(fmt.Sprintf(format, args...))
+}
+
+// describe names a value in a message: its JSON type and, for scalars, the value
+// itself: `string "2024-01-05"`, `number 1`, `bool true`, `null`, `array of 3`,
+// `object`.
+func describe(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "bool " + strconv.FormatBool(v)
+	case string:
+		return "string " + quote(v)
+	case int, int64, float64, decimal.Decimal, json.Number:
+		return "number " + numberText(v)
+	case []any:
+		return "array of " + strconv.Itoa(len(v))
+	case *Object:
+		if v == nil {
+			return "null"
+		}
+		return "object"
+	}
+	return fmt.Sprintf("unsupported type %T", v)
+}
+
+// maxQuoted is the number of bytes of a value a message quotes before cutting.
+const maxQuoted = 60
+
+// quote returns s in Go quotes, cut after maxQuoted bytes (then followed by …);
+// invalid UTF-8 shows as \x escapes.
+func quote(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(cut(s)) + "…"
+}
+
+// shorten returns s cut after maxQuoted bytes, followed by … when it was cut.
+func shorten(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	return cut(s) + "…"
+}
+
+// cut returns the first maxQuoted bytes of s, backed off to a rune boundary.
+func cut(s string) string {
+	n := maxQuoted
+	for n > maxQuoted-utf8.UTFMax && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// maxSuggestDistance is the largest edit distance at which a known name is
+// offered as a "did you mean".
+const maxSuggestDistance = 2
+
+// suggest returns the candidate closest to got, ignoring case, if it is within
+// maxSuggestDistance edits; a candidate equal to got but for case wins; ties go
+// to the earlier candidate. It returns "" when none is close.
+func suggest(got string, candidates []string) string {
+	lower := strings.ToLower(got)
+	best, bestDist := "", maxSuggestDistance+1
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		if lc == lower {
+			return c
+		}
+		if d := levenshtein.ComputeDistance(lower, lc); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// didYouMean returns ` (did you mean "X"?)` for the suggestion for got, or "".
+func didYouMean(got string, candidates []string) string {
+	if s := suggest(got, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}

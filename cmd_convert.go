@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"csv2activity/internal/bytesize"
+	"csv2activity/mapping"
+	"csv2activity/transform"
+)
+
+func convertCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "convert",
+		Usage:     "convert CSV exports to activity ndjson",
+		ArgsUsage: "INPUT... (- for standard input)",
+		Description: "Reads every INPUT one after another as one stream (same header required), builds one\n" +
+			"activity per row (or per group with group_by), checks it against the activity rules and\n" +
+			"writes it as one ndjson line, in input order. Rejected rows go to the rejects file with\n" +
+			"their line and the reason; a summary goes to standard error.\n\n" +
+			"   csv2activity convert -m mappings.example.yaml -o orders.ndjson orders.csv\n" +
+			"   zcat orders.csv.gz | csv2activity convert -m mapping.yaml - > orders.ndjson",
+		Flags: []cli.Flag{
+			mappingFlag(),
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write activities to `FILE` (written to a temporary name, renamed when complete)", Value: "-", DefaultText: "standard output"},
+			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "OUT.rejects.ndjson beside -o, standard error without -o"},
+			&cli.IntFlag{Name: "max-errors", Usage: "stop with exit 1 after more than `N` rejected rows (-1: no limit)", Value: 1000},
+			&cli.IntFlag{Name: "workers", Usage: "parse and map rows on `N` goroutines", DefaultText: "one per core"},
+			&cli.StringFlag{Name: "max-row-size", Usage: "reject a row longer than `SIZE` instead of buffering it", Value: "4MiB"},
+		},
+		Action: func(c *cli.Context) error {
+			opts, err := convertOptions(c)
+			if err != nil {
+				return err
+			}
+			return convert(c.Context, opts, c.App.ErrWriter)
+		},
+	}
+}
+
+func mappingFlag() cli.Flag {
+	return &cli.StringFlag{Name: "mapping", Aliases: []string{"m"}, Usage: "the YAML mapping `FILE` (see mappings.example.yaml)", Required: true}
+}
+
+// convertOptions copies the command line into transform.Options.
+func convertOptions(c *cli.Context) (transform.Options, error) {
+	if c.NArg() == 0 {
+		return transform.Options{}, usageError{"convert: no INPUT given (use - for standard input)"}
+	}
+	rowSize, err := bytesize.Parse(c.String("max-row-size"))
+	if err != nil {
+		return transform.Options{}, usageError{"--max-row-size: " + err.Error()}
+	}
+	m, err := mapping.Load(c.String("mapping"))
+	if err != nil {
+		return transform.Options{}, err
+	}
+	return transform.Options{
+		Config: transform.Config{
+			Mapping:    m,
+			MaxErrors:  c.Int("max-errors"),
+			Workers:    c.Int("workers"),
+			MaxRowSize: int(rowSize),
+		},
+		Inputs:  c.Args().Slice(),
+		Output:  c.String("output"),
+		Rejects: c.String("rejects"),
+	}, nil
+}
+
+// convert runs a conversion and prints its summary; SIGINT and SIGTERM stop it
+// cleanly (temporary files removed).
+func convert(ctx context.Context, opts transform.Options, stderr interface{ Write([]byte) (int, error) }) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := transform.Convert(ctx, opts)
+	if sum.Read > 0 || err == nil {
+		fmt.Fprintln(stderr, sum)
+	}
+	if err != nil {
+		if mapping.IsMappingError(err) {
+			return err
+		}
+		return fail(err)
+	}
+	if sum.Rejected > 0 {
+		return errRejected
+	}
+	return nil
+}

@@ -1,0 +1,296 @@
+package mapping
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/govalues/decimal"
+)
+
+// Names every expression can use besides the columns. A column whose
+// identifier is one of these is still reachable as row["Name"].
+const (
+	NameRows  = "rows"  // the rows of the group (the one row without group_by)
+	NameRow   = "row"   // the current row as a map of header name to value
+	NameItem  = "item"  // inside for_each: the current element
+	NameIndex = "index" // inside for_each: its 0-based position
+)
+
+// Program is a mapping bound to an input's header: every column typed, every
+// expression compiled. It is safe for concurrent use.
+type Program struct {
+	*Mapping
+	Header []string
+
+	cols   []*Column      // one per header column
+	idents map[string]int // column identifier -> header index
+	used   []binding      // the columns that expressions name, bound per row
+	rows   bool           // whether an expression names rows
+	row    bool           // whether an expression names row
+}
+
+type binding struct {
+	ident string
+	col   int
+}
+
+// Compile binds the mapping to the input's header (the file's first line, or
+// input.names). Unknown columns, type errors and expression errors are
+// returned together as Errors.
+func (m *Mapping) Compile(header []string) (*Program, error) {
+	p := &Program{Mapping: m, Header: header, idents: map[string]int{}}
+	m.src.errs = nil
+	p.bindColumns()
+	if err := m.src.err(); err != nil {
+		return nil, err
+	}
+	c := &compiler{p: p, used: map[string]bool{}}
+	c.compileAll()
+	if err := m.src.err(); err != nil {
+		return nil, err
+	}
+	for ident := range c.used {
+		if col, ok := p.idents[ident]; ok {
+			p.used = append(p.used, binding{ident, col})
+		}
+	}
+	p.rows, p.row = c.used[NameRows], c.used[NameRow]
+	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
+	return p, nil
+}
+
+// bindColumns gives every header column its spec (declared, else string) and
+// its identifier.
+func (p *Program) bindColumns() {
+	byName := map[string]int{}
+	for i, h := range p.Header {
+		if _, dup := byName[h]; !dup {
+			byName[h] = i
+		}
+		if id := Ident(h); id != "" {
+			if _, dup := p.idents[id]; !dup && !reserved(id) {
+				p.idents[id] = i
+			}
+		}
+		p.cols = append(p.cols, &Column{Name: h, Type: String, DecimalSeparator: '.'})
+	}
+	for _, c := range p.Columns {
+		i, ok := byName[c.Name]
+		if !ok {
+			p.src.errorAt(c.line, c.col, "column %q is not in the input's header%s", c.Name, didYouMean(c.Name, p.Header))
+			continue
+		}
+		if c.Timezone == nil {
+			c.Timezone = p.Input.Timezone
+		}
+		p.cols[i] = c
+	}
+}
+
+func reserved(name string) bool {
+	return name == NameRows || name == NameRow || name == NameItem || name == NameIndex
+}
+
+// compiler compiles a mapping's expressions against one header.
+type compiler struct {
+	p    *Program
+	used map[string]bool // identifiers named by any expression
+}
+
+func (c *compiler) compileAll() {
+	m := c.p.Mapping
+	if m.Where != nil {
+		c.compile(m.Where, false, expr.AsBool())
+	}
+	if m.GroupBy != nil {
+		c.compile(m.GroupBy, false)
+	}
+	c.node(m.Activity, false)
+}
+
+// node compiles the expressions of a template node; inItem is whether it sits
+// inside a for_each item, where item and index exist.
+func (c *compiler) node(n *Node, inItem bool) {
+	switch n.Kind {
+	case ExprNode:
+		c.compile(n.Expr, inItem)
+	case InterpNode:
+		for _, part := range n.Parts {
+			if part.Expr != nil {
+				c.compile(part.Expr, inItem)
+			}
+		}
+	case ObjectNode, ListNode:
+		for _, v := range n.Values {
+			c.node(v, inItem)
+		}
+	case ForEachNode:
+		c.compile(n.Expr, inItem)
+		c.node(n.Item, true)
+	}
+}
+
+// env declares, for the type checker, the names an expression may use: the
+// typed columns, rows and row (and item and index inside a for_each item).
+// Optional columns are left undeclared, so that the checker types them as
+// "unknown" (they may be nil) rather than as their column type.
+func (c *compiler) env(inItem bool) map[string]any {
+	env := map[string]any{NameRows: []Record{}, NameRow: Record{}}
+	if inItem {
+		env[NameIndex] = 0
+	}
+	for id, i := range c.p.idents {
+		if col := c.p.cols[i]; !col.Optional {
+			env[id] = zero(col.Type)
+		}
+	}
+	return env
+}
+
+func zero(t Type) any {
+	switch t {
+	case Int:
+		return 0
+	case Float:
+		return 0.0
+	case Decimal:
+		return decimal.Decimal{}
+	case Bool:
+		return false
+	case Time:
+		return time.Time{}
+	}
+	return ""
+}
+
+// compile checks the names an expression uses and compiles it once.
+func (c *compiler) compile(e *Expr, inItem bool, opts ...expr.Option) {
+	tree, err := parser.Parse(e.Source)
+	if err != nil {
+		c.exprError(e, err)
+		return
+	}
+	if !c.checkNames(e, tree.Node, inItem) {
+		return
+	}
+	opts = append(opts, expr.Env(c.env(inItem)), expr.AllowUndefinedVariables(), expr.Timezone(c.p.Input.Timezone.String()))
+	opts = append(opts, operators()...)
+	opts = append(opts, functions(c.p.Input.Timezone)...)
+	prog, err := expr.Compile(e.Source, opts...)
+	if err != nil {
+		c.exprError(e, err)
+		return
+	}
+	e.program = prog
+	e.fast = c.fastPath(tree.Node)
+}
+
+// exprError records an expr error at its position in the mapping file.
+func (c *compiler) exprError(e *Expr, err error) {
+	var fe *file.Error
+	msg, col := err.Error(), e.Col
+	if errors.As(err, &fe) {
+		msg = fe.Message
+		if e.exact {
+			col = e.Col + fe.From
+		}
+	}
+	c.p.src.errorAt(e.Line, col, "%s: %s", e.Path, msg)
+}
+
+// checkNames reports every identifier of the expression that is neither a
+// column, nor one of rows/row/item/index, nor a let variable, with a
+// did-you-mean. It records the names used.
+func (c *compiler) checkNames(e *Expr, root ast.Node, inItem bool) bool {
+	v := &nameVisitor{lets: map[string]bool{}, callees: map[*ast.IdentifierNode]bool{}}
+	ast.Walk(&root, v)
+	ok := true
+	for _, id := range v.idents {
+		name := id.Value
+		c.used[name] = true
+		col := e.Col
+		if e.exact {
+			col = e.Col + id.Location().From
+		}
+		switch {
+		case v.callees[id]:
+			if !isFunction(name) {
+				c.p.src.errorAt(e.Line, col, "%s: unknown function %s%s", e.Path, name, didYouMean(name, append(builtinNames(), Functions...)))
+				ok = false
+			}
+		case v.lets[name] || c.known(name, inItem):
+		default:
+			c.p.src.errorAt(e.Line, col, "%s: unknown column %s%s", e.Path, name, c.suggest(name))
+			ok = false
+		}
+	}
+	return ok
+}
+
+func (c *compiler) known(name string, inItem bool) bool {
+	if _, ok := c.p.idents[name]; ok {
+		return true
+	}
+	return name == NameRows || name == NameRow || (inItem && (name == NameItem || name == NameIndex))
+}
+
+// suggest names the closest column, by identifier or by header name.
+func (c *compiler) suggest(name string) string {
+	var known []string
+	for id := range c.p.idents {
+		known = append(known, id)
+	}
+	sort.Strings(known)
+	if best := closest(name, known); best != "" {
+		return fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	if best := closest(name, c.p.Header); best != "" {
+		return fmt.Sprintf(" (did you mean row[%q]?)", best)
+	}
+	return ""
+}
+
+func isFunction(name string) bool {
+	for _, f := range Functions {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// builtinNames lists expr's own functions, for did-you-mean.
+func builtinNames() []string {
+	names := make([]string, 0, len(builtin.Builtins))
+	for _, f := range builtin.Builtins {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// nameVisitor collects identifiers, let variables and function callees.
+type nameVisitor struct {
+	idents  []*ast.IdentifierNode
+	lets    map[string]bool
+	callees map[*ast.IdentifierNode]bool
+}
+
+func (v *nameVisitor) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.IdentifierNode:
+		v.idents = append(v.idents, n)
+	case *ast.VariableDeclaratorNode:
+		v.lets[n.Name] = true
+	case *ast.CallNode:
+		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
+			v.callees[id] = true
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package transform
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"csv2activity/mapping"
+)
+
+// input is one opened CSV input, positioned after its header.
+type input struct {
+	name   string
+	closer io.Closer
+	src    *source
+	comma  rune
+	utf8   bool
+	header []string // nil when the mapping gives names
+}
+
+// openInput opens path ("-" is stdin), decodes it, sniffs its delimiter and
+// reads its header line.
+func openInput(path string, stdin io.Reader, in mapping.Input, maxRow int) (*input, error) {
+	var r io.Reader
+	var closer io.Closer = io.NopCloser(nil)
+	if path == "-" {
+		r = stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("open input: %w", err)
+		}
+		r, closer = f, f
+	}
+	in2, err := readInput(path, r, in, maxRow)
+	if err != nil {
+		closer.Close()
+		return nil, err
+	}
+	in2.closer = closer
+	return in2, nil
+}
+
+func readInput(name string, r io.Reader, in mapping.Input, maxRow int) (*input, error) {
+	dec, err := decode(r, in.Encoding)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	src := newSource(name, dec.r, maxRow)
+	head, err := src.head(64 << 10)
+	if err != nil {
+		return nil, err
+	}
+	if len(strings.TrimSpace(string(head))) == 0 {
+		return nil, fmt.Errorf("%s: %w", name, ErrEmptyInput)
+	}
+	comma := in.Delimiter
+	if comma == 0 {
+		first := string(head)
+		if i := strings.IndexAny(first, "\r\n"); i >= 0 {
+			first = first[:i]
+		}
+		comma = sniffDelimiter([]byte(first))
+	}
+	src.sc = scanner{comma: byte(comma), cr: crLineEnds(head)}
+	inp := &input{name: name, src: src, comma: comma, utf8: dec.utf8}
+	if in.Header {
+		if inp.header, err = inp.readHeader(); err != nil {
+			return nil, err
+		}
+	}
+	return inp, nil
+}
+
+// readHeader reads the first non-blank record as the column names, trimmed.
+func (in *input) readHeader() ([]string, error) {
+	for {
+		b, err := in.src.next(1)
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			return nil, fmt.Errorf("%s: %w", in.name, ErrEmptyInput)
+		}
+		if b.oversize != nil {
+			return nil, fmt.Errorf("%s: the header line is longer than the row size limit", in.name)
+		}
+		b.comma = in.comma
+		var header []string
+		var perr error
+		parseBatch(b, in.comma, func(rec *record) {
+			perr = rec.err
+			for _, f := range rec.fields {
+				header = append(header, strings.TrimSpace(f))
+			}
+		})
+		if perr != nil {
+			return nil, fmt.Errorf("%s: header line: %s", in.name, csvReason(perr))
+		}
+		if header != nil {
+			return header, nil
+		}
+	}
+}
+
+// errHeaderMismatch is the cause when a later input's header differs.
+var errHeaderMismatch = errors.New("header differs from the first input's")
+
+// sameHeader checks that a later input has the first one's columns.
+func sameHeader(name string, got, want []string) error {
+	if slices.Equal(got, want) {
+		return nil
+	}
+	return fmt.Errorf("%s: %w: got %s, want %s", name, errHeaderMismatch, strings.Join(got, ","), strings.Join(want, ","))
+}

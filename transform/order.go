@@ -1,0 +1,92 @@
+package transform
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sync"
+)
+
+// ordered runs a producer, n workers and a consumer: produce emits jobs, each
+// worker (made by newWorker, one per goroutine, so it may keep buffers) turns
+// jobs into results, and consume receives the results in the order the jobs
+// were emitted. At most about 2n jobs are in flight, so memory stays bounded
+// whatever the input size. The first error (from produce, consume, a worker's
+// panic, or ctx) stops everything and is returned.
+func ordered[J, R any](ctx context.Context, n int, produce func(emit func(J) bool) error,
+	newWorker func() func(J) R, consume func(R) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	type item[T any] struct {
+		seq int
+		v   T
+	}
+	jobs := make(chan item[J], n)
+	results := make(chan item[R], n)
+
+	var wg sync.WaitGroup
+	go func() {
+		seq := 0
+		err := produce(func(j J) bool {
+			select {
+			case jobs <- item[J]{seq, j}:
+				seq++
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+		if err != nil {
+			cancel(err)
+		}
+		close(jobs)
+	}()
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					cancel(fmt.Errorf("internal error (please report it): %v\n%s", r, debug.Stack()))
+				}
+			}()
+			work := newWorker()
+			for j := range jobs {
+				select {
+				case results <- item[R]{j.seq, work(j.v)}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	pending := map[int]R{}
+	next := 0
+	for r := range results {
+		pending[r.seq] = r.v
+		for {
+			v, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if err := consume(v); err != nil {
+				cancel(err)
+				for range results {
+				}
+				return err
+			}
+		}
+	}
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
+}
