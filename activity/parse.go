@@ -18,7 +18,8 @@ import (
 //   - ErrNotObject: the line is a JSON value other than an object;
 //   - ErrTrailingData: something other than whitespace follows the object;
 //   - ErrDuplicateKey: an object, at any depth, repeats a key
-//     (`$events[0]: duplicate key "$ts"`).
+//     (`$events[0]: duplicate key "$ts"`); reported as soon as the key is
+//     read, even if the line breaks further on.
 var (
 	ErrSyntax       = errors.New("not JSON")
 	ErrNotObject    = errors.New("not a JSON object")
@@ -74,6 +75,22 @@ func kind(v any) string {
 	}
 	return "an array"
 }
+
+// interned holds the strings every activity repeats, the reserved keys and
+// enumerations, so that Parse shares one copy instead of allocating each time.
+// It is built once and only read.
+var interned = func() map[string]string {
+	m := make(map[string]string)
+	for _, list := range [][]string{
+		activityKeys, activityTypes, sessionStatuses, locationSources, emailHashKeys,
+		identifierTypes, eventKeys, transactionKeys, itemKeys, {"$type", transactionConfirmed},
+	} {
+		for _, s := range list {
+			m[s] = s
+		}
+	}
+	return m
+}()
 
 // parser is a recursive-descent JSON parser over one line; pos is the offset of
 // the next byte to read.
@@ -159,22 +176,10 @@ func (p *parser) object(at *path) (*Object, error) {
 	var keys keySet
 	var child path // outside the loop, so that escape analysis keeps it on the stack
 	for {
-		if p.peek() != '"' {
-			return nil, p.syntaxError(p.pos, "looking for an object key")
-		}
-		key, err := p.string()
+		key, err := p.objectKey(at, o, &keys)
 		if err != nil {
 			return nil, err
 		}
-		if keys.repeats(o.Fields, key) {
-			return nil, duplicateKeyError(at, key)
-		}
-		p.skipSpace()
-		if p.peek() != ':' {
-			return nil, p.syntaxError(p.pos, "after object key")
-		}
-		p.pos++
-		p.skipSpace()
 		child = at.field(key)
 		v, err := p.value(&child)
 		if err != nil {
@@ -189,6 +194,28 @@ func (p *parser) object(at *path) (*Object, error) {
 			return o, nil
 		}
 	}
+}
+
+// objectKey reads the next key of o, which must not repeat one before it, and
+// the colon after it.
+func (p *parser) objectKey(at *path, o *Object, keys *keySet) (string, error) {
+	if p.peek() != '"' {
+		return "", p.syntaxError(p.pos, "looking for an object key")
+	}
+	key, err := p.string()
+	if err != nil {
+		return "", err
+	}
+	if keys.repeats(o.Fields, key) {
+		return "", duplicateKeyError(at, key)
+	}
+	p.skipSpace()
+	if p.peek() != ':' {
+		return "", p.syntaxError(p.pos, "after object key")
+	}
+	p.pos++
+	p.skipSpace()
+	return key, nil
 }
 
 // duplicateKeyError reports key repeated in the object at.
@@ -276,6 +303,9 @@ func (p *parser) string() (string, error) {
 			raw := p.data[start:i]
 			p.pos = i + 1
 			if !escaped && (ascii || utf8.Valid(raw)) {
+				if s, ok := interned[string(raw)]; ok {
+					return s, nil
+				}
 				return string(raw), nil
 			}
 			return p.unquote(raw, start)

@@ -17,8 +17,11 @@ package activity
 // literal or overflows a float64, strings and keys that are not valid UTF-8,
 // values outside the model, repeated keys, nesting deeper than 10000 levels.
 // A $ key present with a null value breaks its rule like any wrong type (the
-// producer drops nil keys). Validate(nil) reports "nil activity". Validate does
-// not modify o and allocates only to report a violation.
+// producer drops nil keys). Validate(nil) reports "nil activity".
+//
+// Validate does not modify o, so concurrent calls on one activity are safe.
+// It allocates only to report a violation, or to look for a misspelling when
+// an item or transaction has a "$" key it does not know.
 func Validate(o *Object) error {
 	if o == nil {
 		return &Violation{Msg: "nil activity"}

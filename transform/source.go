@@ -24,7 +24,8 @@ type batch struct {
 }
 
 // batchSize is how many bytes of records a batch holds (at least one record).
-const batchSize = 128 << 10
+// Tests lower it to cut inputs into many batches.
+var batchSize = 128 << 10
 
 // ErrEmptyInput is returned for an input without even a header line.
 var ErrEmptyInput = errors.New("input is empty: no header line")

@@ -31,6 +31,8 @@ func TestParseISO8601(t *testing.T) {
 		{name: "French date", value: "05/03/2024", err: `"05/03/2024" is not an ISO 8601 date-time`},
 		{name: "one-digit month", value: "2024-3-05", err: `"2024-3-05" is not an ISO 8601 date-time`},
 		{name: "hour only", value: "2024-03-05T14", err: `"2024-03-05T14" is not an ISO 8601 date-time`},
+		{name: "one-digit minute", value: "2024-03-05T14:3", err: `"2024-03-05T14:3" is not an ISO 8601 date-time`},
+		{name: "one-digit second", value: "2024-03-05T14:30:0", err: `"2024-03-05T14:30:0" is not an ISO 8601 date-time`},
 		{name: "T and nothing", value: "2024-03-05T", err: `"2024-03-05T" is not an ISO 8601 date-time`},
 		{name: "zone on a date", value: "2024-03-05Z", err: `"2024-03-05Z" is not an ISO 8601 date-time`},
 		{name: "fraction without seconds", value: "2024-03-05T14:30.5", err: `"2024-03-05T14:30.5" is not an ISO 8601 date-time`},

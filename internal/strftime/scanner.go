@@ -37,15 +37,22 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // digits reads from min to max decimal digits, as many as there are.
 func (sc *scanner) digits(min, max int) (int, bool) {
-	v, i := 0, sc.pos
-	for i < len(sc.s) && i-sc.pos < max && isDigit(sc.s[i]) {
-		v = v*10 + int(sc.s[i]-'0')
-		i++
+	s := sc.s[sc.pos:]
+	if len(s) > max {
+		s = s[:max]
 	}
-	if i-sc.pos < min {
+	v, n := 0, 0
+	for ; n < len(s); n++ {
+		d := s[n] - '0'
+		if d > 9 {
+			break
+		}
+		v = v*10 + int(d)
+	}
+	if n < min {
 		return 0, false
 	}
-	sc.pos = i
+	sc.pos += n
 	return v, true
 }
 
