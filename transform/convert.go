@@ -133,7 +133,7 @@ func (s Summary) String() string {
 	if secs := s.Elapsed.Seconds(); secs > 0 {
 		rate = float64(s.Read) / secs
 	}
-	return fmt.Sprintf("%d rows read: %d in %d activities, %d filtered by where, %d rejected; %s (%s rows/s)",
+	return fmt.Sprintf("%d rows read: %d in %d activities written, %d filtered by where, %d rejected; %s (%s rows/s)",
 		s.Read, s.InActivities, s.Activities, s.Filtered, s.Rejected, s.Elapsed.Round(time.Millisecond), thousands(int64(rate)))
 }
 
