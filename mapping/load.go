@@ -141,6 +141,8 @@ func (l *loader) top(root ast.Node) {
 		l.errorAt(root, "missing \"activity:\": the template of the activity to build")
 	} else if l.m.Activity != nil && l.m.Activity.Kind != ObjectNode {
 		l.errorAt(root, "activity must be a map of fields")
+	} else if l.m.Activity != nil {
+		l.checkVocabulary(l.m.Activity)
 	}
 }
 

@@ -30,9 +30,13 @@ type Node struct {
 	Expr   *Expr    // ExprNode; ForEachNode: the list to iterate
 	Parts  []Part   // InterpNode
 	Keys   []string // ObjectNode
+	KeyPos []Pos    // ObjectNode: where each key stands in the file
 	Values []*Node  // ObjectNode: one per key; ListNode: the items
 	Item   *Node    // ForEachNode
 }
+
+// Pos is a 1-based line and column in the mapping file.
+type Pos struct{ Line, Col int }
 
 // Part is a piece of an interpolated string: literal text or an expression.
 type Part struct {
@@ -124,7 +128,9 @@ func (l *loader) object(m *ast.MappingNode, path string, depth int) *Node {
 			continue
 		}
 		if c := l.template(kv.Value, path+"."+key, depth+1); c != nil {
+			line, col := position(kv.Key)
 			node.Keys = append(node.Keys, key)
+			node.KeyPos = append(node.KeyPos, Pos{line, col})
 			node.Values = append(node.Values, c)
 		}
 	}

@@ -211,3 +211,27 @@ func TestGroupOrder(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
 }
+
+// TestHeaderless reads a tab-separated file without a header line, its
+// columns named by the mapping; the first line is data line 1.
+func TestHeaderless(t *testing.T) {
+	m := `version: 1
+input:
+  delimiter: "\t"
+  header: false
+  names: [id, sold_at, amount]
+columns:
+  sold_at: {type: time, format: unix}
+  amount: {type: decimal}
+activity:
+  $type: TOUCH
+  $ts: ${ sold_at }
+  $user_agent_id: ${ "vec:" + id }
+  amount: ${ amount }
+`
+	out, rej, sum := convertString(t, m, []byte("1\t1709650200\t12.50\n2\tnot a time\t3\n"), 2)
+	want := `{"$type":"TOUCH","$ts":1709650200000,"$user_agent_id":"vec:1","amount":12.5}` + "\n"
+	if out != want || sum.Rejected != 1 || !strings.Contains(rej, `"line":2`) {
+		t.Errorf("got %s%s, want %s and line 2 rejected", out, rej, want)
+	}
+}
