@@ -38,6 +38,11 @@ func parseBatch(b *batch, comma rune, fn func(*record)) {
 		if errors.As(err, &pe) {
 			rec.line = b.line + pe.StartLine - 1
 			rec.fields = nil
+			if errors.Is(err, csv.ErrBareQuote) {
+				if fields, lerr := bareQuotes(rec.raw, comma); lerr == nil {
+					rec.fields, rec.err = fields, nil
+				}
+			}
 		} else {
 			line, _ := cr.FieldPos(0)
 			rec.line = b.line + line - 1
@@ -86,6 +91,26 @@ func splitRecord(raw []byte, comma byte) []string {
 		}
 	}
 	return append(fields, f.String())
+}
+
+// bareQuotes re-reads a record that encoding/csv refused for a quote inside
+// an unquoted field (12" pizza, 37°36'37.8"N). Like Excel, Python's csv and
+// most exports' readers, csv2activity takes such a quote for a literal
+// character; quoted fields keep RFC 4180's strict rules, so a quoted field
+// that is not closed properly is still an error.
+func bareQuotes(raw []byte, comma rune) ([]string, error) {
+	cr := csv.NewReader(bytes.NewReader(raw))
+	cr.Comma = comma
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	fields, err := cr.Read()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cr.Read(); err != io.EOF {
+		return nil, &csv.ParseError{StartLine: 1, Line: 1, Err: csv.ErrBareQuote}
+	}
+	return fields, nil
 }
 
 // csvReason words a parse error for the rejects file.

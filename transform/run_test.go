@@ -235,3 +235,19 @@ activity:
 		t.Errorf("got %s%s, want %s and line 2 rejected", out, rej, want)
 	}
 }
+
+// TestBareQuotes takes a quote inside an unquoted field for a literal
+// character, as spreadsheets do, and still rejects a badly closed quoted field.
+func TestBareQuotes(t *testing.T) {
+	in := "Contact Phone Number,Location Coordinates,Cities,Counties\n" +
+		"02095257564,37°36'37.8\"N 121°2'17.9\"W,Modesto,Stanislaus\n" +
+		"1,\"Eldon \"Wood\" desk\",x,y\n"
+	out, rej, sum := convertString(t, rowMapping, []byte(in), 1)
+	want := `"fields":{"Contact Phone Number":"02095257564","Location Coordinates":"37°36'37.8\"N 121°2'17.9\"W","Cities":"Modesto","Counties":"Stanislaus"}`
+	if !strings.Contains(out, want) {
+		t.Errorf("got %s, want it to hold %s", out, want)
+	}
+	if sum.Rejected != 1 || !strings.Contains(rej, `"line":3`) || !strings.Contains(rej, "a quoted field is not closed properly") {
+		t.Errorf("got rejects %s, want line 3 rejected for its quotes", rej)
+	}
+}
