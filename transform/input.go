@@ -19,6 +19,16 @@ type input struct {
 	comma  rune
 	utf8   bool
 	header []string // nil when the mapping gives names
+	dec    *decoded
+}
+
+// encoding names the character set the input was read as (for auto, what it
+// turned out to be so far).
+func (in *input) encoding() string {
+	if a, ok := in.dec.r.(*autoReader); ok {
+		return a.Encoding()
+	}
+	return in.dec.encoding
 }
 
 // openInput opens path ("-" is stdin), decodes it, sniffs its delimiter and
@@ -66,7 +76,7 @@ func readInput(name string, r io.Reader, in mapping.Input, maxRow int) (*input, 
 		comma = sniffDelimiter([]byte(first))
 	}
 	src.sc = scanner{comma: byte(comma), cr: crLineEnds(head)}
-	inp := &input{name: name, src: src, comma: comma, utf8: dec.utf8}
+	inp := &input{name: name, src: src, comma: comma, utf8: dec.utf8, dec: dec}
 	if in.Header {
 		if inp.header, err = inp.readHeader(); err != nil {
 			return nil, err

@@ -34,12 +34,12 @@ type groupRow struct {
 type worker struct {
 	p       *mapping.Program
 	ev      *mapping.Evaluator
-	grouped bool
-	width   int // fields per record: the header's
+	collect bool // keep typed rows (for groups) instead of building activities
+	width   int  // fields per record: the header's
 }
 
 func newWorker(p *mapping.Program) *worker {
-	return &worker{p: p, ev: p.NewEvaluator(), grouped: p.GroupBy != nil, width: len(p.Header)}
+	return &worker{p: p, ev: p.NewEvaluator(), collect: p.GroupBy != nil, width: len(p.Header)}
 }
 
 // batch processes one batch of records.
@@ -84,10 +84,12 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 		res.filtered++
 		return ""
 	}
-	if w.grouped {
-		key, err := w.ev.Key(vals)
-		if err != nil {
-			return err.Error()
+	if w.collect {
+		key := ""
+		if w.p.GroupBy != nil {
+			if key, err = w.ev.Key(vals); err != nil {
+				return err.Error()
+			}
 		}
 		res.rows = append(res.rows, groupRow{key: key, vals: vals, file: b.file, line: rec.line, raw: string(rec.raw)})
 		return ""

@@ -1,0 +1,57 @@
+package transform
+
+import (
+	"fmt"
+
+	"csv2activity/mapping"
+)
+
+// Sample is the beginning of an input as convert reads it, for inferring a
+// starter mapping.
+type Sample struct {
+	Header    []string   // the column names, trimmed
+	Rows      [][]string // up to the number of rows asked for
+	Lines     []int      // where each row starts
+	Delimiter rune       // as sniffed
+	Encoding  string     // as detected: utf-8, windows-1252, utf-16…
+	Rejected  []Reject   // malformed records met on the way
+}
+
+// ReadSample reads the header and up to n records of path ("-" for
+// standard input) with the same decoding and delimiter sniffing as convert.
+func ReadSample(path string, in mapping.Input, n int) (*Sample, error) {
+	r := &run{}
+	r.defaults()
+	inp, err := openInput(path, r.cfg.Stdin, in, DefaultMaxRowSize)
+	if err != nil {
+		return nil, err
+	}
+	defer inp.closer.Close()
+	s := &Sample{Header: inp.header, Delimiter: inp.comma}
+	for len(s.Rows) < n {
+		b, err := inp.src.next(batchSize)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		if b == nil {
+			break
+		}
+		if b.oversize != nil {
+			s.Rejected = append(s.Rejected, *b.oversize)
+			continue
+		}
+		parseBatch(b, inp.comma, func(rec *record) {
+			if len(s.Rows) >= n {
+				return
+			}
+			if rec.err != nil {
+				s.Rejected = append(s.Rejected, Reject{File: path, Line: rec.line, Reason: csvReason(rec.err), Raw: string(rec.raw)})
+				return
+			}
+			s.Rows = append(s.Rows, append([]string(nil), rec.fields...))
+			s.Lines = append(s.Lines, rec.line)
+		})
+	}
+	s.Encoding = inp.encoding()
+	return s, nil
+}
