@@ -124,8 +124,13 @@ const hexDigits = "0123456789abcdef"
 // Runs of bytes that need no escape are copied in one append.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
+	start := plainPrefix(s)
+	if start == len(s) {
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
+	dst = append(dst, s[:start]...)
+	for i := start; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if plain[c] {
@@ -150,6 +155,42 @@ func appendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// Masks for the word-at-a-time test of plainPrefix: each byte of a uint64.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plainPrefix returns how many leading bytes of s are printable ASCII that a
+// JSON string holds as is; it tests eight bytes at a time (most values are
+// plain ASCII), with the classic "has a zero byte" and "has a byte below n"
+// tricks.
+func plainPrefix(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8]
+		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		special := (w-0x20*ones)&^w | w | zeroByte(w^('"'*ones)) | zeroByte(w^('\\'*ones)) | zeroByte(w^(0x7f*ones))
+		if special&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || !plain[c] {
+			return i
+		}
+	}
+	return i
+}
+
+// zeroByte has the high bit of a byte set where w may have a zero byte (and
+// only there, for the first zero byte; later bits may be false alarms, which
+// only send plainPrefix to its byte loop).
+func zeroByte(w uint64) uint64 {
+	return (w - ones) &^ w
 }
 
 // appendEscape writes the escape of an ASCII byte that cannot stand as is.

@@ -30,10 +30,12 @@ type Program struct {
 	Header []string
 
 	cols   []*Column      // one per header column
+	skip   []bool         // columns no expression reads and no type checks
 	idents map[string]int // column identifier -> header index
 	used   []binding      // the columns that expressions name, bound per row
 	rows   bool           // whether an expression names rows
 	row    bool           // whether an expression names row
+	item   bool           // whether an expression names item
 }
 
 type binding struct {
@@ -51,17 +53,25 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	if err := m.src.err(); err != nil {
 		return nil, err
 	}
-	c := &compiler{p: p, used: map[string]bool{}}
+	c := &compiler{p: p, used: map[string]bool{}, vmUsed: map[string]bool{}}
 	c.compileAll()
 	if err := m.src.err(); err != nil {
 		return nil, err
 	}
-	for ident := range c.used {
+	for ident := range c.vmUsed {
 		if col, ok := p.idents[ident]; ok {
 			p.used = append(p.used, binding{ident, col})
 		}
 	}
-	p.rows, p.row = c.used[NameRows], c.used[NameRow]
+	p.rows, p.row, p.item = c.vmUsed[NameRows], c.vmUsed[NameRow], c.vmUsed[NameItem]
+	p.skip = make([]bool, len(p.cols))
+	for i, col := range p.cols {
+		declared := false
+		for _, d := range p.Columns {
+			declared = declared || d == col
+		}
+		p.skip[i] = !declared && !p.rows && !p.row && !c.used[NameRows] && !c.used[Ident(col.Name)]
+	}
 	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
 	return p, nil
 }
@@ -100,17 +110,18 @@ func reserved(name string) bool {
 
 // compiler compiles a mapping's expressions against one header.
 type compiler struct {
-	p    *Program
-	used map[string]bool // identifiers named by any expression
+	p      *Program
+	used   map[string]bool // identifiers named by any expression
+	vmUsed map[string]bool // identifiers named by expressions that run on the VM
 }
 
 func (c *compiler) compileAll() {
 	m := c.p.Mapping
 	if m.Where != nil {
-		c.compile(m.Where, false, expr.AsBool())
+		c.compile(m.Where, false, false, expr.AsBool())
 	}
 	if m.GroupBy != nil {
-		c.compile(m.GroupBy, false)
+		c.compile(m.GroupBy, false, false)
 	}
 	c.node(m.Activity, false)
 }
@@ -120,11 +131,11 @@ func (c *compiler) compileAll() {
 func (c *compiler) node(n *Node, inItem bool) {
 	switch n.Kind {
 	case ExprNode:
-		c.compile(n.Expr, inItem)
+		c.compile(n.Expr, inItem, false)
 	case InterpNode:
 		for _, part := range n.Parts {
 			if part.Expr != nil {
-				c.compile(part.Expr, inItem)
+				c.compile(part.Expr, inItem, false)
 			}
 		}
 	case ObjectNode, ListNode:
@@ -132,7 +143,7 @@ func (c *compiler) node(n *Node, inItem bool) {
 			c.node(v, inItem)
 		}
 	case ForEachNode:
-		c.compile(n.Expr, inItem)
+		c.compile(n.Expr, inItem, true)
 		c.node(n.Item, true)
 	}
 }
@@ -170,14 +181,17 @@ func zero(t Type) any {
 	return ""
 }
 
-// compile checks the names an expression uses and compiles it once.
-func (c *compiler) compile(e *Expr, inItem bool, opts ...expr.Option) {
+// compile checks the names an expression uses and compiles it once. A bare
+// column name (or rows, as a for_each list) takes a fast path that skips the
+// VM; the names of the other expressions are bound for the VM on every row.
+func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) {
 	tree, err := parser.Parse(e.Source)
 	if err != nil {
 		c.exprError(e, err)
 		return
 	}
-	if !c.checkNames(e, tree.Node, inItem) {
+	names, ok := c.checkNames(e, tree.Node, inItem)
+	if !ok {
 		return
 	}
 	opts = append(opts, expr.Env(c.env(inItem)), expr.AllowUndefinedVariables(), expr.Timezone(c.p.Input.Timezone.String()))
@@ -189,7 +203,13 @@ func (c *compiler) compile(e *Expr, inItem bool, opts ...expr.Option) {
 		return
 	}
 	e.program = prog
-	e.fast = c.fastPath(tree.Node)
+	e.fast = c.fastPath(tree.Node, forEach)
+	for _, name := range names {
+		c.used[name] = true
+		if e.fast.col < 0 && !e.fast.rows {
+			c.vmUsed[name] = true
+		}
+	}
 }
 
 // exprError records an expr error at its position in the mapping file.
@@ -207,14 +227,15 @@ func (c *compiler) exprError(e *Expr, err error) {
 
 // checkNames reports every identifier of the expression that is neither a
 // column, nor one of rows/row/item/index, nor a let variable, with a
-// did-you-mean. It records the names used.
-func (c *compiler) checkNames(e *Expr, root ast.Node, inItem bool) bool {
+// did-you-mean. It returns the names the expression uses.
+func (c *compiler) checkNames(e *Expr, root ast.Node, inItem bool) ([]string, bool) {
 	v := &nameVisitor{lets: map[string]bool{}, callees: map[*ast.IdentifierNode]bool{}}
 	ast.Walk(&root, v)
 	ok := true
+	var names []string
 	for _, id := range v.idents {
 		name := id.Value
-		c.used[name] = true
+		names = append(names, name)
 		col := e.Col
 		if e.exact {
 			col = e.Col + id.Location().From
@@ -231,7 +252,7 @@ func (c *compiler) checkNames(e *Expr, root ast.Node, inItem bool) bool {
 			ok = false
 		}
 	}
-	return ok
+	return names, ok
 }
 
 func (c *compiler) known(name string, inItem bool) bool {

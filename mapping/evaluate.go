@@ -30,26 +30,47 @@ func (e *EvalError) Error() string {
 
 func (e *EvalError) Unwrap() error { return e.Err }
 
-// fastPath lets an expression that is only a column name skip the VM.
+// fastPath lets an expression skip the VM: a bare column name reads the
+// row's value directly; rows, as the list of a for_each, walks the group's
+// rows without making maps of them.
 type fastPath struct {
-	ident string
+	col  int // the column a bare name reads, or -1
+	rows bool
 }
 
-// fastPath recognises an expression that is a bare column identifier.
-func (c *compiler) fastPath(root ast.Node) fastPath {
+// fastPath recognises an expression that needs no VM.
+func (c *compiler) fastPath(root ast.Node, forEach bool) fastPath {
 	if id, ok := root.(*ast.IdentifierNode); ok {
-		if _, col := c.p.idents[id.Value]; col {
-			return fastPath{ident: id.Value}
+		if col, ok := c.p.idents[id.Value]; ok {
+			return fastPath{col: col}
+		}
+		if forEach && id.Value == NameRows {
+			return fastPath{col: -1, rows: true}
 		}
 	}
-	return fastPath{}
+	return fastPath{col: -1}
 }
 
 // Row converts a CSV record (one field per header column) to typed values. A
-// cell that does not convert returns a *CellError naming the column.
+// cell that does not convert returns a *CellError naming the column. Columns
+// that no expression reads and that have no declared type are left nil.
 func (p *Program) Row(fields []string) ([]any, error) {
-	vals := make([]any, len(p.cols))
+	return p.RowInto(nil, fields)
+}
+
+// RowInto is Row writing into dst when it is large enough, so that a caller
+// that is done with a row before the next can reuse one slice.
+func (p *Program) RowInto(dst []any, fields []string) ([]any, error) {
+	vals := dst[:0]
+	if cap(vals) < len(p.cols) {
+		vals = make([]any, 0, len(p.cols))
+	}
+	vals = vals[:len(p.cols)]
 	for i, c := range p.cols {
+		if p.skip[i] {
+			vals[i] = nil
+			continue
+		}
 		v, err := c.parse(fields[i])
 		if err != nil {
 			return nil, &CellError{Column: c.Name, Value: fields[i], Err: err}
@@ -75,6 +96,15 @@ func (p *Program) Record(vals []any) Record {
 	return r
 }
 
+// recordVals turns a Record back into a row's values, in header order.
+func (p *Program) recordVals(rec Record) []any {
+	vals := make([]any, len(p.Header))
+	for i, h := range p.Header {
+		vals[i] = rec[h]
+	}
+	return vals
+}
+
 // Evaluator runs a Program's expressions. It reuses its buffers from row to
 // row, so it is not safe for concurrent use: make one per goroutine.
 type Evaluator struct {
@@ -82,6 +112,15 @@ type Evaluator struct {
 	vm   vm.VM
 	env  map[string]any
 	envs []map[string]any // one per for_each depth
+	mem  arena
+}
+
+// scope is what the expressions of a template node see: the names bound for
+// the VM, and the row (and group) that fast paths read.
+type scope struct {
+	env   map[string]any
+	vals  []any
+	group [][]any
 }
 
 // NewEvaluator returns an Evaluator for p.
@@ -89,20 +128,27 @@ func (p *Program) NewEvaluator() *Evaluator {
 	return &Evaluator{p: p, env: map[string]any{}}
 }
 
-// bind makes the expressions see the row vals (and rows, the group).
-func (ev *Evaluator) bind(vals []any, group [][]any) {
-	for _, b := range ev.p.used {
-		ev.env[b.ident] = vals[b.col]
-	}
-	if ev.p.row {
-		ev.env[NameRow] = ev.p.Record(vals)
-	}
+// bind makes the VM expressions see the row vals (and rows, the group), and
+// returns the scope of the row.
+func (ev *Evaluator) bind(vals []any, group [][]any) *scope {
+	ev.bindRow(ev.env, vals)
 	if ev.p.rows {
 		recs := make([]Record, len(group))
 		for i, g := range group {
 			recs[i] = ev.p.Record(g)
 		}
 		ev.env[NameRows] = recs
+	}
+	return &scope{env: ev.env, vals: vals, group: group}
+}
+
+// bindRow binds the columns the VM expressions name (and row) to vals.
+func (ev *Evaluator) bindRow(env map[string]any, vals []any) {
+	for _, b := range ev.p.used {
+		env[b.ident] = vals[b.col]
+	}
+	if ev.p.row {
+		env[NameRow] = ev.p.Record(vals)
 	}
 }
 
@@ -112,8 +158,7 @@ func (ev *Evaluator) Where(vals []any) (bool, error) {
 	if w == nil {
 		return true, nil
 	}
-	ev.bind(vals, [][]any{vals})
-	v, err := ev.run(w, ev.env)
+	v, err := ev.run(w, ev.bind(vals, [][]any{vals}))
 	if err != nil {
 		return false, err
 	}
@@ -130,8 +175,7 @@ var errEmptyKey = errors.New("the group key is empty")
 // Key returns the row's group_by key. An empty or nil key is an error.
 func (ev *Evaluator) Key(vals []any) (string, error) {
 	g := ev.p.GroupBy
-	ev.bind(vals, [][]any{vals})
-	v, err := ev.run(g, ev.env)
+	v, err := ev.run(g, ev.bind(vals, [][]any{vals}))
 	if err != nil {
 		return "", err
 	}
@@ -143,10 +187,11 @@ func (ev *Evaluator) Key(vals []any) (string, error) {
 }
 
 // Apply builds the activity of a group of typed rows, in input order (one row
-// without group_by). Bare column names read the first row.
+// without group_by). Bare column names read the first row. The activity is
+// built in the Evaluator's memory: it is valid until the next call of Apply.
 func (ev *Evaluator) Apply(group [][]any) (*activity.Object, error) {
-	ev.bind(group[0], group)
-	v, err := ev.node(ev.p.Activity, ev.env, 0)
+	ev.mem.reset()
+	v, err := ev.node(ev.p.Activity, ev.bind(group[0], group), 0)
 	if err != nil {
 		return nil, err
 	}
@@ -154,11 +199,11 @@ func (ev *Evaluator) Apply(group [][]any) (*activity.Object, error) {
 }
 
 // run evaluates one expression.
-func (ev *Evaluator) run(e *Expr, env map[string]any) (any, error) {
-	if e.fast.ident != "" {
-		return env[e.fast.ident], nil
+func (ev *Evaluator) run(e *Expr, sc *scope) (any, error) {
+	if e.fast.col >= 0 {
+		return sc.vals[e.fast.col], nil
 	}
-	v, err := ev.vm.Run(e.program, env)
+	v, err := ev.vm.Run(e.program, sc.env)
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
@@ -170,34 +215,34 @@ func (ev *Evaluator) run(e *Expr, env map[string]any) (any, error) {
 }
 
 // node builds the value of a template node; nil means "leave the key out".
-func (ev *Evaluator) node(n *Node, env map[string]any, depth int) (any, error) {
+func (ev *Evaluator) node(n *Node, sc *scope, depth int) (any, error) {
 	switch n.Kind {
 	case ConstNode:
 		return n.Const, nil
 	case ExprNode:
-		v, err := ev.run(n.Expr, env)
+		v, err := ev.run(n.Expr, sc)
 		if err != nil {
 			return nil, err
 		}
 		return ev.p.normalize(v, n.Expr)
 	case InterpNode:
-		return ev.interpolate(n, env)
+		return ev.interpolate(n, sc)
 	case ObjectNode:
-		return ev.object(n, env, depth)
+		return ev.object(n, sc, depth)
 	case ListNode:
-		return ev.list(n, env, depth)
+		return ev.list(n, sc, depth)
 	}
-	return ev.forEach(n, env, depth)
+	return ev.forEach(n, sc, depth)
 }
 
-func (ev *Evaluator) interpolate(n *Node, env map[string]any) (any, error) {
+func (ev *Evaluator) interpolate(n *Node, sc *scope) (any, error) {
 	var b strings.Builder
 	for _, part := range n.Parts {
 		if part.Expr == nil {
 			b.WriteString(part.Text)
 			continue
 		}
-		v, err := ev.run(part.Expr, env)
+		v, err := ev.run(part.Expr, sc)
 		if err != nil {
 			return nil, err
 		}
@@ -206,10 +251,10 @@ func (ev *Evaluator) interpolate(n *Node, env map[string]any) (any, error) {
 	return b.String(), nil
 }
 
-func (ev *Evaluator) object(n *Node, env map[string]any, depth int) (any, error) {
-	obj := &activity.Object{Fields: make([]activity.Field, 0, len(n.Keys))}
+func (ev *Evaluator) object(n *Node, sc *scope, depth int) (any, error) {
+	obj := ev.mem.object(len(n.Keys))
 	for i, key := range n.Keys {
-		v, err := ev.node(n.Values[i], env, depth)
+		v, err := ev.node(n.Values[i], sc, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -220,10 +265,10 @@ func (ev *Evaluator) object(n *Node, env map[string]any, depth int) (any, error)
 	return obj, nil
 }
 
-func (ev *Evaluator) list(n *Node, env map[string]any, depth int) (any, error) {
-	out := make([]any, 0, len(n.Values))
+func (ev *Evaluator) list(n *Node, sc *scope, depth int) (any, error) {
+	out := ev.mem.list(len(n.Values))
 	for _, item := range n.Values {
-		v, err := ev.node(item, env, depth)
+		v, err := ev.node(item, sc, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -236,46 +281,78 @@ func (ev *Evaluator) list(n *Node, env map[string]any, depth int) (any, error) {
 
 // forEach builds one element per element of the list; inside item, the
 // element is item (and, when it is a row, its columns are bare names again).
-func (ev *Evaluator) forEach(n *Node, env map[string]any, depth int) (any, error) {
-	v, err := ev.run(n.Expr, env)
+func (ev *Evaluator) forEach(n *Node, sc *scope, depth int) (any, error) {
+	elems, rows, err := ev.elements(n.Expr, sc)
 	if err != nil {
 		return nil, err
 	}
-	elems, ok := elements(v)
-	if !ok {
-		return nil, &EvalError{Path: n.Expr.Path, Line: n.Expr.Line, Err: fmt.Errorf("for_each wants a list, got %s", typeName(v))}
+	count := len(elems)
+	if rows != nil {
+		count = len(rows)
 	}
-	out := make([]any, 0, len(elems))
-	for i, el := range elems {
-		item, err := ev.node(n.Item, ev.itemEnv(env, depth, el, i), depth+1)
+	out := ev.mem.list(count)
+	item := ev.itemScope(sc, depth)
+	for i := range count {
+		if rows != nil {
+			ev.setItem(item, rows[i], nil, i)
+		} else {
+			ev.setItem(item, nil, elems[i], i)
+		}
+		v, err := ev.node(n.Item, item, depth+1)
 		if err != nil {
 			return nil, err
 		}
-		if item != nil {
-			out = append(out, item)
+		if v != nil {
+			out = append(out, v)
 		}
 	}
 	return out, nil
 }
 
-// itemEnv is the environment of a for_each item: the enclosing one, with the
-// element's columns, item and index.
-func (ev *Evaluator) itemEnv(parent map[string]any, depth int, el any, i int) map[string]any {
+// elements evaluates a for_each list: the group's rows on the fast path,
+// else a list value.
+func (ev *Evaluator) elements(e *Expr, sc *scope) ([]any, [][]any, error) {
+	if e.fast.rows {
+		return nil, sc.group, nil
+	}
+	v, err := ev.run(e, sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	elems, ok := elements(v)
+	if !ok {
+		return nil, nil, &EvalError{Path: e.Path, Line: e.Line, Err: fmt.Errorf("for_each wants a list, got %s", typeName(v))}
+	}
+	return elems, nil, nil
+}
+
+// itemScope is the scope of a for_each's items at depth: the enclosing
+// names, copied once, then rebound per element by setItem.
+func (ev *Evaluator) itemScope(parent *scope, depth int) *scope {
 	for len(ev.envs) <= depth {
 		ev.envs = append(ev.envs, map[string]any{})
 	}
 	env := ev.envs[depth]
 	clear(env)
-	for k, v := range parent {
+	for k, v := range parent.env {
 		env[k] = v
 	}
+	return &scope{env: env, vals: parent.vals, group: parent.group}
+}
+
+// setItem makes the item scope see element i: a row (vals) or another value
+// (el); a Record element's columns become bare names too.
+func (ev *Evaluator) setItem(sc *scope, vals []any, el any, i int) {
 	if rec, ok := el.(Record); ok {
-		for _, b := range ev.p.used {
-			env[b.ident] = rec[b.ident]
-		}
-		env[NameRow] = rec
+		vals = ev.p.recordVals(rec)
 	}
-	env[NameItem] = el
-	env[NameIndex] = i
-	return env
+	if vals != nil {
+		sc.vals = vals
+		ev.bindRow(sc.env, vals)
+		if el == nil && ev.p.item {
+			el = ev.p.Record(vals)
+		}
+	}
+	sc.env[NameItem] = el
+	sc.env[NameIndex] = i
 }

@@ -28,10 +28,8 @@ func (p *Program) value(v any, depth int) (any, error) {
 		return nil, fmt.Errorf("value nested more than %d levels deep", MaxDepth)
 	}
 	switch x := v.(type) {
-	case nil, bool, string, int64, decimal.Decimal, *activity.Object:
+	case nil, bool, string, int, int64, decimal.Decimal, *activity.Object:
 		return v, nil
-	case int:
-		return int64(x), nil
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return nil, fmt.Errorf("result is %v, not a number", x)

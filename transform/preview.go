@@ -131,7 +131,7 @@ func (p *previewer) finish() *PreviewResult {
 			vals[i] = r.vals
 			pv.Rows = append(pv.Rows, SourceRow{File: r.file, Line: r.line, Raw: r.raw})
 		}
-		pv.Activity, pv.Err = p.ev.Apply(vals)
+		pv.Activity, pv.Err = p.prog.NewEvaluator().Apply(vals) // each keeps its own memory
 		if pv.Err == nil {
 			pv.Err = activity.Validate(pv.Activity)
 		}

@@ -181,6 +181,8 @@ func (r *run) consume(res *result) error {
 			return fmt.Errorf("write output: %w", err)
 		}
 	}
+	putBuf(res.out)
+	res.out = nil
 	for i := range res.rejects {
 		rej := &res.rejects[i]
 		r.sum.Rejected++

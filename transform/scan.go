@@ -1,5 +1,7 @@
 package transform
 
+import "bytes"
+
 // The record scanner finds where CSV records end without parsing their
 // fields, so that the reader can cut the input into batches of whole records
 // for parallel workers. It follows encoding/csv's own rules exactly: a quote
@@ -27,9 +29,70 @@ type scanner struct {
 }
 
 // scan advances over buf from i and returns the index just past the first
-// record end (the \n closing a record), or -1 if buf ends inside a record.
-// It may rewrite \r to \n in buf in cr mode.
+// record end (the \n closing a record), or -1 if buf ends inside a record;
+// scanning then resumes at len(buf) when more bytes have arrived. It may
+// rewrite \r to \n in buf in cr mode.
+//
+// Outside quoted fields it jumps from quote to line break with
+// bytes.IndexByte, so a line without quotes costs one memchr; quotes and cr
+// mode go through the byte-at-a-time state machine of scanBytes.
 func (s *scanner) scan(buf []byte, i int) int {
+	if s.cr {
+		return s.scanBytes(buf, i)
+	}
+	for i < len(buf) {
+		switch s.state {
+		case fieldStart, unquoted:
+			line := buf[i:]
+			nl := bytes.IndexByte(line, '\n')
+			if nl >= 0 {
+				line = line[:nl]
+			}
+			q := bytes.IndexByte(line, '"')
+			switch {
+			case q < 0 && nl >= 0:
+				s.state = fieldStart
+				return i + nl + 1
+			case q < 0:
+				if n := len(line); n > 0 {
+					s.state = unquoted
+					if line[n-1] == s.comma {
+						s.state = fieldStart
+					}
+				}
+				return -1
+			case (q == 0 && s.state == fieldStart) || (q > 0 && line[q-1] == s.comma):
+				s.state = quoted
+			default:
+				s.state = badLine
+			}
+			i += q + 1
+		case quoted:
+			q := bytes.IndexByte(buf[i:], '"')
+			if q < 0 {
+				return -1
+			}
+			s.state = quoteInQuoted
+			i += q + 1
+		case badLine:
+			nl := bytes.IndexByte(buf[i:], '\n')
+			if nl < 0 {
+				return -1
+			}
+			s.state = fieldStart
+			return i + nl + 1
+		default:
+			if end := s.scanBytes(buf[:i+1], i); end >= 0 {
+				return end
+			}
+			i++
+		}
+	}
+	return -1
+}
+
+// scanBytes is scan one byte at a time: the whole state machine.
+func (s *scanner) scanBytes(buf []byte, i int) int {
 	for ; i < len(buf); i++ {
 		c := buf[i]
 		if c == '\r' && s.cr && s.state != quoted {

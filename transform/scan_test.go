@@ -123,3 +123,43 @@ func TestSplitRecordKeepsCRLF(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// chunkedRecords cuts data into records feeding the scanner a few bytes at a
+// time, as the source does when input arrives in pieces.
+func chunkedRecords(data []byte, comma rune, step int) []string {
+	sc := scanner{comma: byte(comma)}
+	var out []string
+	start, scanned := 0, 0
+	for end := min(step, len(data)); ; end = min(end+step, len(data)) {
+		for scanned < end {
+			e := sc.scan(data[:end], scanned)
+			if e < 0 {
+				scanned = end
+				break
+			}
+			out = append(out, csvRecords(data[start:e], comma)...)
+			start, scanned = e, e
+		}
+		if end == len(data) {
+			break
+		}
+	}
+	if start < len(data) {
+		out = append(out, csvRecords(data[start:], comma)...)
+	}
+	return out
+}
+
+func FuzzScannerChunked(f *testing.F) {
+	for _, in := range scanTests {
+		f.Add(in, uint8(1))
+		f.Add(in, uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, in string, step uint8) {
+		want := csvRecords([]byte(in), ',')
+		got := chunkedRecords([]byte(in), ',', 1+int(step%16))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("input %q step %d: got %v, want %v", in, 1+step%16, got, want)
+		}
+	})
+}

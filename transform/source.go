@@ -123,7 +123,7 @@ func (s *source) cut() *batch {
 	b := &batch{file: s.name, line: s.line, data: s.buf[s.start:s.lastEnd:s.lastEnd]}
 	s.line += bytes.Count(b.data, []byte{'\n'})
 	rest := s.buf[s.lastEnd:s.end]
-	nb := make([]byte, len(rest), max(cap(s.buf), batchSize*2))
+	nb := getBuf(max(cap(s.buf), batchSize*2))[:len(rest)]
 	copy(nb, rest)
 	s.scanned -= s.lastEnd
 	s.end -= s.lastEnd

@@ -34,8 +34,9 @@ type groupRow struct {
 type worker struct {
 	p       *mapping.Program
 	ev      *mapping.Evaluator
-	collect bool // keep typed rows (for groups) instead of building activities
-	width   int  // fields per record: the header's
+	collect bool  // keep typed rows (for groups) instead of building activities
+	vals    []any // the row being mapped, reused when rows are not kept
+	width   int   // fields per record: the header's
 }
 
 func newWorker(p *mapping.Program) *worker {
@@ -50,13 +51,15 @@ func (w *worker) batch(b *batch) *result {
 		res.rejects = append(res.rejects, *b.oversize)
 		return res
 	}
-	res.out = make([]byte, 0, len(b.data)+len(b.data)/2)
+	res.out = getBuf(3 * len(b.data))
 	parseBatch(b, b.comma, func(rec *record) {
 		res.read++
 		if reason := w.row(b, rec, res); reason != "" {
 			res.rejects = append(res.rejects, Reject{File: b.file, Line: rec.line, Reason: reason, Raw: string(rec.raw)})
 		}
 	})
+	putBuf(b.data)
+	b.data = nil
 	return res
 }
 
@@ -72,7 +75,14 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 	if b.checkUTF8 && !utf8.Valid(rec.raw) {
 		return invalidUTF8(rec, w.p.Header)
 	}
-	vals, err := w.p.Row(rec.fields)
+	var vals []any
+	var err error
+	if w.collect {
+		vals, err = w.p.Row(rec.fields) // kept until the group is complete
+	} else {
+		vals, err = w.p.RowInto(w.vals, rec.fields)
+		w.vals = vals
+	}
 	if err != nil {
 		return err.Error()
 	}
@@ -116,7 +126,7 @@ func (w *worker) activity(group [][]any, res *result) string {
 
 // groups builds the activities of a run of complete groups.
 func (w *worker) groups(gs []*group) *result {
-	res := &result{}
+	res := &result{out: getBuf(64 << 10)}
 	vals := make([][]any, 0, 8)
 	for _, g := range gs {
 		vals = vals[:0]
