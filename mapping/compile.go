@@ -206,7 +206,7 @@ func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) {
 	e.fast = c.fastPath(tree.Node, forEach)
 	for _, name := range names {
 		c.used[name] = true
-		if e.fast.col < 0 && !e.fast.rows {
+		if e.fast.kind == slow {
 			c.vmUsed[name] = true
 		}
 	}

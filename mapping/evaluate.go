@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 
@@ -29,27 +28,6 @@ func (e *EvalError) Error() string {
 }
 
 func (e *EvalError) Unwrap() error { return e.Err }
-
-// fastPath lets an expression skip the VM: a bare column name reads the
-// row's value directly; rows, as the list of a for_each, walks the group's
-// rows without making maps of them.
-type fastPath struct {
-	col  int // the column a bare name reads, or -1
-	rows bool
-}
-
-// fastPath recognises an expression that needs no VM.
-func (c *compiler) fastPath(root ast.Node, forEach bool) fastPath {
-	if id, ok := root.(*ast.IdentifierNode); ok {
-		if col, ok := c.p.idents[id.Value]; ok {
-			return fastPath{col: col}
-		}
-		if forEach && id.Value == NameRows {
-			return fastPath{col: -1, rows: true}
-		}
-	}
-	return fastPath{col: -1}
-}
 
 // Row converts a CSV record (one field per header column) to typed values. A
 // cell that does not convert returns a *CellError naming the column. Columns
@@ -113,6 +91,7 @@ type Evaluator struct {
 	env  map[string]any
 	envs []map[string]any // one per for_each depth
 	mem  arena
+	top  scope // the scope of the row being mapped
 }
 
 // scope is what the expressions of a template node see: the names bound for
@@ -139,7 +118,8 @@ func (ev *Evaluator) bind(vals []any, group [][]any) *scope {
 		}
 		ev.env[NameRows] = recs
 	}
-	return &scope{env: ev.env, vals: vals, group: group}
+	ev.top = scope{env: ev.env, vals: vals, group: group}
+	return &ev.top
 }
 
 // bindRow binds the columns the VM expressions name (and row) to vals.
@@ -200,8 +180,12 @@ func (ev *Evaluator) Apply(group [][]any) (*activity.Object, error) {
 
 // run evaluates one expression.
 func (ev *Evaluator) run(e *Expr, sc *scope) (any, error) {
-	if e.fast.col >= 0 {
-		return sc.vals[e.fast.col], nil
+	if e.fast.kind != slow {
+		v, err := e.fast.eval(sc.vals)
+		if err != nil {
+			return nil, &EvalError{Path: e.Path, Line: e.Line, Err: err}
+		}
+		return v, nil
 	}
 	v, err := ev.vm.Run(e.program, sc.env)
 	if err != nil {
@@ -312,7 +296,7 @@ func (ev *Evaluator) forEach(n *Node, sc *scope, depth int) (any, error) {
 // elements evaluates a for_each list: the group's rows on the fast path,
 // else a list value.
 func (ev *Evaluator) elements(e *Expr, sc *scope) ([]any, [][]any, error) {
-	if e.fast.rows {
+	if e.fast.kind == groupRows {
 		return nil, sc.group, nil
 	}
 	v, err := ev.run(e, sc)

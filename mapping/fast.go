@@ -1,0 +1,108 @@
+package mapping
+
+import (
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/vm/runtime"
+)
+
+// Fast paths: the expressions most mappings are made of — a column name, a
+// column divided by another, a column compared with a constant — are
+// evaluated here without the expr VM, without binding the row's columns into
+// the VM's environment. Each computes with the very functions the VM path
+// calls (the patched operators of arith.go), so both give the same value;
+// TestFastPathsMatchVM checks it expression by expression.
+
+type fastKind uint8
+
+const (
+	slow      fastKind = iota // run on the VM
+	column                    // a bare column name
+	groupRows                 // rows, as the list of a for_each: the group's rows, no maps made
+	binaryOp                  // column-or-constant OP column-or-constant
+)
+
+// fastPath is an expression's shortcut, if it has one.
+type fastPath struct {
+	kind        fastKind
+	col         int                         // column
+	op          func(a, b any) (any, error) // binaryOp
+	left, right operand                     // binaryOp
+}
+
+// operand is a column (col >= 0) or a constant.
+type operand struct {
+	col int
+	c   any
+}
+
+func (o operand) value(vals []any) any {
+	if o.col >= 0 {
+		return vals[o.col]
+	}
+	return o.c
+}
+
+// eval computes a fast path on a row's values.
+func (f *fastPath) eval(vals []any) (any, error) {
+	if f.kind == column {
+		return vals[f.col], nil
+	}
+	return f.op(f.left.value(vals), f.right.value(vals))
+}
+
+// fastOps are the operators with a fast path, and what they compute.
+var fastOps = map[string]func(a, b any) (any, error){
+	"+": opAdd, "-": opSub, "*": opMul, "/": opDiv, "%": opMod,
+	"<":  boolOp("<", runtime.Less),
+	">":  boolOp(">", runtime.More),
+	"<=": boolOp("<=", runtime.LessOrEqual),
+	">=": boolOp(">=", runtime.MoreOrEqual),
+	"==": func(a, b any) (any, error) { return equal(a, b), nil },
+	"!=": func(a, b any) (any, error) { return !equal(a, b), nil },
+}
+
+func boolOp(op string, f func(a, b any) bool) func(a, b any) (any, error) {
+	return func(a, b any) (any, error) { return compare(op, a, b, f) }
+}
+
+// fastPath recognises an expression that needs no VM. forEach says whether it
+// is the list of a for_each (where rows has its shortcut).
+func (c *compiler) fastPath(root ast.Node, forEach bool) fastPath {
+	switch n := root.(type) {
+	case *ast.IdentifierNode:
+		if col, ok := c.p.idents[n.Value]; ok {
+			return fastPath{kind: column, col: col}
+		}
+		if forEach && n.Value == NameRows {
+			return fastPath{kind: groupRows}
+		}
+	case *ast.BinaryNode:
+		op, ok := fastOps[n.Operator]
+		left, lok := c.operand(n.Left)
+		right, rok := c.operand(n.Right)
+		if ok && lok && rok {
+			return fastPath{kind: binaryOp, op: op, left: left, right: right}
+		}
+	}
+	return fastPath{}
+}
+
+// operand recognises a column name or a literal.
+func (c *compiler) operand(n ast.Node) (operand, bool) {
+	switch n := n.(type) {
+	case *ast.IdentifierNode:
+		col, ok := c.p.idents[n.Value]
+		return operand{col: col}, ok
+	case *ast.IntegerNode:
+		return operand{col: -1, c: n.Value}, true
+	case *ast.FloatNode:
+		return operand{col: -1, c: n.Value}, true
+	case *ast.StringNode:
+		return operand{col: -1, c: n.Value}, true
+	case *ast.BoolNode:
+		return operand{col: -1, c: n.Value}, true
+	case *ast.NilNode:
+		return operand{col: -1}, true
+	}
+	return operand{}, false
+}

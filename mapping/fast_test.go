@@ -1,0 +1,77 @@
+package mapping
+
+import (
+	"strings"
+	"testing"
+
+	"csv2activity/activity"
+)
+
+// TestFastPathsMatchVM evaluates every fast-path expression both ways, on
+// rows that exercise decimals, ints, strings, times and nil, and compares
+// the JSON of the results (or the error messages).
+func TestFastPathsMatchVM(t *testing.T) {
+	exprs := []string{
+		"Sales", "Quantity", "Order_Date", "Discount", "Customer_ID",
+		"Sales / Quantity", "Sales * Quantity", "Sales + 1", "Sales - 0.5", "Sales % 2", "Quantity / 2", "Quantity * 3",
+		"Quantity + Quantity", "Customer_ID + Product_ID", "Customer_ID + \"x\"", "1 + 2",
+		"Quantity > 2", "Sales >= 731.94", "Sales < Quantity", "Quantity <= 3", "Sales == 0.1", "Quantity != 2",
+		"Customer_ID == \"C-042\"", "Discount > 0", "Discount == nil", "Discount * 2", "Sales / (Quantity - 3)", "Sales / 0",
+		"Order_Date > Order_Date", "Quantity == 3.0", "true == (Quantity > 1)",
+	}
+	rows := [][]string{row1, row2, row3, {"CA-2", "2016-11-09", "C-9", "P-9", "0", "-12.5", "1.25", "x"}}
+	for _, src := range exprs {
+		t.Run(src, func(t *testing.T) {
+			m, err := Parse("m.yaml", []byte("version: 1\n"+typedColumns+"activity:\n  v: '${ "+src+" }'\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := m.Compile(testHeader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := p.Activity.Values[0].Expr
+			if e.fast.kind == slow && !strings.Contains(src, "(") {
+				t.Fatalf("%s has no fast path", src)
+			}
+			slowEv, fastEv := p.NewEvaluator(), p.NewEvaluator()
+			for _, r := range rows {
+				vals, err := p.Row(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fast := e.fast
+				want, wantErr := viaVM(slowEv, p, e, vals)
+				e.fast = fast
+				got, gotErr := fastEv.run(e, fastEv.bind(vals, [][]any{vals}))
+				if describeResult(got, gotErr) != describeResult(want, wantErr) {
+					t.Errorf("row %v: fast path gives %s, the VM %s", r, describeResult(got, gotErr), describeResult(want, wantErr))
+				}
+			}
+		})
+	}
+}
+
+// viaVM evaluates e on the VM, its fast path switched off.
+func viaVM(ev *Evaluator, p *Program, e *Expr, vals []any) (any, error) {
+	saved := p.used
+	p.used = nil
+	for id, col := range p.idents {
+		p.used = append(p.used, binding{id, col})
+	}
+	defer func() { p.used = saved }()
+	e.fast = fastPath{}
+	return ev.run(e, ev.bind(vals, [][]any{vals}))
+}
+
+func describeResult(v any, err error) string {
+	if err != nil {
+		return "error " + err.Error()
+	}
+	p := &Program{}
+	nv, nerr := p.value(v, 0)
+	if nerr != nil {
+		return "error " + nerr.Error()
+	}
+	return string(activity.AppendJSON(nil, nv))
+}
