@@ -32,6 +32,7 @@ func convertCommand() *cli.Command {
 			&cli.IntFlag{Name: "max-errors", Usage: "stop with exit 1 after more than `N` rejected rows (-1: no limit)", Value: 1000},
 			&cli.IntFlag{Name: "workers", Usage: "parse and map rows on `N` goroutines", DefaultText: "one per core"},
 			&cli.StringFlag{Name: "max-row-size", Usage: "reject a row longer than `SIZE` instead of buffering it", Value: "4MiB"},
+			&cli.StringFlag{Name: "max-memory", Usage: "with group_by, hold at most `SIZE` of rows in memory, spilling the rest to temporary files", Value: "256MiB"},
 		},
 		Action: func(c *cli.Context) error {
 			opts, err := convertOptions(c)
@@ -56,6 +57,10 @@ func convertOptions(c *cli.Context) (transform.Options, error) {
 	if err != nil {
 		return transform.Options{}, usageError{"--max-row-size: " + err.Error()}
 	}
+	maxMem, err := bytesize.Parse(c.String("max-memory"))
+	if err != nil || maxMem < 1<<20 {
+		return transform.Options{}, usageError{"--max-memory: give at least 1MiB, like 64MB or 1GiB"}
+	}
 	m, err := mapping.Load(c.String("mapping"))
 	if err != nil {
 		return transform.Options{}, err
@@ -66,6 +71,7 @@ func convertOptions(c *cli.Context) (transform.Options, error) {
 			MaxErrors:  c.Int("max-errors"),
 			Workers:    c.Int("workers"),
 			MaxRowSize: int(rowSize),
+			MaxMemory:  maxMem,
 		},
 		Inputs:  c.Args().Slice(),
 		Output:  c.String("output"),
@@ -78,6 +84,7 @@ func convertOptions(c *cli.Context) (transform.Options, error) {
 func convert(ctx context.Context, opts transform.Options, stderr interface{ Write([]byte) (int, error) }) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	tuneMemory(opts.Mapping, opts.MaxMemory)
 	sum, err := transform.Convert(ctx, opts)
 	if sum.Read > 0 || err == nil {
 		fmt.Fprintln(stderr, sum)

@@ -29,13 +29,14 @@ type Program struct {
 	*Mapping
 	Header []string
 
-	cols   []*Column      // one per header column
-	skip   []bool         // columns no expression reads and no type checks
-	idents map[string]int // column identifier -> header index
-	used   []binding      // the columns that expressions name, bound per row
-	rows   bool           // whether an expression names rows
-	row    bool           // whether an expression names row
-	item   bool           // whether an expression names item
+	cols    []*Column      // one per header column
+	skip    []bool         // columns no expression reads and no type checks
+	idents  map[string]int // column identifier -> header index
+	used    []binding      // the columns that expressions name, bound per row
+	rows    bool           // whether an expression names rows
+	row     bool           // whether an expression names row
+	item    bool           // whether an expression names item
+	recKeys []recKey       // the fields of a Record
 }
 
 type binding struct {
@@ -53,7 +54,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	if err := m.src.err(); err != nil {
 		return nil, err
 	}
-	c := &compiler{p: p, used: map[string]bool{}, vmUsed: map[string]bool{}}
+	c := &compiler{p: p, used: map[string]bool{}, vmUsed: map[string]bool{}, records: recordUse{names: map[string]bool{}}}
 	c.compileAll()
 	if err := m.src.err(); err != nil {
 		return nil, err
@@ -64,6 +65,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 		}
 	}
 	p.rows, p.row, p.item = c.vmUsed[NameRows], c.vmUsed[NameRow], c.vmUsed[NameItem]
+	p.recKeys = p.recordKeys(&c.records)
 	p.skip = make([]bool, len(p.cols))
 	for i, col := range p.cols {
 		declared := false
@@ -110,9 +112,10 @@ func reserved(name string) bool {
 
 // compiler compiles a mapping's expressions against one header.
 type compiler struct {
-	p      *Program
-	used   map[string]bool // identifiers named by any expression
-	vmUsed map[string]bool // identifiers named by expressions that run on the VM
+	p       *Program
+	used    map[string]bool // identifiers named by any expression
+	vmUsed  map[string]bool // identifiers named by expressions that run on the VM
+	records recordUse       // how VM expressions use records
 }
 
 func (c *compiler) compileAll() {
@@ -209,6 +212,9 @@ func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) {
 		if e.fast.kind == slow {
 			c.vmUsed[name] = true
 		}
+	}
+	if e.fast.kind == slow {
+		c.records.visit(tree.Node)
 	}
 }
 

@@ -58,18 +58,12 @@ func (p *Program) RowInto(dst []any, fields []string) ([]any, error) {
 	return vals, nil
 }
 
-// Record returns a typed row as a map by header name and identifier.
+// Record returns a typed row as a map by header name and identifier (only
+// the fields the expressions read, when they read them by name: record.go).
 func (p *Program) Record(vals []any) Record {
-	r := make(Record, len(vals)+len(p.used))
-	for i, h := range p.Header {
-		if _, dup := r[h]; !dup {
-			r[h] = vals[i]
-		}
-	}
-	for id, i := range p.idents {
-		if _, dup := r[id]; !dup {
-			r[id] = vals[i]
-		}
+	r := make(Record, len(p.recKeys))
+	for _, k := range p.recKeys {
+		r[k.name] = vals[k.col]
 	}
 	return r
 }

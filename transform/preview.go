@@ -95,7 +95,7 @@ func (p *previewer) input(ctx context.Context, in *input) (bool, error) {
 
 // record takes one record; it returns true when the previews are complete.
 func (p *previewer) record(b *batch, rec *record) bool {
-	w := &worker{p: p.prog, ev: p.ev, collect: true, width: len(p.prog.Header)}
+	w := &worker{p: p.prog, ev: p.ev, collect: true, keepVals: true, width: len(p.prog.Header)}
 	res := &result{}
 	reason := w.row(b, rec, res)
 	if reason != "" {

@@ -26,6 +26,9 @@ type Config struct {
 	Workers int
 	// MaxRowSize bounds the bytes of one row; 0 means DefaultMaxRowSize.
 	MaxRowSize int
+	// MaxMemory bounds the rows group_by holds in memory before spilling
+	// them to temporary files; 0 means DefaultMaxMemory.
+	MaxMemory int64
 	// Stdin is read for the input "-"; nil means os.Stdin.
 	Stdin io.Reader
 }
@@ -77,6 +80,7 @@ type run struct {
 	rejects io.Writer
 	sum     Summary
 	buf     []byte
+	inputs  []inputInfo // appended by the producer, read after the first pass
 }
 
 func (r *run) defaults() {
@@ -85,6 +89,9 @@ func (r *run) defaults() {
 	}
 	if r.cfg.MaxRowSize <= 0 {
 		r.cfg.MaxRowSize = DefaultMaxRowSize
+	}
+	if r.cfg.MaxMemory <= 0 {
+		r.cfg.MaxMemory = DefaultMaxMemory
 	}
 	if r.cfg.Stdin == nil {
 		r.cfg.Stdin = os.Stdin
@@ -114,31 +121,43 @@ func (r *run) open(path string, prog *mapping.Program) (*input, *mapping.Program
 	return in, prog, nil
 }
 
-// convert streams every input through the workers.
+// inputInfo is what the second pass over groups needs of an input.
+type inputInfo struct {
+	name  string
+	comma rune
+}
+
+// convert streams every input through the workers. With group_by, the first
+// pass keys the rows into a groupStore and a second pass builds the groups'
+// activities.
 func (r *run) convert(ctx context.Context, first *input, prog *mapping.Program, rest []string) error {
-	grouped := prog.GroupBy != nil
-	var groups *grouper
-	if grouped {
-		groups = newGrouper()
-	}
 	produce := func(emit func(*batch) bool) error {
 		return r.produce(first, prog, rest, emit)
 	}
 	newW := func() func(*batch) *result { return newWorker(prog).batch }
+	if prog.GroupBy == nil {
+		return ordered(ctx, r.cfg.Workers, produce, newW, r.consume)
+	}
+	store := newGroupStore(r.cfg.MaxMemory)
+	defer store.close()
 	consume := func(res *result) error {
 		for _, row := range res.rows {
-			groups.add(row)
+			if err := store.add(row.key, row.input, row.line, row.raw); err != nil {
+				return err
+			}
 		}
 		return r.consume(res)
 	}
-	if err := ordered(ctx, r.cfg.Workers, produce, newW, consume); err != nil || !grouped {
+	if err := ordered(ctx, r.cfg.Workers, produce, newW, consume); err != nil {
 		return err
 	}
-	produceGroups := func(emit func([]*group) bool) error {
-		groups.runs(emit)
-		return nil
+	produceGroups := func(emit func([][]storedRow) bool) error {
+		return store.groups(emit)
 	}
-	newG := func() func([]*group) *result { return newWorker(prog).groups }
+	newG := func() func([][]storedRow) *result {
+		w := newWorker(prog)
+		return func(unit [][]storedRow) *result { return w.groups(unit, r.inputs) }
+	}
 	return ordered(ctx, r.cfg.Workers, produceGroups, newG, r.consume)
 }
 
@@ -158,12 +177,14 @@ func (r *run) produce(in *input, prog *mapping.Program, rest []string, emit func
 }
 
 func (r *run) emitAll(in *input, emit func(*batch) bool) error {
+	idx := uint32(len(r.inputs))
+	r.inputs = append(r.inputs, inputInfo{name: in.name, comma: in.comma})
 	for {
 		b, err := in.src.next(batchSize)
 		if err != nil || b == nil {
 			return err
 		}
-		b.comma, b.checkUTF8 = in.comma, in.utf8
+		b.input, b.comma, b.checkUTF8 = idx, in.comma, in.utf8
 		if !emit(b) {
 			return nil
 		}

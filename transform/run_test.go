@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -249,5 +250,32 @@ func TestBareQuotes(t *testing.T) {
 	}
 	if sum.Rejected != 1 || !strings.Contains(rej, `"line":3`) || !strings.Contains(rej, "a quoted field is not closed properly") {
 		t.Errorf("got rejects %s, want line 3 rejected for its quotes", rej)
+	}
+}
+
+// TestSpill gives group_by a memory budget far below the input, so that rows
+// go through many spill files, and checks that the output is the in-memory
+// one byte for byte and that no spill file is left behind.
+func TestSpill(t *testing.T) {
+	input := ordersCSV(20000, 3)
+	want, wantRej, _ := convertString(t, orderMapping, input, 2)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	m, err := mapping.Parse("m.yaml", []byte(orderMapping))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, budget := range []int64{16 << 10, 64 << 10, 300 << 10} {
+		var out, rej bytes.Buffer
+		cfg := Config{Mapping: m, MaxErrors: -1, Workers: 2, MaxMemory: budget, Stdin: bytes.NewReader(input)}
+		if _, err := Run(context.Background(), cfg, []string{"-"}, &out, &rej); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != want || rej.String() != wantRej {
+			t.Errorf("budget %d: output differs from the in-memory run", budget)
+		}
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("spill files left behind: %v", left)
 	}
 }

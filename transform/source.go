@@ -17,8 +17,9 @@ type batch struct {
 	line int    // line number of data's first byte (the header is line 1)
 	data []byte // whole records, decoded to UTF-8
 
-	comma     rune // the input's delimiter
-	checkUTF8 bool // the input passes through undecoded: check each row
+	input     uint32 // index of the input among the run's inputs
+	comma     rune   // the input's delimiter
+	checkUTF8 bool   // the input passes through undecoded: check each row
 
 	oversize *Reject // instead of data: a row longer than the row size limit
 }

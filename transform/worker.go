@@ -3,6 +3,7 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"csv2activity/activity"
@@ -20,23 +21,26 @@ type result struct {
 	inActivities int
 }
 
-// groupRow is a typed row waiting for the rest of its group.
+// groupRow is a row that passed where, with its group key; vals are kept
+// only for previews (convert parses the row again when its group is whole).
 type groupRow struct {
-	key  string
-	vals []any
-	file string
-	line int
-	raw  string
+	key   string
+	vals  []any
+	file  string
+	input uint32
+	line  int
+	raw   string
 }
 
 // worker turns batches into results. It owns an Evaluator and an output
 // buffer, so each goroutine has its own.
 type worker struct {
-	p       *mapping.Program
-	ev      *mapping.Evaluator
-	collect bool  // keep typed rows (for groups) instead of building activities
-	vals    []any // the row being mapped, reused when rows are not kept
-	width   int   // fields per record: the header's
+	p        *mapping.Program
+	ev       *mapping.Evaluator
+	collect  bool  // keep keyed rows (for groups) instead of building activities
+	keepVals bool  // with collect: keep the typed values too (previews)
+	vals     []any // the row being mapped, reused when rows are not kept
+	width    int   // fields per record: the header's
 }
 
 func newWorker(p *mapping.Program) *worker {
@@ -77,8 +81,8 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 	}
 	var vals []any
 	var err error
-	if w.collect {
-		vals, err = w.p.Row(rec.fields) // kept until the group is complete
+	if w.keepVals {
+		vals, err = w.p.Row(rec.fields)
 	} else {
 		vals, err = w.p.RowInto(w.vals, rec.fields)
 		w.vals = vals
@@ -101,7 +105,11 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 				return err.Error()
 			}
 		}
-		res.rows = append(res.rows, groupRow{key: key, vals: vals, file: b.file, line: rec.line, raw: string(rec.raw)})
+		row := groupRow{key: key, file: b.file, input: b.input, line: rec.line, raw: string(rec.raw)}
+		if w.keepVals {
+			row.vals = vals
+		}
+		res.rows = append(res.rows, row)
 		return ""
 	}
 	return w.activity([][]any{vals}, res)
@@ -124,25 +132,72 @@ func (w *worker) activity(group [][]any, res *result) string {
 	return ""
 }
 
-// groups builds the activities of a run of complete groups.
-func (w *worker) groups(gs []*group) *result {
+// groups builds the activities of a run of complete groups, parsing their
+// rows again (they were typed and checked once already, when read).
+func (w *worker) groups(unit [][]storedRow, inputs []inputInfo) *result {
 	res := &result{out: getBuf(64 << 10)}
-	vals := make([][]any, 0, 8)
-	for _, g := range gs {
+	records := w.reparse(unit, inputs)
+	var vals [][]any
+	for _, g := range unit {
 		vals = vals[:0]
-		for i := range g.rows {
-			vals = append(vals, g.rows[i].vals)
+		reason := ""
+		for range g {
+			var v []any
+			err := errReparse
+			if len(records) > 0 {
+				if records[0] != nil {
+					v, err = w.p.Row(records[0])
+				}
+				records = records[1:]
+			}
+			if err != nil && reason == "" {
+				reason = err.Error()
+			}
+			vals = append(vals, v)
 		}
-		reason := w.activity(vals, res)
+		if reason == "" {
+			reason = w.activity(vals, res)
+		}
 		if reason == "" {
 			continue
 		}
-		for _, r := range g.rows {
-			res.rejects = append(res.rejects, Reject{File: r.file, Line: r.line, Raw: r.raw,
-				Reason: fmt.Sprintf("group %q (%s): %s", g.rows[0].key, g.lines(), reason)})
+		for _, r := range g {
+			res.rejects = append(res.rejects, Reject{File: inputs[r.input].name, Line: r.line, Raw: r.raw,
+				Reason: fmt.Sprintf("group of %s: %s", groupLines(g), reason)})
 		}
 	}
 	return res
+}
+
+// reparse splits the stored rows of a unit into fields again: all at once
+// when they share a delimiter (the usual case), else row by row.
+func (w *worker) reparse(unit [][]storedRow, inputs []inputInfo) [][]string {
+	var out [][]string
+	var buf []byte
+	comma, same := inputs[unit[0][0].input].comma, true
+	for _, g := range unit {
+		for _, r := range g {
+			buf = append(append(buf, r.raw...), '\n')
+			same = same && inputs[r.input].comma == comma
+		}
+	}
+	collect := func(rec *record) {
+		if rec.err == nil && len(rec.fields) == w.width {
+			out = append(out, slices.Clone(rec.fields))
+		} else {
+			out = append(out, nil)
+		}
+	}
+	if same {
+		parseBatch(&batch{data: buf}, comma, collect)
+		return out
+	}
+	for _, g := range unit {
+		for _, r := range g {
+			parseBatch(&batch{data: []byte(r.raw)}, inputs[r.input].comma, collect)
+		}
+	}
+	return out
 }
 
 // invalidUTF8 names the first invalid byte of a row and its column.
@@ -164,6 +219,10 @@ func invalidUTF8(rec *record, header []string) string {
 	}
 	return fmt.Sprintf("invalid UTF-8: byte 0x%02x at offset %d of the row%s; declare the right input.encoding", rec.raw[off], off, col)
 }
+
+// errReparse is an internal inconsistency: a row that parsed when it was
+// read does not parse again.
+var errReparse = errors.New("internal error: a row that parsed when read no longer parses")
 
 // errTooManyRejects is the cause of a TooManyRejectsError.
 var errTooManyRejects = errors.New("too many rejected rows")

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"os"
+	"runtime/debug"
+
+	"csv2activity/mapping"
+)
+
+// tuneMemory sets the garbage collector for a conversion: collect less often
+// than Go's default (the heap of a conversion is small and mostly garbage),
+// and keep the heap within a limit derived from the run's memory budget:
+// the group_by budget plus 64 MiB for the pipeline, or 48 MiB without
+// group_by. GOGC and GOMEMLIMIT in the environment win.
+func tuneMemory(m *mapping.Mapping, groupBudget int64) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	limit := int64(48 << 20)
+	if m.GroupBy != nil {
+		limit = groupBudget + 64<<20
+	}
+	debug.SetMemoryLimit(limit)
+}

@@ -1,0 +1,246 @@
+package transform
+
+import (
+	"bufio"
+	"container/heap"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// spillDir is the temporary folder of a run's spill files. It is removed when
+// the groups have been handed out, on error and on cancellation; only a
+// kill -9 leaves it behind (in the system's temporary folder, named
+// csv2activity-spill-*).
+type spillDir struct {
+	path string
+	n    int
+}
+
+func newSpillDir() (*spillDir, error) {
+	p, err := os.MkdirTemp("", "csv2activity-spill-")
+	if err != nil {
+		return nil, fmt.Errorf("create spill folder: %w", err)
+	}
+	return &spillDir{path: p}, nil
+}
+
+func (d *spillDir) remove() { os.RemoveAll(d.path) }
+
+// spillRun is one spill file: rows sorted by group, each written as uvarints
+// seq, input, line, len(raw), then raw.
+type spillRun struct {
+	path string
+	rows int
+}
+
+// write stores rows (already in group order) as a new run.
+func (d *spillDir) write(rows []storedRow) (*spillRun, error) {
+	w, err := d.create()
+	if err != nil {
+		return nil, err
+	}
+	if err := w.write(rows); err != nil {
+		return nil, err
+	}
+	return w.close()
+}
+
+// runWriter writes one run.
+type runWriter struct {
+	run *spillRun
+	f   *os.File
+	w   *bufio.Writer
+	buf []byte
+}
+
+func (d *spillDir) create() (*runWriter, error) {
+	d.n++
+	run := &spillRun{path: filepath.Join(d.path, fmt.Sprintf("run-%04d", d.n))}
+	f, err := os.Create(run.path)
+	if err != nil {
+		return nil, fmt.Errorf("spill rows: %w", err)
+	}
+	return &runWriter{run: run, f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+// write appends rows; on error the file is closed and removed.
+func (rw *runWriter) write(rows []storedRow) error {
+	for _, r := range rows {
+		b := binary.AppendUvarint(rw.buf[:0], uint64(r.seq))
+		b = binary.AppendUvarint(b, uint64(r.input))
+		b = binary.AppendUvarint(b, uint64(r.line))
+		b = binary.AppendUvarint(b, uint64(len(r.raw)))
+		rw.buf = append(b, r.raw...)
+		if _, err := rw.w.Write(rw.buf); err != nil {
+			rw.abort()
+			return fmt.Errorf("spill rows: %w", err)
+		}
+	}
+	rw.run.rows += len(rows)
+	return nil
+}
+
+func (rw *runWriter) close() (*spillRun, error) {
+	err := rw.w.Flush()
+	if cerr := rw.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(rw.run.path)
+		return nil, fmt.Errorf("spill rows: %w", err)
+	}
+	return rw.run, nil
+}
+
+func (rw *runWriter) abort() {
+	rw.f.Close()
+	os.Remove(rw.run.path)
+}
+
+// rowSource is a sorted stream of stored rows: a run being read back, or the
+// rows still in memory.
+type rowSource struct {
+	cur  storedRow
+	ok   bool
+	next func() (storedRow, bool, error)
+	c    io.Closer
+}
+
+func (s *rowSource) advance() error {
+	var err error
+	s.cur, s.ok, err = s.next()
+	return err
+}
+
+func memorySource(rows []storedRow) *rowSource {
+	i := 0
+	return &rowSource{next: func() (storedRow, bool, error) {
+		if i == len(rows) {
+			return storedRow{}, false, nil
+		}
+		i++
+		return rows[i-1], true, nil
+	}}
+}
+
+func runSource(run *spillRun) (*rowSource, error) {
+	f, err := os.Open(run.path)
+	if err != nil {
+		return nil, fmt.Errorf("read spilled rows: %w", err)
+	}
+	r := bufio.NewReaderSize(f, 64<<10)
+	return &rowSource{c: f, next: func() (storedRow, bool, error) { return readRow(r) }}, nil
+}
+
+// readRow reads one row of a run; at the end of the run it returns ok false.
+func readRow(r *bufio.Reader) (storedRow, bool, error) {
+	var v [4]uint64
+	for i := range v {
+		x, err := binary.ReadUvarint(r)
+		if err == io.EOF && i == 0 {
+			return storedRow{}, false, nil
+		}
+		if err != nil {
+			return storedRow{}, false, fmt.Errorf("read spilled rows: %w", errors.Join(err, io.ErrUnexpectedEOF))
+		}
+		v[i] = x
+	}
+	raw := make([]byte, v[3])
+	if _, err := io.ReadFull(r, raw); err != nil {
+		return storedRow{}, false, fmt.Errorf("read spilled rows: %w", err)
+	}
+	return storedRow{seq: uint32(v[0]), input: uint32(v[1]), line: int(v[2]), raw: string(raw)}, true, nil
+}
+
+// merger merges sorted sources into whole groups. Sources are in input
+// order, so that rows of one group come out in input order.
+type merger struct {
+	srcs []*rowSource
+	h    srcHeap
+}
+
+func newMerger(runs []*spillRun, mem []storedRow) (*merger, error) {
+	m := &merger{}
+	for _, run := range runs {
+		s, err := runSource(run)
+		if err != nil {
+			m.close()
+			return nil, err
+		}
+		m.srcs = append(m.srcs, s)
+	}
+	m.srcs = append(m.srcs, memorySource(mem))
+	for i, s := range m.srcs {
+		if err := s.advance(); err != nil {
+			m.close()
+			return nil, err
+		}
+		if s.ok {
+			m.h.items = append(m.h.items, i)
+		}
+	}
+	m.h.srcs = m.srcs
+	heap.Init(&m.h)
+	return m, nil
+}
+
+// next returns the next whole group, or nil at the end.
+func (m *merger) next() ([]storedRow, error) {
+	if m.h.Len() == 0 {
+		m.close()
+		return nil, nil
+	}
+	seq := m.srcs[m.h.items[0]].cur.seq
+	var grp []storedRow
+	for m.h.Len() > 0 {
+		s := m.srcs[m.h.items[0]]
+		if s.cur.seq != seq {
+			break
+		}
+		for s.ok && s.cur.seq == seq {
+			grp = append(grp, s.cur)
+			if err := s.advance(); err != nil {
+				m.close()
+				return nil, err
+			}
+		}
+		if s.ok {
+			heap.Fix(&m.h, 0)
+		} else {
+			heap.Pop(&m.h)
+		}
+	}
+	return grp, nil
+}
+
+func (m *merger) close() {
+	for _, s := range m.srcs {
+		if s.c != nil {
+			s.c.Close()
+			s.c = nil
+		}
+	}
+}
+
+// srcHeap orders source indices by their current row's group, then by source.
+type srcHeap struct {
+	srcs  []*rowSource
+	items []int
+}
+
+func (h *srcHeap) Len() int { return len(h.items) }
+func (h *srcHeap) Less(i, j int) bool {
+	a, b := h.srcs[h.items[i]].cur.seq, h.srcs[h.items[j]].cur.seq
+	return a < b || (a == b && h.items[i] < h.items[j])
+}
+func (h *srcHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *srcHeap) Push(x any)    { h.items = append(h.items, x.(int)) }
+func (h *srcHeap) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return x
+}
