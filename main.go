@@ -19,7 +19,9 @@ func main() {
 // run runs the app and turns its outcome into an exit code.
 func run(args []string) int {
 	app := newApp()
+	stop := startProfile()
 	err := app.Run(args)
+	stop()
 	code := exitCode(err)
 	if err != nil && code != exitRejected {
 		fmt.Fprintf(os.Stderr, "csv2activity: %v\n", err)

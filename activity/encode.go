@@ -70,8 +70,11 @@ func appendObject(dst []byte, o *Object) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, f.Key)
-		dst = append(dst, ':')
+		if f.EncodedKey != "" {
+			dst = append(dst, f.EncodedKey...)
+		} else {
+			dst = append(appendString(dst, f.Key), ':')
+		}
 		dst = AppendJSON(dst, f.Value)
 	}
 	return append(dst, '}')

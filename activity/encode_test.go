@@ -132,3 +132,15 @@ func TestAppendJSONSample(t *testing.T) {
 		t.Errorf("got %s\nwant %s", got, sampleLine)
 	}
 }
+
+// TestEncodedKey checks that a field with its key encoded beforehand is
+// written exactly as one without.
+func TestEncodedKey(t *testing.T) {
+	for _, key := range []string{"$ts", "order id", "quote\"d", "é\u2028\x00", ""} {
+		plain := &Object{Fields: []Field{{Key: key, Value: int64(1)}}}
+		pre := &Object{Fields: []Field{{Key: key, Value: int64(1), EncodedKey: EncodeKey(key)}}}
+		if got, want := string(AppendJSON(nil, pre)), string(AppendJSON(nil, plain)); got != want {
+			t.Errorf("key %q: got %s, want %s", key, got, want)
+		}
+	}
+}

@@ -10,6 +10,17 @@ type Object struct {
 type Field struct {
 	Key   string
 	Value any
+	// EncodedKey, when set, is Key already written as JSON followed by a
+	// colon ("\"$ts\":"), for producers that write the same keys millions of
+	// times; AppendJSON then copies it instead of escaping Key again. It must
+	// be EncodeKey(Key).
+	EncodedKey string
+}
+
+// EncodeKey is the JSON form of a key followed by a colon, for
+// Field.EncodedKey.
+func EncodeKey(key string) string {
+	return string(append(appendString(nil, key), ':'))
 }
 
 // Get returns the value of the first field named key and whether there is one.

@@ -237,7 +237,7 @@ func (ev *Evaluator) object(n *Node, sc *scope, depth int) (any, error) {
 			return nil, err
 		}
 		if v != nil {
-			obj.Fields = append(obj.Fields, activity.Field{Key: key, Value: v})
+			obj.Fields = append(obj.Fields, activity.Field{Key: key, Value: v, EncodedKey: n.KeyEnc[i]})
 		}
 	}
 	return obj, nil

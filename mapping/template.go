@@ -7,6 +7,8 @@ import (
 
 	"github.com/expr-lang/expr/vm"
 	"github.com/goccy/go-yaml/ast"
+
+	"csv2activity/activity"
 )
 
 // NodeKind says what a template node builds.
@@ -31,6 +33,7 @@ type Node struct {
 	Parts  []Part   // InterpNode
 	Keys   []string // ObjectNode
 	KeyPos []Pos    // ObjectNode: where each key stands in the file
+	KeyEnc []string // ObjectNode: each key as JSON, for activity.Field.EncodedKey
 	Values []*Node  // ObjectNode: one per key; ListNode: the items
 	Item   *Node    // ForEachNode
 }
@@ -131,6 +134,7 @@ func (l *loader) object(m *ast.MappingNode, path string, depth int) *Node {
 			line, col := position(kv.Key)
 			node.Keys = append(node.Keys, key)
 			node.KeyPos = append(node.KeyPos, Pos{line, col})
+			node.KeyEnc = append(node.KeyEnc, activity.EncodeKey(key))
 			node.Values = append(node.Values, c)
 		}
 	}

@@ -3,6 +3,7 @@ package transform
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"unicode/utf8"
@@ -69,6 +70,9 @@ func utf16(br *bufio.Reader) *decoded {
 // before it, the input is windows-1252 (the usual charset of Excel and till
 // exports) and the rest is decoded as such; otherwise the input is UTF-8 with
 // a bad byte, which the row that holds it will be rejected for.
+//
+// Until it has decided, it reads straight into the caller's buffer and only
+// looks for a byte >= 0x80, so ASCII input costs one scan and no copy.
 type autoReader struct {
 	br      *bufio.Reader
 	decided bool      // UTF-8 or windows-1252 is known
@@ -80,22 +84,53 @@ func (a *autoReader) Read(p []byte) (int, error) {
 	if a.decided {
 		return a.r.Read(p)
 	}
-	n := min(len(p), a.br.Size())
-	head, err := a.br.Peek(n)
-	if len(head) == 0 {
-		return 0, err
+	if a.br.Buffered() > 0 {
+		return a.readBuffered(p)
 	}
-	i := 0
-	for i < len(head) && head[i] < utf8.RuneSelf {
-		i++
+	n, err := a.br.Read(p)
+	i := asciiPrefix(p[:n])
+	if i == n {
+		return n, err
 	}
+	// A non-ASCII byte: give back what follows it to decide on it with
+	// enough lookahead (bufio cannot unread that much, so it is kept).
+	a.br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(p[i:n])), a.br), 64<<10)
 	if i > 0 {
-		copy(p, head[:i])
-		a.br.Discard(i)
 		return i, nil
+	}
+	return a.readBuffered(p)
+}
+
+// readBuffered is Read through the bufio.Reader, peeking at the first
+// non-ASCII character to decide.
+func (a *autoReader) readBuffered(p []byte) (int, error) {
+	head, err := a.br.Peek(min(len(p), a.br.Buffered()))
+	if len(head) == 0 {
+		head, err = a.br.Peek(1)
+		if len(head) == 0 {
+			return 0, err
+		}
+	}
+	if i := asciiPrefix(head); i > 0 {
+		n := copy(p, head[:i])
+		a.br.Discard(n)
+		return n, nil
 	}
 	a.decide()
 	return a.r.Read(p)
+}
+
+// asciiPrefix returns how many leading bytes of b are ASCII.
+func asciiPrefix(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(b) && b[i] < utf8.RuneSelf; i++ {
+	}
+	return i
 }
 
 // decide looks at the first non-ASCII character.
