@@ -2,10 +2,13 @@ package transform
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 )
 
 // atomicFile is an output written under a temporary name in the destination's
@@ -18,17 +21,21 @@ type atomicFile struct {
 }
 
 // tempPrefix starts the name of every temporary output, so that a stale one
-// left by a kill -9 is recognisable (and never mistaken for output).
+// left by a kill -9 is recognisable (and never mistaken for output). The full
+// name is .csv2activity-BASE.PID.RANDOM.tmp.
 const tempPrefix = ".csv2activity-"
 
 // createAtomic opens a temporary file beside path. It fails at once, before
-// any input is read, if the folder is not writable.
+// any input is read, if the folder is not writable. It first removes the
+// temporary files that runs killed before they could clean up left for the
+// same output (their process is gone).
 func createAtomic(path string) (*atomicFile, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, tempPrefix+base+".*.tmp")
+	removeStale(dir, base)
+	f, err := os.CreateTemp(dir, fmt.Sprintf("%s%s.%d.*.tmp", tempPrefix, base, os.Getpid()))
 	if err != nil {
 		return nil, fmt.Errorf("create output %s: %w", path, err)
 	}
@@ -60,8 +67,22 @@ func (a *atomicFile) abort() {
 	os.Remove(a.f.Name())
 }
 
-// isTemp reports whether name is one of our temporary outputs.
-func isTemp(name string) bool {
-	base := filepath.Base(name)
-	return strings.HasPrefix(base, tempPrefix) && strings.HasSuffix(base, ".tmp")
+// removeStale removes dir's temporary files for output base whose process is
+// no longer running.
+func removeStale(dir, base string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, tempPrefix+base+".*.tmp"))
+	for _, m := range matches {
+		rest := strings.TrimPrefix(filepath.Base(m), tempPrefix+base+".")
+		pidText, _, _ := strings.Cut(rest, ".")
+		pid, err := strconv.Atoi(pidText)
+		if err == nil && pid > 0 && !alive(pid) {
+			os.Remove(m)
+		}
+	}
+}
+
+// alive reports whether process pid exists.
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }

@@ -55,7 +55,13 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 	}
 	if err != nil {
 		outFile.abortIfFile()
-		rejFile.finish(rejPath, sum.Rejected > 0, false)
+		// An interrupted run leaves nothing behind; a failed one keeps the
+		// rejects that explain it.
+		interrupted := errors.Is(err, context.Canceled)
+		rejFile.finish(rejPath, sum.Rejected > 0 && !interrupted, false)
+		if interrupted {
+			err = fmt.Errorf("interrupted after %d rows: nothing written: %w", sum.Read, err)
+		}
 		return sum, err
 	}
 	if err := outFile.commitIfFile(); err != nil {

@@ -12,7 +12,9 @@ import (
 // jobs into results, and consume receives the results in the order the jobs
 // were emitted. At most about 2n jobs are in flight, so memory stays bounded
 // whatever the input size. The first error (from produce, consume, a worker's
-// panic, or ctx) stops everything and is returned.
+// panic, or ctx) stops everything and is returned at once; goroutines still
+// busy (a producer blocked reading a pipe) end on their own or with the
+// process.
 func ordered[J, R any](ctx context.Context, n int, produce func(emit func(J) bool) error,
 	newWorker func() func(J) R, consume func(R) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -68,7 +70,18 @@ func ordered[J, R any](ctx context.Context, n int, produce func(emit func(J) boo
 
 	pending := map[int]R{}
 	next := 0
-	for r := range results {
+	for {
+		var r item[R]
+		var ok bool
+		select {
+		case r, ok = <-results:
+		case <-ctx.Done():
+			// Do not wait for the producer: it may be blocked reading a pipe.
+			return context.Cause(ctx)
+		}
+		if !ok {
+			break
+		}
 		pending[r.seq] = r.v
 		for {
 			v, ok := pending[next]
@@ -79,14 +92,9 @@ func ordered[J, R any](ctx context.Context, n int, produce func(emit func(J) boo
 			next++
 			if err := consume(v); err != nil {
 				cancel(err)
-				for range results {
-				}
 				return err
 			}
 		}
 	}
-	if err := context.Cause(ctx); err != nil {
-		return err
-	}
-	return nil
+	return context.Cause(ctx)
 }

@@ -139,6 +139,7 @@ func (s *source) cut() *batch {
 func (s *source) skipOversize() (*batch, error) {
 	preview := string(s.buf[s.start:min(s.end, s.start+1024)])
 	first, skipped := s.line, int64(0)
+	s.scanned = min(s.end, s.start+s.maxRow) // resume at the first line break past the limit
 	for {
 		i := bytes.IndexByte(s.buf[s.scanned:s.end], '\n')
 		if i >= 0 {

@@ -58,13 +58,24 @@ func (w *worker) batch(b *batch) *result {
 	res.out = getBuf(3 * len(b.data))
 	parseBatch(b, b.comma, func(rec *record) {
 		res.read++
-		if reason := w.row(b, rec, res); reason != "" {
+		if reason := w.safeRow(b, rec, res); reason != "" {
 			res.rejects = append(res.rejects, Reject{File: b.file, Line: rec.line, Reason: reason, Raw: string(rec.raw)})
 		}
 	})
 	putBuf(b.data)
 	b.data = nil
 	return res
+}
+
+// safeRow is row, turning a panic (a bug) into the row's rejection, so that
+// it names the row and the run goes on.
+func (w *worker) safeRow(b *batch, rec *record, res *result) (reason string) {
+	defer func() {
+		if r := recover(); r != nil {
+			reason = fmt.Sprintf("internal error on this row (please report it): %v", r)
+		}
+	}()
+	return w.row(b, rec, res)
 }
 
 // row takes one record through typing, where, and either grouping or the
@@ -115,6 +126,16 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 	return w.activity([][]any{vals}, res)
 }
 
+// safeActivity is activity, turning a panic into the group's rejection.
+func (w *worker) safeActivity(group [][]any, res *result) (reason string) {
+	defer func() {
+		if r := recover(); r != nil {
+			reason = fmt.Sprintf("internal error on this group (please report it): %v", r)
+		}
+	}()
+	return w.activity(group, res)
+}
+
 // activity builds, checks and writes the activity of a group of rows; it
 // returns why it was refused, or "".
 func (w *worker) activity(group [][]any, res *result) string {
@@ -156,7 +177,7 @@ func (w *worker) groups(unit [][]storedRow, inputs []inputInfo) *result {
 			vals = append(vals, v)
 		}
 		if reason == "" {
-			reason = w.activity(vals, res)
+			reason = w.safeActivity(vals, res)
 		}
 		if reason == "" {
 			continue
