@@ -86,6 +86,12 @@ type Evaluator struct {
 	envs []map[string]any // one per for_each depth
 	mem  arena
 	top  scope // the scope of the row being mapped
+
+	// written caches the written value of the row's columns; an entry is
+	// valid while seen[col] == gen, gen changing with every activity.
+	written []any
+	seen    []uint32
+	gen     uint32
 }
 
 // scope is what the expressions of a template node see: the names bound for
@@ -98,7 +104,8 @@ type scope struct {
 
 // NewEvaluator returns an Evaluator for p.
 func (p *Program) NewEvaluator() *Evaluator {
-	return &Evaluator{p: p, env: map[string]any{}}
+	n := len(p.Header)
+	return &Evaluator{p: p, env: map[string]any{}, written: make([]any, n), seen: make([]uint32, n), gen: 1}
 }
 
 // bind makes the VM expressions see the row vals (and rows, the group), and
@@ -165,11 +172,30 @@ func (ev *Evaluator) Key(vals []any) (string, error) {
 // built in the Evaluator's memory: it is valid until the next call of Apply.
 func (ev *Evaluator) Apply(group [][]any) (*activity.Object, error) {
 	ev.mem.reset()
+	if ev.gen++; ev.gen == 0 { // wrapped: forget every entry
+		clear(ev.seen)
+		ev.gen = 1
+	}
 	v, err := ev.node(ev.p.Activity, ev.bind(group[0], group), 0)
 	if err != nil {
 		return nil, err
 	}
 	return v.(*activity.Object), nil
+}
+
+// column is the written value of a column of the row being mapped, kept for
+// the rest of the activity: a time used twice ($ts of the activity and of
+// its event) is turned into milliseconds once.
+func (ev *Evaluator) column(e *Expr) (any, error) {
+	col := e.fast.col
+	if ev.seen[col] == ev.gen {
+		return ev.written[col], nil
+	}
+	v, err := ev.p.normalize(ev.top.vals[col], e)
+	if err == nil {
+		ev.written[col], ev.seen[col] = v, ev.gen
+	}
+	return v, err
 }
 
 // run evaluates one expression.
@@ -198,6 +224,9 @@ func (ev *Evaluator) node(n *Node, sc *scope, depth int) (any, error) {
 	case ConstNode:
 		return n.Const, nil
 	case ExprNode:
+		if n.Expr.fast.kind == column && sc == &ev.top {
+			return ev.column(n.Expr)
+		}
 		v, err := ev.run(n.Expr, sc)
 		if err != nil {
 			return nil, err
