@@ -32,6 +32,7 @@ func convertCommand() *cli.Command {
 			&cli.IntFlag{Name: "max-errors", Usage: "stop with exit 1 after more than `N` rejected rows (-1: no limit)", Value: 1000},
 			&cli.IntFlag{Name: "workers", Usage: "parse and map rows on `N` goroutines", DefaultText: "one per core"},
 			&cli.StringFlag{Name: "max-row-size", Usage: "reject a row longer than `SIZE` instead of buffering it", Value: "4MiB"},
+			&cli.BoolFlag{Name: "sorted", Usage: "with group_by, the rows of a group stand together: write each group as soon as its key changes, in flat memory (a row of a group already written is rejected)"},
 			&cli.StringFlag{Name: "max-memory", Usage: "with group_by, hold at most `SIZE` of rows in memory, spilling the rest to temporary files", Value: "256MiB"},
 		},
 		Action: func(c *cli.Context) error {
@@ -72,6 +73,7 @@ func convertOptions(c *cli.Context) (transform.Options, error) {
 			Workers:    c.Int("workers"),
 			MaxRowSize: int(rowSize),
 			MaxMemory:  maxMem,
+			Sorted:     c.Bool("sorted"),
 		},
 		Inputs:  c.Args().Slice(),
 		Output:  c.String("output"),
@@ -84,7 +86,7 @@ func convertOptions(c *cli.Context) (transform.Options, error) {
 func convert(ctx context.Context, opts transform.Options, stderr interface{ Write([]byte) (int, error) }) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	tuneMemory(opts.Mapping, opts.MaxMemory)
+	tuneMemory(opts.Mapping, opts.MaxMemory, opts.Sorted)
 	sum, err := transform.Convert(ctx, opts)
 	if sum.Read > 0 || err == nil {
 		fmt.Fprintln(stderr, sum)

@@ -10,9 +10,10 @@ import (
 // tuneMemory sets the garbage collector for a conversion: collect less often
 // than Go's default (the heap of a conversion is small and mostly garbage),
 // and keep the heap within a limit derived from the run's memory budget:
-// the group_by budget plus 64 MiB for the pipeline, or 48 MiB without
-// group_by. GOGC and GOMEMLIMIT in the environment win.
-func tuneMemory(m *mapping.Mapping, groupBudget int64) {
+// the group_by budget plus 64 MiB for the pipeline (96 MiB in all with
+// --sorted, which holds one group at a time), or 48 MiB without group_by.
+// GOGC and GOMEMLIMIT in the environment win.
+func tuneMemory(m *mapping.Mapping, groupBudget int64, sorted bool) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
@@ -20,7 +21,10 @@ func tuneMemory(m *mapping.Mapping, groupBudget int64) {
 		return
 	}
 	limit := int64(48 << 20)
-	if m.GroupBy != nil {
+	switch {
+	case m.GroupBy != nil && sorted:
+		limit = 96 << 20
+	case m.GroupBy != nil:
 		limit = groupBudget + 64<<20
 	}
 	debug.SetMemoryLimit(limit)

@@ -29,6 +29,10 @@ type Config struct {
 	// MaxMemory bounds the rows group_by holds in memory before spilling
 	// them to temporary files; 0 means DefaultMaxMemory.
 	MaxMemory int64
+	// Sorted promises that the rows of a group stand together: groups are
+	// written as soon as their key changes (sorted.go); a row of a group
+	// already written is rejected.
+	Sorted bool
 	// Stdin is read for the input "-"; nil means os.Stdin.
 	Stdin io.Reader
 }
@@ -137,6 +141,9 @@ func (r *run) convert(ctx context.Context, first *input, prog *mapping.Program, 
 	newW := func() func(*batch) *result { return newWorker(prog).batch }
 	if prog.GroupBy == nil {
 		return ordered(ctx, r.cfg.Workers, produce, newW, r.consume)
+	}
+	if r.cfg.Sorted {
+		return r.convertSorted(ctx, prog, produce)
 	}
 	store := newGroupStore(r.cfg.MaxMemory)
 	defer store.close()
