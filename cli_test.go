@@ -65,6 +65,11 @@ func TestCommandLine(t *testing.T) {
 		{name: "header only", args: []string{"convert", "-m", "samples/loyalty.yaml", "-o", "OUT", "-"}, stdin: "member_id,email,event,points,amount,store_id,occurred_at\r\n", code: 0, activities: 0},
 		{name: "mapping error names the line", args: []string{"convert", "-m", "testdata/mappings/typo.yaml", "-o", "OUT", "samples/us-orders.csv"}, code: 2,
 			stderr: []string{"testdata/mappings/typo.yaml:8:11: activity.$ts: unknown column Order_Dat (did you mean Order_Date?)", "      $ts: ${ Order_Dat }\n              ^"}, activities: -1},
+		{name: "sorted groups stream", args: []string{"convert", "--sorted", "-m", "mappings.example.yaml", "-o", "OUT", "samples/us-orders.csv"}, code: 0,
+			stderr: []string{"28 rows read: 28 in 14 activities written"}, activities: 14},
+		{name: "small memory budget spills", args: []string{"convert", "--max-memory", "1MiB", "-m", "mappings.example.yaml", "-o", "OUT", "testdata/broken/us-orders.csv"}, code: 3,
+			activities: 3, rejectLines: []int{4, 5, 7, 10}},
+		{name: "bad memory budget", args: []string{"convert", "--max-memory", "lots", "-m", "mappings.example.yaml", "samples/us-orders.csv"}, code: 2, stderr: []string{"--max-memory"}},
 		{name: "unwritable output", args: []string{"convert", "-m", "mappings.example.yaml", "-o", "DIR/missing/out.ndjson", "samples/us-orders.csv"}, code: 1,
 			stderr: []string{"create output", "missing/out.ndjson"}},
 	}
