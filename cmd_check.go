@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"csv2activity/internal/bytesize"
+	"csv2activity/mapping"
+	"csv2activity/transform"
+)
+
+func checkCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "check a mapping, and dry-run it on exports",
+		ArgsUsage: "[INPUT...] (- for standard input)",
+		Description: "Loads and compiles the mapping (exit 2 on a mistake, with its line and a caret, as convert).\n" +
+			"With inputs, converts them completely without writing anything, and prints the summary and\n" +
+			"the rejected rows grouped by reason (reasons that differ only by the offending value make\n" +
+			"one group), with their count and first line numbers. Exit codes as convert: 0 nothing\n" +
+			"rejected, 3 some rows rejected, 1 more than --max-errors rejected or an input unreadable.\n" +
+			"Without inputs, the mapping is compiled against input.names or its declared columns when\n" +
+			"that is enough; otherwise only its YAML and expressions are checked.\n\n" +
+			"   csv2activity check -m mapping.yaml orders.csv\n" +
+			"   csv2activity check -m mapping.yaml",
+		Flags: []cli.Flag{
+			mappingFlag(),
+			&cli.IntFlag{Name: "max-errors", Usage: "stop with exit 1 after more than `N` rejected rows (-1: no limit)", Value: -1},
+			&cli.IntFlag{Name: "workers", Usage: "parse and map rows on `N` goroutines", DefaultText: "one per core"},
+			&cli.StringFlag{Name: "max-row-size", Usage: "reject a row longer than `SIZE` instead of buffering it", Value: "4MiB"},
+		},
+		Action: func(c *cli.Context) error {
+			opts, err := checkOptionsFrom(c)
+			if err != nil {
+				return err
+			}
+			return check(c.Context, opts, c.App.Writer)
+		},
+	}
+}
+
+// checkOptions is a check: the mapping, and the run without output.
+type checkOptions struct {
+	mapping *mapping.Mapping
+	config  transform.Config
+	inputs  []string
+}
+
+func checkOptionsFrom(c *cli.Context) (checkOptions, error) {
+	rowSize, err := bytesize.Parse(c.String("max-row-size"))
+	if err != nil {
+		return checkOptions{}, usageError{"--max-row-size: " + err.Error()}
+	}
+	m, err := mapping.Load(c.String("mapping"))
+	if err != nil {
+		return checkOptions{}, err
+	}
+	cfg := transform.Config{Mapping: m, MaxErrors: c.Int("max-errors"), Workers: c.Int("workers"), MaxRowSize: int(rowSize)}
+	return checkOptions{mapping: m, config: cfg, inputs: c.Args().Slice()}, nil
+}
+
+// check reports on the mapping alone, or dry-runs it on the inputs and
+// reports the summary and the rejected rows by reason.
+func check(ctx context.Context, opts checkOptions, stdout io.Writer) error {
+	if len(opts.inputs) == 0 {
+		return checkAlone(opts.mapping, stdout)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	report := newRejectReport(len(opts.inputs) > 1)
+	sum, err := transform.Run(ctx, opts.config, opts.inputs, io.Discard, report)
+	if mapping.IsMappingError(err) {
+		return err
+	}
+	if sum.Read > 0 || err == nil {
+		fmt.Fprintln(stdout, sum)
+		report.write(stdout, sum.Rejected)
+	}
+	var tooMany *transform.TooManyRejectsError
+	switch {
+	case errors.As(err, &tooMany):
+		return fail(fmt.Errorf("more than %d rows rejected (--max-errors): stopped at %s line %d", tooMany.Max, tooMany.File, tooMany.Line))
+	case err != nil:
+		return fail(err)
+	case report.err != nil:
+		return fail(report.err)
+	case sum.Rejected > 0:
+		return errRejected
+	}
+	fmt.Fprintf(stdout, "no row rejected: convert would write %d activities\n", sum.Activities)
+	return nil
+}
+
+// checkAlone checks a mapping without an input: compiled against
+// input.names, or against its declared columns when its expressions name
+// no other; otherwise its YAML and expressions parse, and that is all.
+func checkAlone(m *mapping.Mapping, stdout io.Writer) error {
+	if !m.Input.Header {
+		if _, err := m.Compile(m.Input.Names); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: the mapping compiles against the %d columns of input.names\n", m.File, len(m.Input.Names))
+		return nil
+	}
+	var declared []string
+	for _, c := range m.Columns {
+		declared = append(declared, c.Name)
+	}
+	if _, err := m.Compile(declared); err == nil {
+		fmt.Fprintf(stdout, "%s: the mapping compiles against its %d declared columns\n", m.File, len(declared))
+		return nil
+	}
+	fmt.Fprintf(stdout, "%s: the YAML and the expressions parse; the columns they name could not be checked without an input:\n"+
+		"   csv2activity check -m %s INPUT\n", m.File, m.File)
+	return nil
+}
+
+// Limits of the reject report: line numbers shown per reason, reasons kept.
+const (
+	reportLines   = 5
+	reportReasons = 1000
+)
+
+// rejectReport groups the rejects ndjson stream of a run by reason, as it is
+// written; memory is bounded by reportReasons and reportLines.
+type rejectReport struct {
+	byKey     map[string]*reasonGroup
+	groups    []*reasonGroup
+	others    int  // rejects past reportReasons distinct reasons
+	withFiles bool // several inputs: name the file of each line
+	partial   []byte
+	err       error // a rejects line that did not parse (a bug)
+}
+
+type reasonGroup struct {
+	first string // the first full reason
+	count int
+	lines []string
+}
+
+func newRejectReport(withFiles bool) *rejectReport {
+	return &rejectReport{byKey: map[string]*reasonGroup{}, withFiles: withFiles}
+}
+
+// Write takes rejects ndjson, in any chunks.
+func (r *rejectReport) Write(p []byte) (int, error) {
+	r.partial = append(r.partial, p...)
+	for {
+		i := bytes.IndexByte(r.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		r.add(r.partial[:i])
+		r.partial = r.partial[i+1:]
+	}
+}
+
+// add counts one reject under its reason's group.
+func (r *rejectReport) add(line []byte) {
+	var rej struct {
+		Line   int    `json:"line"`
+		File   string `json:"file"`
+		Reason string `json:"reason"`
+	}
+	if err := json.Unmarshal(line, &rej); err != nil {
+		r.err = fmt.Errorf("read rejects: %w", err)
+		return
+	}
+	key := reasonKey(rej.Reason)
+	g := r.byKey[key]
+	if g == nil {
+		if len(r.groups) == reportReasons {
+			r.others++
+			return
+		}
+		g = &reasonGroup{first: rej.Reason}
+		r.byKey[key] = g
+		r.groups = append(r.groups, g)
+	}
+	g.count++
+	if len(g.lines) < reportLines {
+		where := fmt.Sprint(rej.Line)
+		if r.withFiles {
+			where = rej.File + ":" + where
+		}
+		g.lines = append(g.lines, where)
+	}
+}
+
+// write prints the groups, largest first (ties in order of first
+// appearance).
+func (r *rejectReport) write(w io.Writer, total int) {
+	if total == 0 {
+		return
+	}
+	sort.SliceStable(r.groups, func(i, j int) bool { return r.groups[i].count > r.groups[j].count })
+	fmt.Fprintf(w, "%s rejected, for %s:\n", countOf(total, "row"), countOf(len(r.groups), "reason"))
+	for _, g := range r.groups {
+		more := ""
+		if g.count > len(g.lines) {
+			more = ", …"
+		}
+		label := "lines "
+		if g.count == 1 {
+			label = "line "
+		}
+		fmt.Fprintf(w, "  %s: %s (%s%s%s)\n", countOf(g.count, "row"), g.first, label, strings.Join(g.lines, ", "), more)
+	}
+	if r.others > 0 {
+		fmt.Fprintf(w, "  %s for other reasons\n", countOf(r.others, "row"))
+	}
+}
+
+// countOf writes n and the noun, in the plural unless n is 1 ("3 rows",
+// "2 activities").
+func countOf(n int, noun string) string {
+	switch {
+	case n == 1:
+		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// reasonKey is a reject reason less its offending values, so that reasons
+// that differ only by them group together: every quoted string but the one
+// naming a column becomes "…", every run of digits outside quotes #.
+// `column "Order Date": "13/45/2016" does not match %d/%m/%Y: month 45 out of
+// range` -> `column "Order Date": "…" does not match %d/%m/%Y: month # out of
+// range`.
+func reasonKey(reason string) string {
+	var b strings.Builder
+	for i := 0; i < len(reason); {
+		c := reason[i]
+		switch {
+		case c == '"':
+			end := closingQuote(reason, i)
+			if strings.HasSuffix(reason[:i], "column ") {
+				b.WriteString(reason[i:end])
+			} else {
+				b.WriteString(`"…"`)
+			}
+			i = end
+		case isDigit(c):
+			for i < len(reason) && isDigit(reason[i]) {
+				i++
+			}
+			b.WriteByte('#')
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// closingQuote returns the index just past the Go-quoted string that starts
+// at s[i], or len(s) when it is not closed.
+func closingQuote(s string, i int) int {
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(s)
+}

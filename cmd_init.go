@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"csv2activity/starter"
+)
+
+func initCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "init",
+		Usage:     "print a starter mapping for a CSV export",
+		ArgsUsage: "INPUT (- for standard input)",
+		Description: "Reads the export as convert will (delimiter and encoding sniffed), types its columns from\n" +
+			"their values (numbers, decimal commas, dates in every usual order, empty cells), recognises\n" +
+			"the usual retail columns by name in English and French (order or ticket id, order date,\n" +
+			"customer or loyalty card, e-mail, product, quantity, price, store, category) and prints a\n" +
+			"mapping with a comment on each choice and its alternatives. When an order id repeats, the\n" +
+			"rows of each order make one activity with one $transaction_confirmed event whose $items\n" +
+			"are the order's lines. The first --sample rows are read, then the rest of the file, so\n" +
+			"that a blank cell or a day past 12 far down the file types its column (--quick stops\n" +
+			"after the sample; standard input is sampled only). When day and month cannot be told\n" +
+			"apart, the mapping says so and shows both readings. Notes to look at go to standard error.\n\n" +
+			"   csv2activity init orders.csv > mapping.yaml\n" +
+			"   csv2activity preview -m mapping.yaml orders.csv\n" +
+			"   csv2activity check -m mapping.yaml orders.csv",
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "sample", Usage: "read the first `N` rows before the rest", Value: starter.DefaultSample},
+			&cli.BoolFlag{Name: "quick", Usage: "type the columns from the sample alone (for a huge file; check reads the rest)"},
+		},
+		Action: func(c *cli.Context) error {
+			opts, err := initOptionsFrom(c)
+			if err != nil {
+				return err
+			}
+			return initMapping(c.Context, opts, c.App.Writer, c.App.ErrWriter)
+		},
+	}
+}
+
+// initOptions is what init reads and how much of it.
+type initOptions struct {
+	input string
+	read  starter.Options
+}
+
+func initOptionsFrom(c *cli.Context) (initOptions, error) {
+	if c.NArg() != 1 {
+		return initOptions{}, usageError{"init: give exactly one INPUT (use - for standard input)"}
+	}
+	if c.Int("sample") < 1 {
+		return initOptions{}, usageError{"--sample: want at least 1 row"}
+	}
+	return initOptions{input: c.Args().First(), read: starter.Options{Sample: c.Int("sample"), Quick: c.Bool("quick")}}, nil
+}
+
+// initMapping profiles the input and prints its starter mapping on stdout,
+// and the notes that need a look on stderr.
+func initMapping(ctx context.Context, opts initOptions, stdout, stderr io.Writer) error {
+	profile, src, err := starter.Read(ctx, opts.input, opts.read)
+	if err != nil {
+		return fail(err)
+	}
+	draft := profile.Draft(src)
+	if err := draft.Write(stdout); err != nil {
+		return fail(fmt.Errorf("write mapping: %w", err))
+	}
+	for _, n := range draft.Notes {
+		fmt.Fprintln(stderr, "csv2activity init: note: "+n)
+	}
+	fmt.Fprintf(stderr, "csv2activity init: %s, %s%s; next: csv2activity preview -m MAPPING %s\n",
+		countOf(draft.Rows, "row"), countOf(len(draft.Columns), "column"), roleSummary(draft), opts.input)
+	return nil
+}
+
+// roleSummary lists the columns init placed: "; order: Order ID, date: …".
+func roleSummary(d *starter.Draft) string {
+	var parts []string
+	for _, r := range []starter.Role{starter.Order, starter.Date, starter.Customer, starter.Email, starter.Product, starter.Quantity} {
+		if c := d.Role(r); c != nil {
+			parts = append(parts, fmt.Sprintf("%s: %s", r, c.Name))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, ", ")
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"csv2activity/activity"
+	"csv2activity/internal/bytesize"
+)
+
+func validateCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "validate",
+		Usage:     "check activity ndjson against the mediarithmics rules",
+		ArgsUsage: "FILE.ndjson... (- for standard input)",
+		Description: "Checks every line of existing ndjson (hand-made, or from another tool) against the rules\n" +
+			"convert applies before it writes an activity: $ts in milliseconds, exactly one user\n" +
+			"identifier, a known $type, named events, numeric $qty and $price… Prints one line per\n" +
+			"problem, FILE:LINE: reason, on standard output, and a count on standard error. A line\n" +
+			"that is not JSON is a problem like any other; empty lines are skipped (and counted).\n" +
+			"Files are streamed: memory holds one line at a time, up to --max-line-size.\n" +
+			"Exit 0 when every line is valid, 3 when some are not, 1 when a file cannot be read.\n\n" +
+			"   csv2activity validate activities.ndjson\n" +
+			"   zcat export.ndjson.gz | csv2activity validate -",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "max-line-size", Usage: "report a line longer than `SIZE` instead of reading it whole", Value: "100MiB"},
+		},
+		Action: func(c *cli.Context) error {
+			opts, err := validateOptionsFrom(c)
+			if err != nil {
+				return err
+			}
+			return validate(opts, c.App.Writer, c.App.ErrWriter)
+		},
+	}
+}
+
+// validateOptions is a validation: the files, and the longest line read.
+type validateOptions struct {
+	files   []string
+	maxLine int
+	stdin   io.Reader
+}
+
+func validateOptionsFrom(c *cli.Context) (validateOptions, error) {
+	if c.NArg() == 0 {
+		return validateOptions{}, usageError{"validate: no FILE given (use - for standard input)"}
+	}
+	size, err := bytesize.Parse(c.String("max-line-size"))
+	if err != nil || size < 1 {
+		return validateOptions{}, usageError{fmt.Sprintf("--max-line-size: %q is not a size", c.String("max-line-size"))}
+	}
+	return validateOptions{files: c.Args().Slice(), maxLine: int(size), stdin: os.Stdin}, nil
+}
+
+// validateCount is what a validation saw.
+type validateCount struct {
+	lines, invalid, empty int
+}
+
+// validate checks every line of every file, printing each problem on stdout
+// and the count on stderr. A file that cannot be read is reported and the
+// others still checked; the run then fails (exit 1).
+func validate(opts validateOptions, stdout, stderr io.Writer) error {
+	var n validateCount
+	unreadable := 0
+	out := bufio.NewWriter(stdout)
+	for _, name := range opts.files {
+		if err := validateFile(name, opts, out, &n); err != nil {
+			out.Flush()
+			fmt.Fprintf(stderr, "csv2activity: %v\n", err)
+			unreadable++
+		}
+	}
+	if err := out.Flush(); err != nil {
+		return fail(fmt.Errorf("write report: %w", err))
+	}
+	fmt.Fprintf(stderr, "%d of %d lines invalid", n.invalid, n.lines)
+	if n.empty > 0 {
+		fmt.Fprintf(stderr, " (%s skipped)", countOf(n.empty, "empty line"))
+	}
+	fmt.Fprintln(stderr)
+	switch {
+	case unreadable > 0:
+		return fail(fmt.Errorf("%d of %d files could not be read", unreadable, len(opts.files)))
+	case n.invalid > 0:
+		return errRejected
+	}
+	return nil
+}
+
+// validateFile checks one file ("-": standard input) line by line.
+func validateFile(name string, opts validateOptions, out io.Writer, n *validateCount) error {
+	r, closeFile, err := openNDJSON(name, opts.stdin)
+	if err != nil {
+		return err
+	}
+	defer closeFile()
+	lr := newLineReader(r, opts.maxLine)
+	for lineNo := 1; ; lineNo++ {
+		line, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil && !errors.Is(err, errLineTooLong) {
+			return fmt.Errorf("read %s line %d: %w", name, lineNo, err)
+		}
+		if err == nil && len(bytes.TrimSpace(line)) == 0 {
+			n.empty++
+			continue
+		}
+		n.lines++
+		if err == nil {
+			err = activity.ValidateLine(line)
+		}
+		if err != nil {
+			n.invalid++
+			fmt.Fprintf(out, "%s:%d: %v\n", name, lineNo, err)
+		}
+	}
+}
+
+// openNDJSON opens a file, or returns stdin for "-".
+func openNDJSON(name string, stdin io.Reader) (io.Reader, func() error, error) {
+	if name == "-" {
+		return stdin, func() error { return nil }, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read ndjson: %w", err)
+	}
+	return f, f.Close, nil
+}
+
+// errLineTooLong is a line longer than the limit: reported, and skipped.
+var errLineTooLong = errors.New("line too long")
+
+// lineReader reads lines of up to max bytes, holding one line at a time; a
+// longer one is skipped to its end and reported as errLineTooLong.
+type lineReader struct {
+	r   *bufio.Reader
+	buf []byte
+	max int
+}
+
+func newLineReader(r io.Reader, max int) *lineReader {
+	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: max}
+}
+
+// next returns the next line without its line break (valid until the next
+// call), io.EOF after the last one, or errLineTooLong.
+func (l *lineReader) next() ([]byte, error) {
+	l.buf = l.buf[:0]
+	for {
+		chunk, err := l.r.ReadSlice('\n')
+		if len(l.buf)+len(chunk) > l.max+1 {
+			return nil, l.skip(err)
+		}
+		l.buf = append(l.buf, chunk...)
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF) && len(l.buf) == 0:
+			return nil, io.EOF
+		case err != nil && !errors.Is(err, io.EOF):
+			return nil, err
+		}
+		return bytes.TrimSuffix(bytes.TrimSuffix(l.buf, []byte("\n")), []byte("\r")), nil
+	}
+}
+
+// skip reads to the end of an over-long line.
+func (l *lineReader) skip(err error) error {
+	for errors.Is(err, bufio.ErrBufferFull) {
+		_, err = l.r.ReadSlice('\n')
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return fmt.Errorf("%w: longer than %d bytes (--max-line-size)", errLineTooLong, l.max)
+}

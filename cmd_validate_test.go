@@ -1,0 +1,96 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestValidateMixedFile names every bad line of a file mixing seconds for
+// milliseconds, two identifiers, an unknown $type, an event without a name
+// and a line that is not JSON, and passes the good lines.
+func TestValidateMixedFile(t *testing.T) {
+	lines := []string{
+		`{"$type":"TOUCH","$ts":1700000000000,"$user_account_id":"c1","$events":[{"$event_name":"$transaction_confirmed","$ts":1700000000000}]}`,
+		`{"$type":"TOUCH","$ts":1700000000,"$user_account_id":"c1"}`,
+		``,
+		`{"$type":"TOUCH","$ts":1700000000000,"$user_account_id":"c1","$email_hash":{"$hash":"ab12"}}`,
+		`{"$type":"VISIT","$ts":1700000000000,"$user_account_id":"c1"}`,
+		`{"$type":"TOUCH","$ts":1700000000000,"$user_agent_id":"vec:1","$events":[{"$ts":1700000000000}]}`,
+		`{"$type":"TOUCH","$ts":1700000000000,"$user_agent_id":"vec:1"`,
+		`{"$type":"EMAIL","$ts":1700000000000,"$email_hash":{"$hash":"ab12"}}`,
+	}
+	path := writeFile(t, t.TempDir(), "mixed.ndjson", strings.Join(lines, "\n")+"\n")
+	res := runCLI(t, "", nil, nil, "validate", path)
+	if res.code != 3 {
+		t.Fatalf("exit %d, want 3; stderr:\n%s", res.code, res.stderr)
+	}
+	want := map[string]string{
+		"2": "looks like seconds, not milliseconds",
+		"4": "2 user identifiers ($user_account_id, $email_hash)",
+		"5": `unknown activity type "VISIT"`,
+		"6": `$events[0]: missing required key "$event_name"`,
+		"7": "not JSON",
+	}
+	got := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSuffix(res.stdout, "\n"), "\n") {
+		rest, ok := strings.CutPrefix(l, path+":")
+		if !ok {
+			t.Fatalf("problem line %q does not start with FILE:", l)
+		}
+		n, reason, _ := strings.Cut(rest, ": ")
+		got[n] = reason
+	}
+	if len(got) != len(want) {
+		t.Errorf("lines reported %v, want exactly those of %v", got, want)
+	}
+	for n, w := range want {
+		if !strings.Contains(got[n], w) {
+			t.Errorf("line %s: got %q, want it to say %q", n, got[n], w)
+		}
+	}
+	if want := "5 of 7 lines invalid (1 empty line skipped)"; !strings.Contains(res.stderr, want) {
+		t.Errorf("stderr %q does not say %q", res.stderr, want)
+	}
+}
+
+func TestLineReader(t *testing.T) {
+	tests := []struct {
+		name, in string
+		max      int
+		want     []string // "!" for a line too long
+	}{
+		{"lines", "a\nbb\r\n\nccc", 10, []string{"a", "bb", "", "ccc"}},
+		{"final line break", "a\n", 10, []string{"a"}},
+		{"empty", "", 10, nil},
+		{"too long, then on", "abcdef\nxy\n", 3, []string{"!", "xy"}},
+		{"exactly the limit", "abc\n", 3, []string{"abc"}},
+		{"longer than the buffer", strings.Repeat("x", 200000) + "\nz\n", 300000, []string{strings.Repeat("x", 200000), "z"}},
+		{"too long past the buffer", strings.Repeat("x", 200000) + "\nz\n", 70000, []string{"!", "z"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lr := newLineReader(strings.NewReader(tt.in), tt.max)
+			var got []string
+			for {
+				l, err := lr.next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				switch {
+				case errors.Is(err, errLineTooLong):
+					got = append(got, "!")
+				case err != nil:
+					t.Fatal(err)
+				default:
+					got = append(got, string(l))
+				}
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %d lines %.40q, want %d %.40q", len(got), got, len(tt.want), tt.want)
+			}
+		})
+	}
+}

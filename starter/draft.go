@@ -1,0 +1,290 @@
+package starter
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Source says where a profile's rows came from, for the draft's comments.
+type Source struct {
+	Name      string // the input as given on the command line
+	Delimiter rune   // as sniffed
+	Encoding  string // as detected: ascii, utf-8, utf-8 (BOM), windows-1252…
+	// Complete is true when every row of the input was profiled, false when
+	// only a sample was (standard input, or --quick).
+	Complete bool
+	// Malformed counts the rows convert cannot read whatever the mapping
+	// (broken quotes, a wrong number of fields); MalformedLines has the
+	// first few.
+	Malformed      int
+	MalformedLines []int
+}
+
+// Draft is a starter mapping: the columns typed, the roles placed, the
+// choices made. Write prints it as YAML.
+type Draft struct {
+	Source  Source
+	Rows    int
+	Columns []*Column
+	French  bool // the export follows French conventions
+	Group   bool // one activity per order: group_by the Order column
+	// Combined is true when $ts reads the Date column together with the
+	// TimeOfDay column (both kept as text).
+	Combined bool
+	// Notes are the things a user must look at (an ambiguous date, no user
+	// identifier, malformed rows), also printed on standard error by init.
+	Notes []string
+
+	roles [numRoles]*Column
+	names names
+}
+
+// Draft concludes a profile: types, roles and the shape of the activity.
+func (p *Profile) Draft(src Source) *Draft {
+	d := &Draft{Source: src, Rows: p.Rows}
+	d.French = p.french(src)
+	dayFirst, why := p.dayFirst(d.French)
+	d.Columns = p.Columns(dayFirst)
+	for _, c := range d.Columns {
+		if c.Ambiguous != "" {
+			c.Why += "; " + why
+		}
+	}
+	d.names = newNames(d.Columns)
+	d.assign()
+	d.shape()
+	return d
+}
+
+// Role returns the column placed in role r, or nil.
+func (d *Draft) Role(r Role) *Column { return d.roles[r] }
+
+// french reports whether the export looks French: ";" between fields,
+// decimal commas or French column names.
+func (p *Profile) french(src Source) bool {
+	if src.Delimiter == ';' {
+		return true
+	}
+	for _, name := range p.Header {
+		if hasWord(name, frenchWords...) {
+			return true
+		}
+	}
+	for _, c := range p.Columns(true) {
+		if c.Decimal == "," {
+			return true
+		}
+	}
+	return false
+}
+
+// dayFirst decides how to read dates whose day and month cannot be told
+// apart: like the export's other dates when one of them can tell, else
+// day first for a French export and month first otherwise; why says which.
+func (p *Profile) dayFirst(french bool) (bool, string) {
+	for _, c := range p.Columns(french) {
+		if c.Type == "time" && c.Ambiguous == "" && c.Evidence != "" {
+			return strings.Index(c.Format, "%d") < strings.Index(c.Format, "%m"), "written as " + c.Name + " reads"
+		}
+	}
+	if french {
+		return true, "written day first, as French exports do"
+	}
+	return false, "written month first, for want of a hint"
+}
+
+// assign places each role on the column whose name says it best, among the
+// columns whose values fit it; a column takes one role.
+func (d *Draft) assign() {
+	taken := map[*Column]bool{}
+	for r := Role(1); r < numRoles; r++ {
+		var best *Column
+		bestScore := 0
+		for _, c := range d.Columns {
+			if s := recognise(r, c.Name); !taken[c] && !c.Duplicate && s > bestScore && (fits(r, c) || c.Near != nil && fits(r, c.Near)) {
+				best, bestScore = c, s
+			}
+		}
+		if best == nil && r == Date {
+			best = d.anyDate(taken)
+		}
+		if best == nil {
+			continue
+		}
+		if !fits(r, best) {
+			d.adoptNear(best)
+		}
+		d.roles[r], best.Role, taken[best] = best, r, true
+	}
+}
+
+// adoptNear types a text column that plays a role with the type nearly all
+// its values have, and notes the rows its misfits will have rejected.
+func (d *Draft) adoptNear(c *Column) {
+	n := c.Near
+	c.Type, c.Format, c.Decimal, c.Thousands, c.Optional = n.Type, n.Format, n.Decimal, n.Thousands, n.Optional
+	c.Ambiguous, c.Evidence, c.Min, c.Max, c.Misfits, c.Misfit = n.Ambiguous, n.Evidence, n.Min, n.Max, n.Misfits, n.Misfit
+	c.Why = fmt.Sprintf("%s, but for %s", n.Why, plural(n.Misfits, "value"))
+	c.Near = nil
+	what := c.Type
+	if c.Format != "" {
+		what = c.Format
+	}
+	example, verb := fmt.Sprintf("%q", c.Misfit), "does"
+	if c.Misfits > 1 {
+		example, verb = example+", …", "do"
+	}
+	d.note(fmt.Sprintf("column %q: %s (%s) %s not read as %s: their rows will be rejected (check lists them)",
+		c.Name, plural(c.Misfits, "value"), example, verb, what))
+}
+
+// plural writes n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// anyDate returns a time column when none is named like a purchase date: one
+// the date vetoes do not rule out if possible (a ship date is a last resort).
+func (d *Draft) anyDate(taken map[*Column]bool) *Column {
+	var fallback *Column
+	for _, c := range d.Columns {
+		if taken[c] || c.Type != "time" || c.Duplicate {
+			continue
+		}
+		if !hasWord(c.Name, dateVeto...) {
+			return c
+		}
+		if fallback == nil {
+			fallback = c
+		}
+	}
+	return fallback
+}
+
+// fits reports whether column c's values can play role r.
+func fits(r Role, c *Column) bool {
+	numeric := c.Type == "int" || c.Type == "decimal" || c.Type == "float"
+	switch r {
+	case Date:
+		return c.Type == "time"
+	case TimeOfDay:
+		return c.TimeOfDay != ""
+	case Quantity, UnitPrice, Amount, Discount:
+		return numeric
+	case Email:
+		return c.Type == "string" && strings.Contains(c.Example, "@")
+	case Currency:
+		return c.Type == "string" && c.Blanks == 0 && allCurrencies(c.Distinct)
+	case Event:
+		return c.Type == "string" && c.Blanks == 0 && len(c.Distinct) > 0
+	}
+	return c.Type == "string" && (c.Values > 0 || c.Blanks == 0)
+}
+
+func allCurrencies(values []string) bool {
+	for _, v := range values {
+		if len(v) != 3 || strings.ToUpper(v) != v || strings.ToLower(v) == v {
+			return false
+		}
+	}
+	return len(values) > 0
+}
+
+// shape decides grouping and the timestamp, and notes what needs a look.
+func (d *Draft) shape() {
+	order, date, clock := d.roles[Order], d.roles[Date], d.roles[TimeOfDay]
+	d.Group = order != nil && order.Repeats
+	if date != nil && clock != nil && date.Format != "iso8601" && isDateOnly(date.Format) {
+		d.Combined = true
+	}
+	switch {
+	case date == nil:
+		d.note("no column reads as the purchase date: $ts is a placeholder to replace")
+	case date.Ambiguous != "":
+		d.note(fmt.Sprintf("column %q: day and month cannot be told apart (no value has a part past 12): read as %s, but it may be %s: check the format",
+			date.Name, date.Format, date.Ambiguous))
+	}
+	if d.identifier() == nil {
+		d.note("no column reads as a customer id, an e-mail or a user agent id: the user identifier is a placeholder to replace")
+	}
+	if d.Source.Malformed > 0 {
+		d.note(fmt.Sprintf("%d rows are malformed and will be rejected whatever the mapping (%s): run check to see them",
+			d.Source.Malformed, lineList(d.Source.MalformedLines, d.Source.Malformed)))
+	}
+}
+
+func (d *Draft) note(s string) { d.Notes = append(d.Notes, s) }
+
+// identifier returns the column that identifies the user: a customer id,
+// else an e-mail, else a user agent id; nil when there is none.
+func (d *Draft) identifier() *Column {
+	for _, r := range []Role{Customer, Email, UserAgent} {
+		if c := d.roles[r]; c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+func isDateOnly(format string) bool {
+	for _, f := range timeFormats {
+		if f.format == format {
+			return f.dateOnly
+		}
+	}
+	return false
+}
+
+// earliest is the first $ts the platform takes for milliseconds (below, it
+// reads seconds): dates before it are filtered out.
+var earliest = time.UnixMilli(1e11)
+
+// conditions are the where clauses that keep rows that cannot make a valid
+// activity out of the conversion (counted as filtered), with why.
+func (d *Draft) conditions() (conds, whys []string) {
+	add := func(cond, why string) { conds, whys = append(conds, cond), append(whys, why) }
+	if id := d.identifier(); id != nil && id.Blanks > 0 {
+		add(fmt.Sprintf(`trim(%s) != ""`, d.names.ref(id)), fmt.Sprintf("%s without %s: they cannot be attributed to anyone", plural(id.Blanks, "row"), id.Name))
+	}
+	if o := d.roles[Order]; d.Group && o.Blanks > 0 {
+		add(fmt.Sprintf(`trim(%s) != ""`, d.names.ref(o)), fmt.Sprintf("%s without %s: they belong to no order", plural(o.Blanks, "row"), o.Name))
+	}
+	date := d.roles[Date]
+	switch {
+	case date == nil:
+	case d.Combined:
+		clock := d.roles[TimeOfDay]
+		if date.Blanks+clock.Blanks > 0 {
+			add(fmt.Sprintf(`%s != "" && %s != ""`, d.names.ref(date), d.names.ref(clock)), "rows without a date or a time have no $ts")
+		}
+	case date.Optional:
+		add(d.names.ref(date)+" != nil", fmt.Sprintf("%s without %s: they have no $ts", plural(date.Blanks, "row"), date.Name))
+	}
+	if date != nil && !d.Combined && !date.Min.IsZero() && date.Min.Before(earliest) {
+		add(fmt.Sprintf("millis(%s) >= 100000000000", d.names.ref(date)), "dates before March 1973 would read as seconds: the platform refuses them")
+	}
+	return conds, whys
+}
+
+// lineList writes the first line numbers, with … when there are more.
+func lineList(lines []int, total int) string {
+	var b strings.Builder
+	b.WriteString("line")
+	if total > 1 {
+		b.WriteString("s")
+	}
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, " %d", l)
+	}
+	if total > len(lines) {
+		b.WriteString(", …")
+	}
+	return b.String()
+}
