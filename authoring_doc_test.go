@@ -3,13 +3,12 @@ package main
 import (
 	"bufio"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
 
-// docStep is a command of docs/authoring.md and what the page says it
+// docStep is a command of the README and what the page says it
 // prints.
 type docStep struct {
 	args   []string
@@ -47,6 +46,8 @@ func docSteps(t *testing.T, path string) []docStep {
 			comment = ""
 		case inBlock && line == "```":
 			inBlock, cur = false, nil
+		case inBlock && strings.HasPrefix(line, "$ go test"):
+			cur = nil // what runs this
 		case inBlock && strings.HasPrefix(line, "$ "):
 			steps = append(steps, newDocStep(strings.TrimPrefix(line, "$ "), code))
 			cur = &steps[len(steps)-1]
@@ -78,7 +79,8 @@ func outputOf(c string) ([]string, bool) {
 }
 
 func newDocStep(cmd string, code int) docStep {
-	args := strings.Fields(strings.TrimPrefix(cmd, "csv2activity"))
+	cmd = strings.TrimPrefix(strings.TrimPrefix(cmd, "go run ."), "csv2activity")
+	args := strings.Fields(cmd)
 	s := docStep{code: code}
 	if i := len(args) - 2; i > 0 && args[i] == ">" {
 		s.output, args = args[i+1], args[:i]
@@ -108,26 +110,19 @@ func containsLine(out, line string) bool {
 	return false
 }
 
-// TestAuthoringDoc runs every command of docs/authoring.md, in order, in a
-// folder holding the samples, and checks that each prints what the page
-// shows and exits as it says.
-func TestAuthoringDoc(t *testing.T) {
-	runDoc(t, filepath.Join("docs", "authoring.md"))
+// TestReadmeCommands runs every command of the README's sh blocks, in
+// order, in a folder holding the samples (go run . is the built binary; go
+// test is what runs this), and checks that each prints what the README shows
+// and exits as it says.
+func TestReadmeCommands(t *testing.T) {
+	runDoc(t, "README.md")
 }
 
 // runDoc runs the commands of a page (see docSteps) in a folder holding the
 // samples and the broken exports.
 func runDoc(t *testing.T, page string) {
 	t.Helper()
-	dir := t.TempDir()
-	for _, name := range []string{"mappings.example.yaml", "samples/us-orders.csv", "samples/fr-caisse.csv", "samples/fr-caisse.yaml",
-		"samples/loyalty.csv", "samples/loyalty.yaml", "testdata/broken/us-orders.csv", "testdata/broken/fr-caisse.csv"} {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeFile(t, dir, name, string(b))
-	}
+	dir := readmeDir(t)
 	steps := docSteps(t, page)
 	if len(steps) < 6 {
 		t.Fatalf("found %d commands in %s, want at least 6", len(steps), page)

