@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"csv2activity/mapping"
+	"csv2activity/upload"
 )
 
 // Exit codes (README, "Exit codes").
@@ -47,7 +48,7 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.Is(err, errRejected):
 		return exitRejected
-	case errors.As(err, &u), mapping.IsMappingError(err):
+	case errors.As(err, &u), mapping.IsMappingError(err), upload.IsUsage(err):
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitFailed

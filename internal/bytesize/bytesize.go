@@ -1,6 +1,7 @@
 // Package bytesize reads and writes sizes as people type them: 100MB, 64MiB,
-// 256KB, 1.5GB, 4096. Units are powers of 1024 whether written KB or KiB, as
-// most tools that take a memory or chunk size do; B may be left out.
+// 256KB, 1.5GB, 4096. KB, MB, GB and TB are powers of 1000 (so "100MB" is
+// the bulk import API's 100 MB exactly); KiB, MiB, GiB and TiB, and the bare
+// K, M, G and T, are powers of 1024. B may be left out.
 package bytesize
 
 import (
@@ -14,12 +15,12 @@ var units = []struct {
 	mult   int64
 }{
 	{"TIB", 1 << 40}, {"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10},
-	{"TB", 1 << 40}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10},
+	{"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3},
 	{"T", 1 << 40}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10},
 	{"B", 1},
 }
 
-// Parse reads a size such as "100MB" (100 MiB), "64MiB", "512k" or "4096".
+// Parse reads a size such as "100MB" (10^8 bytes), "64MiB", "512k" or "4096".
 func Parse(s string) (int64, error) {
 	t := strings.ToUpper(strings.TrimSpace(s))
 	mult := int64(1)

@@ -8,13 +8,15 @@ func TestParse(t *testing.T) {
 		want int64
 		ok   bool
 	}{
-		{"100MB", 100 << 20, true},
+		{"100MB", 100e6, true},
 		{"64MiB", 64 << 20, true},
-		{"256KB", 256 << 10, true},
+		{"256KB", 256e3, true},
+		{"256KiB", 256 << 10, true},
 		{"512k", 512 << 10, true},
-		{"1.5GB", 3 << 29, true},
+		{"1.5GB", 1.5e9, true},
+		{"1.5GiB", 3 << 29, true},
 		{"4096", 4096, true},
-		{" 10 mb ", 10 << 20, true},
+		{" 10 mib ", 10 << 20, true},
 		{"12B", 12, true},
 		{"", 0, false},
 		{"MB", 0, false},

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"csv2activity/internal/atomicfile"
+	"csv2activity/internal/bytesize"
+	"csv2activity/mapping"
+	"csv2activity/transform"
+	"csv2activity/upload"
+)
+
+func importCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "import",
+		Usage:     "convert CSV exports and upload the activities in one run (convert + upload)",
+		ArgsUsage: "INPUT... (- for standard input, with --state)",
+		Description: "Converts every INPUT like convert does and streams the activities to the bulk import\n" +
+			"API: each chunk of --chunk-size is sent as an execution as soon as it is full, so nothing\n" +
+			"is written to disk but the state file and the rejects. The conversion is deterministic,\n" +
+			"so running the same command again after a failure, Ctrl-C or kill -9 converts again,\n" +
+			"skips the chunks the state file records as sent (matched by checksum), looks up the\n" +
+			"one that was in flight, and sends the rest. Rejected rows go to --rejects, as with convert.\n\n" +
+			"   export MICS_API_TOKEN=…\n" +
+			"   csv2activity import -m mappings.example.yaml --datamart 1162 --wait samples/us-orders.csv\n" +
+			"   csv2activity import -m mapping.yaml --datamart 1162 --dry-run orders.csv   # plan only\n" +
+			"   zcat orders.csv.gz | csv2activity import -m mapping.yaml --datamart 1162 --state orders.state.json -\n\n" +
+			"Exit codes: 0 converted and sent; 1 the run failed (rerun to resume); 2 usage or mapping\n" +
+			"error, before any row was read; 3 sent, but some rows were rejected (by the mapping or,\n" +
+			"with --wait, by the API).",
+		Flags: append([]cli.Flag{
+			mappingFlag(),
+			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "standard error"},
+			&cli.IntFlag{Name: "max-errors", Usage: "stop with exit 1 after more than `N` rejected rows (-1: no limit)", Value: 1000},
+			&cli.IntFlag{Name: "workers", Usage: "parse and map rows on `N` goroutines", DefaultText: "one per core"},
+			&cli.StringFlag{Name: "max-row-size", Usage: "reject a row longer than `SIZE` instead of buffering it", Value: "4MiB"},
+		}, uploadFlags()...),
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usageError{"import: no INPUT given (use - for standard input)"}
+			}
+			cfg, err := importConfig(c)
+			if err != nil {
+				return err
+			}
+			opts, err := uploadOptions(c, c.Args().Slice())
+			if err != nil {
+				return err
+			}
+			return importRun(c.Context, cfg, opts, c.String("rejects"), c.App.ErrWriter)
+		},
+	}
+}
+
+// importConfig copies the conversion flags into transform.Config.
+func importConfig(c *cli.Context) (transform.Config, error) {
+	rowSize, err := bytesize.Parse(c.String("max-row-size"))
+	if err != nil {
+		return transform.Config{}, usageError{"--max-row-size: " + err.Error()}
+	}
+	m, err := mapping.Load(c.String("mapping"))
+	if err != nil {
+		return transform.Config{}, err
+	}
+	return transform.Config{Mapping: m, MaxErrors: c.Int("max-errors"), Workers: c.Int("workers"), MaxRowSize: int(rowSize)}, nil
+}
+
+// importRun converts and uploads in one stream, then prints both
+// summaries; SIGINT and SIGTERM stop it with its state saved.
+func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rej, err := openRejects(rejectsPath, stderr)
+	if err != nil {
+		return err
+	}
+	var conv transform.Summary
+	var convErr error
+	usum, err := upload.Stream(ctx, opts, func(w io.Writer) error {
+		conv, convErr = transform.Run(ctx, cfg, opts.Inputs, w, rej)
+		return convErr
+	})
+	if rerr := rej.close(convErr == nil); err == nil {
+		err = rerr
+	}
+	if conv.Read > 0 || convErr == nil {
+		fmt.Fprintln(stderr, conv)
+	}
+	if mapping.IsMappingError(err) {
+		return err
+	}
+	if err = uploadOutcome(usum, err, opts, stderr); err == nil && conv.Rejected > 0 {
+		return errRejected
+	}
+	return err
+}
+
+// rejectsFile is where import writes rejected rows: standard error, or a
+// file written under a temporary name and renamed when the conversion ends.
+type rejectsFile struct {
+	io.Writer
+	f    *os.File
+	path string
+}
+
+func openRejects(path string, stderr io.Writer) (*rejectsFile, error) {
+	if path == "" || path == "-" {
+		return &rejectsFile{Writer: stderr}, nil
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, atomicfile.TempPrefix+base+"-*")
+	if err != nil {
+		return nil, fail(fmt.Errorf("create rejects file: %w", err))
+	}
+	return &rejectsFile{Writer: f, f: f, path: path}, nil
+}
+
+// close renames the file into place when the conversion completed, and
+// removes it otherwise.
+func (r *rejectsFile) close(complete bool) error {
+	if r.f == nil {
+		return nil
+	}
+	err := r.f.Close()
+	if err == nil && complete {
+		err = os.Rename(r.f.Name(), r.path)
+	}
+	if err != nil || !complete {
+		os.Remove(r.f.Name())
+	}
+	if err != nil {
+		return fail(fmt.Errorf("write rejects file: %w", err))
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"csv2activity/sandbox"
+)
+
+func sandboxCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "sandbox",
+		Usage: "serve a local emulator of the bulk import API, to rehearse and test uploads",
+		Description: "Serves the document import endpoints of the mediarithmics API on loopback: it checks the\n" +
+			"token (401), the document import (USER_ACTIVITY, APPLICATION_X_NDJSON; 400), the\n" +
+			"execution's Content-Type (415) and size (413 over 100MB); it stores each accepted\n" +
+			"execution at DIR/<datamart>/<import id>/<execution id>.ndjson, checks every line with the\n" +
+			"activity rules to fill total_success, total_failure and an error file, and moves the\n" +
+			"execution PENDING -> RUNNING -> SUCCEEDED. It can fail on purpose: --fail-rate answers\n" +
+			"that share of requests with a 5xx (before reading the body, or after reading it and\n" +
+			"storing nothing), --rate-limit answers 429 with Retry-After past N requests a second,\n" +
+			"--latency delays every answer. It prints where it listens and one line per request;\n" +
+			"Ctrl-C stops it. What it stored stays in DIR and is served again on the next start.\n\n" +
+			"   export MICS_API_TOKEN=secret-for-the-sandbox\n" +
+			"   csv2activity sandbox --dir /tmp/mics --fail-rate 0.3 --rate-limit 20 &\n" +
+			"   MICS_API_URL=http://127.0.0.1:8089 csv2activity upload --datamart 1 --wait orders.ndjson\n" +
+			"   cat /tmp/mics/1/*/*.ndjson | wc -l        # every line, stored once",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "addr", Usage: "listen on `HOST:PORT` (port 0: any free port, printed)", Value: "127.0.0.1:8089"},
+			&cli.StringFlag{Name: "dir", Usage: "store the executions under `DIR`", Value: "sandbox-data"},
+			&cli.StringFlag{Name: "token", Usage: "the `TOKEN` requests must carry in Authorization; empty: any", EnvVars: []string{"MICS_API_TOKEN"}, DefaultText: "MICS_API_TOKEN"},
+			&cli.Float64Flag{Name: "fail-rate", Usage: "answer this share `F` (0 to 1) of requests with a 5xx"},
+			&cli.IntFlag{Name: "rate-limit", Usage: "answer 429 with Retry-After past `N` requests a second (0: no limit)"},
+			&cli.DurationFlag{Name: "latency", Usage: "delay every answer by `D` (e.g. 50ms)"},
+			&cli.DurationFlag{Name: "step", Usage: "keep an execution PENDING, then RUNNING, for `D` each", Value: sandbox.DefaultStep},
+			&cli.Uint64Flag{Name: "seed", Usage: "seed the injected faults with `N` to repeat a run", DefaultText: "random"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print a line per request"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError{"sandbox: takes no argument"}
+			}
+			opts := sandbox.Options{
+				Dir:       c.String("dir"),
+				Token:     c.String("token"),
+				FailRate:  c.Float64("fail-rate"),
+				RateLimit: c.Int("rate-limit"),
+				Latency:   c.Duration("latency"),
+				Step:      c.Duration("step"),
+				Seed:      c.Uint64("seed"),
+			}
+			if !c.Bool("quiet") {
+				opts.Log = c.App.Writer
+			}
+			return serveSandbox(c.Context, opts, c.String("addr"), c.App.Writer)
+		},
+	}
+}
+
+// serveSandbox serves until SIGINT or SIGTERM.
+func serveSandbox(ctx context.Context, opts sandbox.Options, addr string, stdout io.Writer) error {
+	if opts.FailRate < 0 || opts.FailRate > 1 {
+		return usageError{"--fail-rate must be between 0 and 1"}
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return fail(sandbox.Serve(ctx, opts, addr, stdout))
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"csv2activity/internal/bytesize"
+	"csv2activity/upload"
+)
+
+func uploadCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "upload",
+		Usage:     "send activity ndjson files to the mediarithmics bulk import API, exactly once",
+		ArgsUsage: "FILE.ndjson...",
+		Description: "Checks every line of every FILE against the activity rules (an invalid line stops\n" +
+			"with FILE:LINE: reason, exit 2, before anything is sent), creates a USER_ACTIVITY document\n" +
+			"import and sends the lines as executions of at most --chunk-size, cut between lines.\n" +
+			"429, 5xx and dropped connections are retried with backoff; other 4xx stop the run.\n" +
+			"The token comes from MICS_API_TOKEN or --token-file, never from a flag value.\n\n" +
+			"A state file (FILE.ndjson" + upload.StateSuffix + " by default) records every chunk\n" +
+			"sent. After a crash, Ctrl-C or kill -9, run the same command again: it sends only what is\n" +
+			"missing, looking up a chunk that was in flight among the import's executions first.\n\n" +
+			"   export MICS_API_TOKEN=…  MICS_DATAMART_ID=1162\n" +
+			"   csv2activity upload --dry-run orders.ndjson          # the plan: chunks, sizes, lines\n" +
+			"   csv2activity upload --wait orders.ndjson             # send, then follow the executions\n" +
+			"   csv2activity upload --import-id 4242 more.ndjson     # add to an existing import\n\n" +
+			"Rehearse against the local sandbox first (csv2activity sandbox --help):\n" +
+			"   csv2activity sandbox --dir /tmp/mics &\n" +
+			"   MICS_API_URL=http://127.0.0.1:8089 csv2activity upload --datamart 1 --wait orders.ndjson\n\n" +
+			"Exit codes: 0 sent (and, with --wait, every line accepted); 1 the upload failed or was\n" +
+			"refused (rerun to resume); 2 bad flags, an invalid line or a mismatching state file,\n" +
+			"before anything was sent; 3 with --wait, the API refused some lines (see error_file_uri).",
+		Flags: uploadFlags(),
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usageError{"upload: no FILE.ndjson given"}
+			}
+			opts, err := uploadOptions(c, c.Args().Slice())
+			if err != nil {
+				return err
+			}
+			return uploadFiles(c.Context, opts, c.App.ErrWriter)
+		},
+	}
+}
+
+// uploadFlags are the flags of upload, shared by import.
+func uploadFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "datamart", Usage: "the datamart `ID` to import into", EnvVars: []string{"MICS_DATAMART_ID"}},
+		&cli.StringFlag{Name: "import-id", Usage: "add the executions to the existing document import `ID` instead of creating one"},
+		&cli.StringFlag{Name: "name", Usage: "the `NAME` of the document import created", DefaultText: "csv2activity FIRST_INPUT DATE"},
+		&cli.StringFlag{Name: "api-url", Usage: "the API's base `URL`; https, or http to a loopback host only", Value: upload.DefaultAPIURL, EnvVars: []string{"MICS_API_URL"}},
+		&cli.StringFlag{Name: "token-file", Usage: "read the API token from `FILE` instead of MICS_API_TOKEN"},
+		&cli.StringFlag{Name: "chunk-size", Usage: "send executions of at most `SIZE` (256KB, 64MB…; at most 100MB)", Value: "100MB"},
+		&cli.StringFlag{Name: "state", Usage: "the state `FILE` that makes a rerun resume", DefaultText: "FIRST_INPUT" + upload.StateSuffix},
+		&cli.BoolFlag{Name: "wait", Usage: "follow every execution to its end and print status, total_success, total_failure, error_file_uri"},
+		&cli.BoolFlag{Name: "dry-run", Usage: "check the lines and print the plan (import, chunks, sizes, lines); send nothing"},
+		&cli.IntFlag{Name: "max-retries", Usage: "retry a request `N` times at most (429, 5xx, dropped connection)", Value: upload.DefaultMaxRetries},
+		&cli.DurationFlag{Name: "retry-wait", Usage: "wait `D` before the first retry, doubled each time with ±50% jitter (at least Retry-After)", Value: upload.DefaultRetryWait},
+		&cli.DurationFlag{Name: "settle", Usage: "give a dropped chunk `D` to show among the import's executions before sending it again", Value: upload.DefaultSettle},
+	}
+}
+
+// uploadOptions copies the upload flags into upload.Options.
+func uploadOptions(c *cli.Context, inputs []string) (upload.Options, error) {
+	size, err := bytesize.Parse(c.String("chunk-size"))
+	if err != nil {
+		return upload.Options{}, usageError{"--chunk-size: " + err.Error()}
+	}
+	token, err := apiToken(c.String("token-file"))
+	if err != nil {
+		return upload.Options{}, err
+	}
+	return upload.Options{
+		Inputs:     inputs,
+		APIURL:     c.String("api-url"),
+		Token:      token,
+		Datamart:   c.String("datamart"),
+		ImportID:   c.String("import-id"),
+		Name:       c.String("name"),
+		ChunkSize:  size,
+		StatePath:  c.String("state"),
+		Wait:       c.Bool("wait"),
+		DryRun:     c.Bool("dry-run"),
+		MaxRetries: c.Int("max-retries"),
+		RetryWait:  c.Duration("retry-wait"),
+		Settle:     c.Duration("settle"),
+		Stdout:     c.App.Writer,
+		Stderr:     c.App.ErrWriter,
+	}, nil
+}
+
+// apiToken reads the token from --token-file when given, else from
+// MICS_API_TOKEN. Errors never quote the file's content.
+func apiToken(file string) (string, error) {
+	if file == "" {
+		return strings.TrimSpace(os.Getenv("MICS_API_TOKEN")), nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", usageError{"--token-file: " + err.Error()}
+	}
+	token := strings.TrimSpace(string(b))
+	if token == "" || strings.ContainsAny(token, "\r\n") {
+		return "", usageError{"--token-file " + file + ": the file must hold the token alone, on one line"}
+	}
+	return token, nil
+}
+
+// uploadFiles runs an upload; SIGINT and SIGTERM stop it with its state
+// saved.
+func uploadFiles(ctx context.Context, opts upload.Options, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := upload.Upload(ctx, opts)
+	return uploadOutcome(sum, err, opts, stderr)
+}
+
+// uploadOutcome prints the summary of an upload and turns its outcome into
+// the command's error: rows the API refused end with exit 3.
+func uploadOutcome(sum upload.Summary, err error, opts upload.Options, stderr io.Writer) error {
+	if sum.Chunks > 0 && !sum.DryRun {
+		fmt.Fprintln(stderr, "upload:", sum)
+	}
+	switch {
+	case err == nil && sum.TotalFailure > 0:
+		fmt.Fprintf(stderr, "upload: the API refused %d lines: their reasons are in the error files above\n", sum.TotalFailure)
+		return errRejected
+	case err == nil || upload.IsUsage(err):
+		return err
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "upload: interrupted; run the same command again to resume (state %s)\n", stateOf(opts))
+	case !errors.Is(err, upload.ErrExecutionFailed):
+		fmt.Fprintf(stderr, "upload: stopped; once the cause is fixed, run the same command again to resume (state %s)\n", stateOf(opts))
+	}
+	return fail(err)
+}
+
+// stateOf returns the state file an upload uses.
+func stateOf(opts upload.Options) string {
+	if opts.StatePath != "" {
+		return opts.StatePath
+	}
+	return opts.Inputs[0] + upload.StateSuffix
+}

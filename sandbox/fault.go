@@ -1,0 +1,155 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// fault is what the sandbox does to one request instead of answering it.
+type fault int
+
+const (
+	faultNone       fault = iota
+	faultBeforeBody       // 503 before the body is read
+	faultAfterBody        // 500 after the body is read, nothing stored
+)
+
+// faults draws the injected failures and counts requests for the rate
+// limit. It is safe for concurrent use.
+type faults struct {
+	mu     sync.Mutex
+	rng    *rand.Rand
+	rate   float64
+	limit  int
+	window int64 // the clock second being counted
+	count  int   // requests seen in that second
+	now    func() time.Time
+}
+
+func newFaults(opts Options) *faults {
+	seed := opts.Seed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	return &faults{
+		rng:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		rate:  opts.FailRate,
+		limit: opts.RateLimit,
+		now:   time.Now,
+	}
+}
+
+// draw decides whether the request fails: with probability rate, half of the
+// time before its body is read, half after.
+func (f *faults) draw() fault {
+	if f.rate <= 0 {
+		return faultNone
+	}
+	f.mu.Lock()
+	u := f.rng.Float64()
+	f.mu.Unlock()
+	switch {
+	case u < f.rate/2:
+		return faultBeforeBody
+	case u < f.rate:
+		return faultAfterBody
+	}
+	return faultNone
+}
+
+// throttle counts the request in the current clock second and reports
+// whether it is past the limit, with the whole seconds to wait until the
+// next one.
+func (f *faults) throttle() (retryAfter int, limited bool) {
+	if f.limit <= 0 {
+		return 0, false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	if sec := now.Unix(); sec != f.window {
+		f.window, f.count = sec, 0
+	}
+	f.count++
+	return 1, f.count > f.limit
+}
+
+// recorder delays the answer by delay (unless the client has gone) and
+// remembers its status for the request log.
+type recorder struct {
+	http.ResponseWriter
+	delay  time.Duration
+	ctx    context.Context
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status != 0 {
+		return
+	}
+	r.status = code
+	if r.delay > 0 {
+		t := time.NewTimer(r.delay)
+		select {
+		case <-t.C:
+		case <-r.ctx.Done():
+			t.Stop()
+		}
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.WriteHeader(http.StatusOK)
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// code returns the status sent, 200 if the handler wrote nothing.
+func (r *recorder) code() int {
+	if r.status == 0 {
+		return http.StatusOK
+	}
+	return r.status
+}
+
+// okEnvelope and errorEnvelope are the API's answers: {"status":"ok","data":…}
+// and {"status":"error","error":…}.
+type okEnvelope struct {
+	Status string `json:"status"`
+	Data   any    `json:"data"`
+}
+
+type errorEnvelope struct {
+	Status string `json:"status"`
+	Error  string `json:"error"`
+}
+
+// listEnvelope is the answer to a paginated list.
+type listEnvelope struct {
+	Status      string `json:"status"`
+	Data        any    `json:"data"`
+	Count       int    `json:"count"`
+	Total       int    `json:"total"`
+	FirstResult int    `json:"first_result"`
+	MaxResults  int    `json:"max_results"`
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeData(w http.ResponseWriter, data any) {
+	writeJSON(w, http.StatusOK, okEnvelope{Status: "ok", Data: data})
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, errorEnvelope{Status: "error", Error: msg})
+}

@@ -1,0 +1,127 @@
+package upload
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"csv2activity/sandbox"
+)
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	t.Parallel()
+	a := newTestAPI(t, sandbox.Options{})
+	var asked time.Time
+	a.setHook(func(n int64, w http.ResponseWriter, r *http.Request) bool {
+		if n != 1 {
+			return false
+		}
+		asked = time.Now()
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write([]byte(`{"status":"error","error":"slow down"}`))
+		return true
+	})
+	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 3, 1)
+	var out output
+	if _, err := Upload(context.Background(), a.options(t, &out, path)); err != nil {
+		t.Fatal(err)
+	}
+	assertStoredOnce(t, a.dir, lines)
+	if d := time.Since(asked); d < time.Second {
+		t.Errorf("retried %s after a 429 with Retry-After: 1, want at least 1s", d)
+	}
+}
+
+func TestRateLimitedUploadCompletes(t *testing.T) {
+	t.Parallel()
+	a := newTestAPI(t, sandbox.Options{RateLimit: 15})
+	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 200, 1)
+	var out output
+	opts := a.options(t, &out, path)
+	opts.ChunkSize = 2048
+	sum, err := Upload(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertStoredOnce(t, a.dir, lines)
+	if sum.Retries == 0 {
+		t.Errorf("got no retry for %d requests at 15 a second, want some 429s", a.requests.Load())
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"", 0},
+		{"2", 2 * time.Second},
+		{"0.5", 500 * time.Millisecond},
+		{"Tue, 02 Jan 2024 03:04:15 GMT", 10 * time.Second},
+		{"Tue, 02 Jan 2024 03:00:00 GMT", 0},
+		{"86400", maxRetryAfter},
+		{"soon", 0},
+	}
+	for _, tt := range tests {
+		if got := parseRetryAfter(tt.in, now); got != tt.want {
+			t.Errorf("parseRetryAfter(%q): got %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRetryClassification(t *testing.T) {
+	api := func(code int) error { return &APIError{Method: "POST", Path: "/x", Code: code} }
+	tests := []struct {
+		name                             string
+		err                              error
+		retry, mayHaveActed, mayStillAct bool
+	}{
+		{"dropped connection", &NetError{Err: io.ErrUnexpectedEOF}, true, true, true},
+		{"429", api(429), true, false, false},
+		{"500", api(500), true, true, false},
+		{"503", api(503), true, true, false},
+		{"504", api(504), true, true, true},
+		{"408", api(408), true, false, false},
+		{"401", api(401), false, false, false},
+		{"413", api(413), false, false, false},
+		{"cancelled", context.Canceled, false, true, true},
+		{"other", errors.New("disk full"), false, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := retryable(tt.err); got != tt.retry {
+				t.Errorf("retryable: got %v, want %v", got, tt.retry)
+			}
+			if tt.retry {
+				if got := mayHaveActed(tt.err); got != tt.mayHaveActed {
+					t.Errorf("mayHaveActed: got %v, want %v", got, tt.mayHaveActed)
+				}
+				if got := mayStillAct(tt.err); got != tt.mayStillAct {
+					t.Errorf("mayStillAct: got %v, want %v", got, tt.mayStillAct)
+				}
+			}
+		})
+	}
+}
+
+func TestBackoffGrowsWithJitter(t *testing.T) {
+	o := &Options{MaxRetries: 6, RetryWait: 100 * time.Millisecond}
+	a := newAttempts(o)
+	err := &APIError{Code: 503}
+	for i := range 6 {
+		d, ok := a.next(err)
+		base := o.RetryWait << i
+		if !ok || d < base/2 || d > base*3/2 {
+			t.Errorf("retry %d: got %s, %v; want within ±50%% of %s", i+1, d, ok, base)
+		}
+	}
+	if _, ok := a.next(err); ok {
+		t.Error("a 7th retry was allowed, want MaxRetries 6 to stop it")
+	}
+}

@@ -1,0 +1,371 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The upload, import and sandbox commands, end to end: the built binary
+// uploads to the built binary's sandbox, a child process on loopback.
+
+const e2eToken = "e2e-token-3b9d0c"
+
+// lockedBuffer collects a child's output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// sandboxProc is a `csv2activity sandbox` child process.
+type sandboxProc struct {
+	url, dir string
+	out      lockedBuffer
+}
+
+// startSandbox starts the sandbox on a free loopback port, expecting
+// e2eToken, and stops it with SIGTERM when the test ends, checking that it
+// exits cleanly.
+func startSandbox(t *testing.T, args ...string) *sandboxProc {
+	t.Helper()
+	sb := &sandboxProc{dir: t.TempDir()}
+	cmd := exec.Command(binary, append([]string{"sandbox", "--addr", "127.0.0.1:0", "--dir", sb.dir}, args...)...)
+	cmd.Env = append(os.Environ(), "MICS_API_TOKEN="+e2eToken)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = &sb.out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	first, err := bufio.NewReader(stdout).ReadString('\n')
+	m := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(first)
+	if err != nil || m == nil {
+		cmd.Process.Kill()
+		t.Fatalf("sandbox: first line %q (%v), want where it listens", first, err)
+	}
+	sb.url = m[1]
+	sb.out.Write([]byte(first))
+	go io.Copy(&sb.out, stdout)
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("sandbox after SIGTERM: %v, want a clean exit\n%s", err, sb.out.String())
+		}
+	})
+	return sb
+}
+
+// env returns the environment of an upload to the sandbox.
+func (sb *sandboxProc) env(datamart string) []string {
+	return []string{"MICS_API_TOKEN=" + e2eToken, "MICS_API_URL=" + sb.url, "MICS_DATAMART_ID=" + datamart}
+}
+
+// stored returns the lines stored for a datamart, sorted.
+func (sb *sandboxProc) stored(t *testing.T, datamart string) []string {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join(sb.dir, datamart, "*", "*.ndjson"))
+	var lines []string
+	for _, p := range paths {
+		lines = append(lines, readLines(t, p)...)
+	}
+	slices.Sort(lines)
+	return lines
+}
+
+// assertOnce checks that the stored lines are the wanted ones, each once.
+func assertOnce(t *testing.T, got, want []string) {
+	t.Helper()
+	want = slices.Sorted(slices.Values(want))
+	if slices.Equal(got, want) {
+		return
+	}
+	seen := map[string]int{}
+	for _, l := range got {
+		seen[l]++
+	}
+	missing, twice := 0, 0
+	for _, l := range want {
+		if seen[l] == 0 {
+			missing++
+		} else if seen[l] > 1 {
+			twice++
+		}
+	}
+	t.Fatalf("stored %d lines, want %d: %d missing, %d stored more than once", len(got), len(want), missing, twice)
+}
+
+// activityFile writes n valid activities of varied length.
+func activityFile(t *testing.T, dir string, n int) (string, []string) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(uint64(n), 9))
+	lines := make([]string, n)
+	for i := range lines {
+		lines[i] = fmt.Sprintf(`{"$type":"TOUCH","$session_status":"NO_SESSION","$ts":1700000000000,"$user_account_id":"c%d","$compartment_id":"1","store":"%s","$events":[{"$event_name":"$transaction_confirmed","$ts":1700000000000,"$properties":{"$currency":"EUR","$items":[{"$id":"SKU-%d","$qty":2,"$price":4.5}]}}]}`,
+			i, strings.Repeat("s", rng.IntN(500)), i)
+	}
+	return writeFile(t, dir, "activities.ndjson", strings.Join(lines, "\n")+"\n"), lines
+}
+
+// uploadSummary reads the counts of an upload's summary line.
+func uploadSummary(t *testing.T, stderr string) (sentNow, found, before int) {
+	t.Helper()
+	m := regexp.MustCompile(`: (\d+) sent now, (\d+) found already received, (\d+) sent by an earlier run`).FindStringSubmatch(stderr)
+	if m == nil {
+		t.Fatalf("no upload summary in:\n%s", stderr)
+	}
+	a, _ := strconv.Atoi(m[1])
+	b, _ := strconv.Atoi(m[2])
+	c, _ := strconv.Atoi(m[3])
+	return a, b, c
+}
+
+// assertNoTokenIn checks that the token is in no text and no file under
+// the folders.
+func assertNoTokenIn(t *testing.T, texts []string, dirs ...string) {
+	t.Helper()
+	for i, s := range texts {
+		if strings.Contains(s, e2eToken) {
+			t.Errorf("the token appears in output %d", i)
+		}
+	}
+	for _, dir := range dirs {
+		filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if b, _ := os.ReadFile(path); bytes.Contains(b, []byte(e2eToken)) {
+					t.Errorf("the token appears in %s", path)
+				}
+			}
+			return nil
+		})
+	}
+}
+
+// sentChunks counts the chunks a state file records as sent (0 when it does
+// not exist yet or cannot be read).
+func sentChunks(path string) int {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	return strings.Count(string(b), `"status": "sent"`)
+}
+
+// killMidway starts an upload and kills it with SIGKILL once it has sent a
+// random 1 to 3 more chunks, after a random 0-20ms more (often while a chunk
+// is in flight). It returns what the upload printed.
+func killMidway(t *testing.T, rng *rand.Rand, env, args []string, state string) string {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	target := sentChunks(state) + 1 + rng.IntN(3)
+	for deadline := time.Now().Add(30 * time.Second); sentChunks(state) < target; time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the upload did not reach %d chunks sent:\n%s", target, out.String())
+		}
+	}
+	time.Sleep(time.Duration(rng.IntN(20)) * time.Millisecond)
+	cmd.Process.Kill()
+	cmd.Wait()
+	return out.String()
+}
+
+func TestUploadResumesAfterKill9E2E(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, "--fail-rate", "0.3", "--latency", "10ms", "--seed", "11", "--quiet")
+	dir := t.TempDir()
+	input, lines := activityFile(t, dir, 300)
+	state := filepath.Join(dir, "state.json")
+	args := []string{"upload", "--chunk-size", "4KB", "--state", state, "--retry-wait", "10ms", "--settle", "300ms", "--max-retries", "20"}
+	var outputs []string
+	rng := rand.New(rand.NewPCG(2024, 4))
+	for kill := 1; kill <= 3; kill++ {
+		outputs = append(outputs, killMidway(t, rng, sb.env("3"), append(args, input), state))
+		t.Logf("kill -9 #%d: %d chunks recorded sent, %d lines stored", kill, sentChunks(state), len(sb.stored(t, "3")))
+	}
+	res := runCLI(t, "", nil, sb.env("3"), append(args, "--wait", input)...)
+	outputs = append(outputs, res.stdout, res.stderr, sb.out.String())
+	if res.code != 0 {
+		t.Fatalf("the resumed upload: exit %d\n%s", res.code, res.stderr)
+	}
+	assertOnce(t, sb.stored(t, "3"), lines)
+	now, found, before := uploadSummary(t, res.stderr)
+	if before < 3 || now+found == 0 {
+		t.Errorf("resumed run: %d sent now, %d found, %d sent before; want the kills to have stopped the upload midway", now, found, before)
+	}
+	if !strings.Contains(res.stdout, "total_success=300 total_failure=0") {
+		t.Errorf("--wait report:\n%s\nwant the totals of the 300 lines", res.stdout)
+	}
+	assertNoTokenIn(t, outputs, dir, sb.dir)
+}
+
+func TestImportConvertsAndUploadsE2E(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, "--fail-rate", "0.3", "--rate-limit", "50", "--seed", "5", "--quiet")
+	dir := t.TempDir()
+	want := runCLI(t, "", nil, nil, "convert", "-m", "mappings.example.yaml", "samples/us-orders.csv")
+	args := []string{"import", "-m", "mappings.example.yaml", "--chunk-size", "2KB", "--retry-wait", "10ms",
+		"--max-retries", "20", "--state", filepath.Join(dir, "state.json"), "--rejects", filepath.Join(dir, "rejects.ndjson")}
+	res := runCLI(t, "", nil, sb.env("5"), append(args, "--wait", "samples/us-orders.csv")...)
+	if res.code != 0 {
+		t.Fatalf("import: exit %d\n%s", res.code, res.stderr)
+	}
+	wantLines := strings.Split(strings.TrimSuffix(want.stdout, "\n"), "\n")
+	assertOnce(t, sb.stored(t, "5"), wantLines)
+	if !strings.Contains(res.stderr, "28 rows read") || !strings.Contains(res.stdout, "total_success=14 total_failure=0") {
+		t.Errorf("import output:\n%s\n%s\nwant the conversion summary and the --wait totals", res.stdout, res.stderr)
+	}
+	again := runCLI(t, "", nil, sb.env("5"), append(args, "samples/us-orders.csv")...)
+	if now, found, before := uploadSummary(t, again.stderr); again.code != 0 || now+found != 0 || before == 0 {
+		t.Errorf("second import: exit %d, %d sent now, %d found, %d before; want every chunk already sent", again.code, now, found, before)
+	}
+	assertOnce(t, sb.stored(t, "5"), wantLines)
+	assertNoTokenIn(t, []string{res.stdout, res.stderr, again.stdout, again.stderr, sb.out.String()}, dir, sb.dir)
+}
+
+func TestUploadRefusalsE2E(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t)
+	dir := t.TempDir()
+	good, _ := activityFile(t, dir, 5)
+	bad := writeFile(t, dir, "bad.ndjson", strings.Join(readLines(t, good)[:1], "")+"\n"+`{"$type":"TOUCH"}`+"\n")
+	tests := []struct {
+		name string
+		env  []string
+		args []string
+		code int
+		want string
+	}{
+		{"plain http to a remote host", []string{"MICS_API_URL=http://api.mediarithmics.com"}, []string{"upload", good}, 2, "refusing plain http://"},
+		{"invalid line", nil, []string{"upload", bad}, 2, bad + ":2: missing required key"},
+		{"wrong token", []string{"MICS_API_TOKEN=wrong"}, []string{"upload", good}, 1, "401 Unauthorized: check MICS_API_TOKEN"},
+		{"no datamart", []string{"MICS_DATAMART_ID="}, []string{"upload", good}, 2, "no datamart"},
+		{"chunk size unreadable", nil, []string{"upload", "--chunk-size", "big", good}, 2, "--chunk-size"},
+		{"dry run", []string{"MICS_API_TOKEN="}, []string{"upload", "--dry-run", good}, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			state := filepath.Join(t.TempDir(), "state.json")
+			args := append([]string{tt.args[0], "--state", state}, tt.args[1:]...)
+			res := runCLI(t, "", nil, append(sb.env("9"), tt.env...), args...)
+			if res.code != tt.code || !strings.Contains(res.stderr, tt.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", res.code, res.stderr, tt.code, tt.want)
+			}
+		})
+	}
+	if got := sb.stored(t, "9"); len(got) != 0 {
+		t.Errorf("the sandbox stored %d lines, want none", len(got))
+	}
+	dry := runCLI(t, "", nil, sb.env("9"), "upload", "--dry-run", "--state", filepath.Join(dir, "s.json"), good)
+	if !strings.Contains(dry.stdout, "chunk 1: "+good+" lines 1-5") || !strings.Contains(dry.stdout, "dry run: nothing sent") {
+		t.Errorf("dry run plan:\n%s\nwant the chunk and its lines", dry.stdout)
+	}
+}
+
+// freePort returns a loopback port nobody listens on now.
+func freePort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+}
+
+// TestDocUploadCommands runs the ```sh blocks of the README's upload section, in order,
+// as one bash script in a folder holding the mapping and the samples, the
+// built binary first on PATH and the sandbox on a free port.
+func TestDocUploadCommands(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var script strings.Builder
+	script.WriteString("set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n")
+	for _, m := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(doc), -1) {
+		if !strings.HasPrefix(strings.TrimSpace(m[1]), "$ ") { // blocks with prompts are run by TestReadmeCommands
+			script.WriteString(m[1])
+		}
+	}
+	text := strings.ReplaceAll(script.String(), "127.0.0.1:8089", "127.0.0.1:"+freePort(t))
+	dir := t.TempDir()
+	for _, f := range []string{"mappings.example.yaml", "samples/us-orders.csv"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, dir, f, string(b))
+	}
+	cmd := exec.Command("bash", "-c", text)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(binary)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("README upload commands: %v\n%s", err, out)
+	}
+	for _, want := range []string{"dry run: nothing sent", "datamart 2 holds every line exactly once", "datamart 3 holds every line exactly once"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("README upload commands: output lacks %q\n%s", want, out)
+		}
+	}
+}
+
+func TestImportRefusalsE2E(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, "--quiet")
+	dir := t.TempDir()
+	bad := writeFile(t, dir, "bad.yaml", "version: 1\nactivity:\n  $type: TOUCH\n  $ts: ${ No_Such_Column }\n")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"mapping error", []string{"import", "-m", bad, "--state", filepath.Join(dir, "s.json"), "samples/us-orders.csv"}, "No_Such_Column"},
+		{"standard input without --state", []string{"import", "-m", "mappings.example.yaml", "-"}, "give --state FILE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := runCLI(t, "", strings.NewReader(""), sb.env("4"), tt.args...)
+			if res.code != 2 || !strings.Contains(res.stderr, tt.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit 2 and %q", res.code, res.stderr, tt.want)
+			}
+		})
+	}
+	if imports, _ := filepath.Glob(filepath.Join(sb.dir, "4", "*")); len(imports) != 0 {
+		t.Errorf("got %d document imports, want none created before the mapping compiles", len(imports))
+	}
+}
