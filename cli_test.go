@@ -70,6 +70,7 @@ func TestCommandLine(t *testing.T) {
 		{name: "small memory budget spills", args: []string{"convert", "--max-memory", "1MiB", "-m", "mappings.example.yaml", "-o", "OUT", "testdata/broken/us-orders.csv"}, code: 3,
 			activities: 3, rejectLines: []int{4, 5, 7, 10}},
 		{name: "bad memory budget", args: []string{"convert", "--max-memory", "lots", "-m", "mappings.example.yaml", "samples/us-orders.csv"}, code: 2, stderr: []string{"--max-memory"}},
+		{name: "split size needs an output", args: []string{"convert", "--split-size", "1MB", "-m", "mappings.example.yaml", "samples/us-orders.csv"}, code: 2, stderr: []string{"--split-size needs -o OUT"}},
 		{name: "unwritable output", args: []string{"convert", "-m", "mappings.example.yaml", "-o", "DIR/missing/out.ndjson", "samples/us-orders.csv"}, code: 1,
 			stderr: []string{"create output", "missing/out.ndjson"}},
 	}

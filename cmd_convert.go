@@ -29,6 +29,7 @@ func convertCommand() *cli.Command {
 			mappingFlag(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write activities to `FILE` (written to a temporary name, renamed when complete)", Value: "-", DefaultText: "standard output"},
 			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "OUT.rejects.ndjson beside -o, standard error without -o"},
+			&cli.StringFlag{Name: "split-size", Usage: "with -o OUT, write OUT-0001.ndjson, OUT-0002.ndjson… of at most `SIZE` each, cut between lines (100MB: one bulk import execution each)"},
 			&cli.IntFlag{Name: "max-errors", Usage: "stop with exit 1 after more than `N` rejected rows (-1: no limit)", Value: 1000},
 			&cli.IntFlag{Name: "workers", Usage: "parse and map rows on `N` goroutines", DefaultText: "one per core"},
 			&cli.StringFlag{Name: "max-row-size", Usage: "reject a row longer than `SIZE` instead of buffering it", Value: "4MiB"},
@@ -62,6 +63,15 @@ func convertOptions(c *cli.Context) (transform.Options, error) {
 	if err != nil || maxMem < 1<<20 {
 		return transform.Options{}, usageError{"--max-memory: give at least 1MiB, like 64MB or 1GiB"}
 	}
+	var split int64
+	if c.IsSet("split-size") {
+		if split, err = bytesize.Parse(c.String("split-size")); err != nil || split < 1024 {
+			return transform.Options{}, usageError{"--split-size: give a size of at least 1KB, like 100MB"}
+		}
+		if out := c.String("output"); out == "" || out == "-" {
+			return transform.Options{}, usageError{"--split-size needs -o OUT: the parts are named after it"}
+		}
+	}
 	m, err := mapping.Load(c.String("mapping"))
 	if err != nil {
 		return transform.Options{}, err
@@ -75,9 +85,10 @@ func convertOptions(c *cli.Context) (transform.Options, error) {
 			MaxMemory:  maxMem,
 			Sorted:     c.Bool("sorted"),
 		},
-		Inputs:  c.Args().Slice(),
-		Output:  c.String("output"),
-		Rejects: c.String("rejects"),
+		Inputs:    c.Args().Slice(),
+		Output:    c.String("output"),
+		Rejects:   c.String("rejects"),
+		SplitSize: split,
 	}, nil
 }
 

@@ -39,6 +39,11 @@ func createAtomic(path string) (*atomicFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create output %s: %w", path, err)
 	}
+	if err := f.Chmod(0o644); err != nil { // CreateTemp makes it private; outputs are read by others
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("create output %s: %w", path, err)
+	}
 	return &atomicFile{Writer: bufio.NewWriterSize(f, 1<<20), f: f, path: path}, nil
 }
 

@@ -23,6 +23,9 @@ type Options struct {
 	Rejects string
 	Stdout  io.Writer // nil: os.Stdout
 	Stderr  io.Writer // nil: os.Stderr
+	// SplitSize, with an Output file, writes the activities as numbered
+	// parts of at most that many bytes, cut between lines (PartName).
+	SplitSize int64
 }
 
 // Convert runs a conversion from files. The output and the rejects file are
@@ -36,14 +39,14 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 	if o.Stderr == nil {
 		o.Stderr = os.Stderr
 	}
-	out, outFile, err := openOutput(o.Output, o.Stdout)
+	out, outFile, err := openActivities(o)
 	if err != nil {
 		return Summary{}, err
 	}
 	rejPath := rejectsPath(o)
 	rej, rejFile, err := openOutput(rejPath, o.Stderr)
 	if err != nil {
-		outFile.abortIfFile()
+		outFile.abort()
 		return Summary{}, err
 	}
 	sum, err := Run(ctx, o.Config, o.Inputs, out, rej)
@@ -54,7 +57,7 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 		err = ferr
 	}
 	if err != nil {
-		outFile.abortIfFile()
+		outFile.abort()
 		// An interrupted run leaves nothing behind; a failed one keeps the
 		// rejects that explain it.
 		interrupted := errors.Is(err, context.Canceled)
@@ -64,11 +67,44 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 		}
 		return sum, err
 	}
-	if err := outFile.commitIfFile(); err != nil {
+	if err := outFile.commit(); err != nil {
 		rejFile.abortIfFile()
 		return sum, err
 	}
+	if sf, ok := outFile.(*splitFile); ok {
+		sum.Parts = len(sf.parts)
+	}
 	return sum, rejFile.finish(rejPath, sum.Rejected > 0 || o.Rejects != "", true)
+}
+
+// outputFile is where activities go when they go to files: one file, or
+// numbered parts with SplitSize.
+type outputFile interface {
+	commit() error
+	abort()
+}
+
+// stdoutFile is the outputFile of standard output: nothing to commit.
+type stdoutFile struct{}
+
+func (stdoutFile) commit() error { return nil }
+func (stdoutFile) abort()        {}
+
+// openActivities opens the activities' output: standard output, a file, or
+// parts of at most SplitSize.
+func openActivities(o Options) (io.Writer, outputFile, error) {
+	if o.SplitSize > 0 && o.Output != "" && o.Output != "-" {
+		s, err := newSplitFile(o.Output, o.SplitSize)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, s, nil
+	}
+	w, f, err := openOutput(o.Output, o.Stdout)
+	if err != nil || f == nil {
+		return w, stdoutFile{}, err
+	}
+	return w, f, nil
 }
 
 func rejectsPath(o Options) string {
@@ -108,13 +144,6 @@ func (a *atomicFile) abortIfFile() {
 	}
 }
 
-func (a *atomicFile) commitIfFile() error {
-	if a == nil {
-		return nil
-	}
-	return a.commit()
-}
-
 // finish keeps the rejects file when it holds something (or was asked for),
 // and otherwise removes it and any stale one a previous run left at path.
 func (a *atomicFile) finish(path string, keep, complete bool) error {
@@ -139,8 +168,12 @@ func (s Summary) String() string {
 	if secs := s.Elapsed.Seconds(); secs > 0 {
 		rate = float64(s.Read) / secs
 	}
-	return fmt.Sprintf("%d rows read: %d in %d activities written, %d filtered by where, %d rejected; %s (%s rows/s)",
-		s.Read, s.InActivities, s.Activities, s.Filtered, s.Rejected, s.Elapsed.Round(time.Millisecond), thousands(int64(rate)))
+	parts := ""
+	if s.Parts > 0 {
+		parts = fmt.Sprintf(" in %d parts", s.Parts)
+	}
+	return fmt.Sprintf("%d rows read: %d in %d activities written%s, %d filtered by where, %d rejected; %s (%s rows/s)",
+		s.Read, s.InActivities, s.Activities, parts, s.Filtered, s.Rejected, s.Elapsed.Round(time.Millisecond), thousands(int64(rate)))
 }
 
 func thousands(n int64) string {

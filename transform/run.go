@@ -44,6 +44,7 @@ type Summary struct {
 	InActivities int // rows that went into them
 	Filtered     int // rows the where expression skipped
 	Rejected     int // rows in the rejects file
+	Parts        int // files written with Options.SplitSize
 	Elapsed      time.Duration
 }
 

@@ -1,0 +1,58 @@
+package transform
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"csv2activity/mapping"
+)
+
+// TestSplitSize writes parts that, put together, are the whole output, each
+// within the size and cut between lines; a rerun with fewer parts removes
+// the previous run's extra ones.
+func TestSplitSize(t *testing.T) {
+	input := ordersCSV(3000, 5)
+	want, _, _ := convertString(t, orderMapping, input, 2)
+	m, err := mapping.Parse("m.yaml", []byte(orderMapping))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.csv")
+	if err := os.WriteFile(in, input, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.ndjson")
+	for _, size := range []int64{8 << 10, 64 << 10} {
+		o := Options{Config: Config{Mapping: m, MaxErrors: -1}, Inputs: []string{in}, Output: out, SplitSize: size}
+		sum, err := Convert(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got strings.Builder
+		for n := 1; n <= sum.Parts; n++ {
+			b, err := os.ReadFile(PartName(out, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if int64(len(b)) > size || len(b) == 0 || b[len(b)-1] != '\n' {
+				t.Errorf("part %d: %d bytes, want 1 to %d ending with a line break", n, len(b), size)
+			}
+			got.Write(b)
+		}
+		if got.String() != want {
+			t.Errorf("size %d: the parts put together differ from the output", size)
+		}
+		if _, err := os.Stat(PartName(out, sum.Parts+1)); err == nil {
+			t.Errorf("size %d: a part after the last is left", size)
+		}
+	}
+	o := Options{Config: Config{Mapping: m, MaxErrors: -1}, Inputs: []string{in}, Output: out, SplitSize: 100}
+	if _, err := Convert(context.Background(), o); !errors.Is(err, ErrLineTooLong) {
+		t.Errorf("got %v, want ErrLineTooLong", err)
+	}
+}
