@@ -51,6 +51,8 @@ measure "baseline (Go, 1 thread)" "$OUT/baseline < $SORTED > $OUT/baseline.ndjso
 measure "csv2activity per-line" "$C convert -m bench/perline.yaml -o $OUT/perline.ndjson $SORTED"
 cmp -s "$OUT/baseline.ndjson" "$OUT/perline.ndjson" || { echo "per-line output differs from the baseline's" >&2; exit 1; }
 measure "csv2activity grouped, sorted" "$C convert -m bench/grouped.yaml -o $OUT/grouped-sorted.ndjson $SORTED"
+measure "csv2activity grouped, sorted, --sorted" "$C convert --sorted -m bench/grouped.yaml -o $OUT/grouped-streamed.ndjson $SORTED"
+cmp -s "$OUT/grouped-sorted.ndjson" "$OUT/grouped-streamed.ndjson" || { echo "--sorted output differs" >&2; exit 1; }
 measure "csv2activity grouped, shuffled, --max-memory 64MB" "$C convert --max-memory 64MB -m bench/grouped.yaml -o $OUT/grouped-shuffled.ndjson $SHUFFLED"
 measure "python csv+json" "python3 bench/perline.py < $SORTED > $OUT/python.ndjson"
 if command -v mlr >/dev/null; then
@@ -66,7 +68,7 @@ echo "$LINES order lines ($(du -m "$SORTED" | cut -f1) MB), median of $RUNS runs
 echo
 printf '| %-52s | %8s | %8s | %9s | %8s |\n' "run" "wall s" "CPU s" "peak MiB" "× base"
 printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..54})" "----------" "----------" "-----------" "----------"
-for name in "baseline (Go, 1 thread)" "csv2activity per-line" "csv2activity per-line, $n200 lines" "csv2activity grouped, sorted" "csv2activity grouped, shuffled, --max-memory 64MB" "python csv+json" "miller (mlr put)"; do
+for name in "baseline (Go, 1 thread)" "csv2activity per-line" "csv2activity per-line, $n200 lines" "csv2activity grouped, sorted" "csv2activity grouped, sorted, --sorted" "csv2activity grouped, shuffled, --max-memory 64MB" "python csv+json" "miller (mlr put)"; do
   [ -n "${WALL[$name]:-}" ] || continue
   printf '| %-52s | %8.2f | %8.2f | %9.0f | %8.2f |\n' "$name" "${WALL[$name]}" "${CPU[$name]}" "${MEM[$name]}" "$(echo "${WALL[$name]} / $base" | bc -l)"
 done
