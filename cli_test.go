@@ -106,7 +106,7 @@ func TestCommandLine(t *testing.T) {
 			}
 			entries, _ := os.ReadDir(dir)
 			for _, e := range entries {
-				if strings.HasPrefix(e.Name(), ".csv2activity-") {
+				if strings.HasPrefix(e.Name(), ".tmp-") {
 					t.Errorf("temporary file %s left behind", e.Name())
 				}
 			}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -107,23 +106,18 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 // file written under a temporary name and renamed when the conversion ends.
 type rejectsFile struct {
 	io.Writer
-	f    *os.File
-	path string
+	f *atomicfile.File
 }
 
 func openRejects(path string, stderr io.Writer) (*rejectsFile, error) {
 	if path == "" || path == "-" {
 		return &rejectsFile{Writer: stderr}, nil
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, atomicfile.TempPrefix+base+"-*")
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
 		return nil, fail(fmt.Errorf("create rejects file: %w", err))
 	}
-	return &rejectsFile{Writer: f, f: f, path: path}, nil
+	return &rejectsFile{Writer: f, f: f}, nil
 }
 
 // close renames the file into place when the conversion completed, and
@@ -132,14 +126,11 @@ func (r *rejectsFile) close(complete bool) error {
 	if r.f == nil {
 		return nil
 	}
-	err := r.f.Close()
-	if err == nil && complete {
-		err = os.Rename(r.f.Name(), r.path)
+	if !complete {
+		r.f.Abort()
+		return nil
 	}
-	if err != nil || !complete {
-		os.Remove(r.f.Name())
-	}
-	if err != nil {
+	if err := r.f.Commit(); err != nil {
 		return fail(fmt.Errorf("write rejects file: %w", err))
 	}
 	return nil

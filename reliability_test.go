@@ -153,7 +153,7 @@ func startSlow(t *testing.T, out string) (*exec.Cmd, io.WriteCloser, *bytes.Buff
 		t.Fatal(err)
 	}
 	waitFor(t, func() bool {
-		m, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".csv2activity-*"))
+		m, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".tmp-*"))
 		return len(m) > 0
 	})
 	return cmd, stdin, &stderr
@@ -216,7 +216,7 @@ func TestKill9(t *testing.T) {
 	if res.code != 0 || len(readLines(t, out)) != 10 {
 		t.Fatalf("rerun: exit %d, stderr:\n%s", res.code, res.stderr)
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, ".csv2activity-*")); len(left) != 0 {
+	if left, _ := filepath.Glob(filepath.Join(dir, ".tmp-*")); len(left) != 0 {
 		t.Errorf("stale temporary files remain: %v", left)
 	}
 }

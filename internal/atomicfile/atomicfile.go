@@ -5,62 +5,120 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 )
 
-// TempPrefix starts the name of every temporary file WriteFile creates, so
-// that one left by a kill is recognisable; it never ends in the final name's
-// extension.
+// TempPrefix starts the name of every temporary file of this package:
+// .tmp-BASE-PID-RANDOM, so that one left by a kill is recognisable (it never
+// ends in the final name's extension) and can be told from one a running
+// process is still writing.
 const TempPrefix = ".tmp-"
+
+// File is a file being written under a temporary name in the folder of its
+// final path: Commit renames it into place, Abort removes it.
+type File struct {
+	*os.File
+	path string
+}
+
+// Create starts writing path (mode perm). It fails at once if the folder is
+// not writable. Temporary files for path left by processes that no longer
+// run are removed first.
+func Create(path string, perm os.FileMode) (*File, error) {
+	dir, base := split(path)
+	RemoveStale(path)
+	f, err := os.CreateTemp(dir, fmt.Sprintf("%s%s-%d-*", TempPrefix, base, os.Getpid()))
+	if err == nil {
+		if err = f.Chmod(perm); err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return &File{File: f, path: path}, nil
+}
+
+// Path is the final path.
+func (f *File) Path() string { return f.path }
+
+// Commit syncs and closes the file and renames it into place; on error the
+// temporary file is removed and path is untouched.
+func (f *File) Commit() error {
+	err := f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), f.path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	syncDir(filepath.Dir(f.path))
+	return nil
+}
+
+// Abort closes and removes the temporary file; path is untouched.
+func (f *File) Abort() {
+	f.Close()
+	os.Remove(f.Name())
+}
 
 // WriteFile writes data to path with permissions perm, atomically: after it
 // returns, path holds either its old content or all of data, whatever
 // happens to the process. On error the temporary file is removed and path is
 // untouched.
 func WriteFile(path string, data []byte, perm os.FileMode) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, TempPrefix+base+"-*")
+	f, err := Create(path, perm)
 	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	syncDir(dir)
-	return nil
+	return f.Commit()
 }
 
-// RemoveStale removes the temporary files that a WriteFile of path killed
-// midway left behind. Call it only when no other process writes path.
+// RemoveStale removes the temporary files of path whose process no longer
+// runs (a Create or WriteFile killed midway); those of running processes are
+// left alone, so it is safe while others write path.
 func RemoveStale(path string) {
-	dir, base := filepath.Split(path)
+	dir, base := split(path)
+	prefix := TempPrefix + base + "-"
+	stale, _ := filepath.Glob(filepath.Join(dir, escapeGlob(prefix)+"*"))
+	for _, name := range stale {
+		pidText, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(name), prefix), "-")
+		if pid, err := strconv.Atoi(pidText); err != nil || !alive(pid) {
+			os.Remove(name)
+		}
+	}
+}
+
+// alive reports whether process pid exists.
+func alive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+func split(path string) (dir, base string) {
+	dir, base = filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	stale, _ := filepath.Glob(filepath.Join(dir, TempPrefix+escapeGlob(base)+"-*"))
-	for _, f := range stale {
-		os.Remove(f)
-	}
+	return dir, base
 }
 
 // escapeGlob quotes the characters filepath.Match treats specially.

@@ -54,3 +54,26 @@ func TestRemoveStaleRemovesOnlyThatFilesTemporaries(t *testing.T) {
 		t.Errorf("left %q, want only %q", got, keep)
 	}
 }
+
+// TestRemoveStaleSparesLiveWriters removes the temporary file of a dead
+// process and keeps the one of a running process (this one).
+func TestRemoveStaleSparesLiveWriters(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.ndjson")
+	live, err := Create(path, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Abort()
+	dead := filepath.Join(dir, TempPrefix+"out.ndjson-2147483646-123")
+	if err := os.WriteFile(dead, []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	RemoveStale(path)
+	if _, err := os.Stat(dead); err == nil {
+		t.Error("the dead process's temporary file is still there")
+	}
+	if _, err := os.Stat(live.Name()); err != nil {
+		t.Errorf("the running process's temporary file was removed: %v", err)
+	}
+}
