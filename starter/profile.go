@@ -199,6 +199,3 @@ func (s *stats) noteNumber(t string) {
 
 // timeAlive reports whether time format i reads every value.
 func (s *stats) timeAlive(i int) bool { return s.times&(1<<uint(i)) != 0 && s.timeMiss[i] == 0 }
-
-// numberAlive reports whether number format i reads every value.
-func (s *stats) numberAlive(i int) bool { return s.numbers&(1<<uint(i)) != 0 && s.numMiss[i] == 0 }

@@ -2,7 +2,6 @@ package transform
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -225,7 +224,3 @@ func (r *run) consume(res *result) error {
 	}
 	return nil
 }
-
-// ErrRejected reports, after a complete run, that some rows were rejected
-// (exit code 3).
-var ErrRejected = errors.New("some rows were rejected")
