@@ -124,7 +124,7 @@ func (s *source) cut() *batch {
 	b := &batch{file: s.name, line: s.line, data: s.buf[s.start:s.lastEnd:s.lastEnd]}
 	s.line += bytes.Count(b.data, []byte{'\n'})
 	rest := s.buf[s.lastEnd:s.end]
-	nb := getBuf(max(cap(s.buf), batchSize*2))[:len(rest)]
+	nb := getBuf(max(2*len(rest), batchSize*2))[:len(rest)] // not cap(s.buf): a long row must not make every batch as big
 	copy(nb, rest)
 	s.scanned -= s.lastEnd
 	s.end -= s.lastEnd
