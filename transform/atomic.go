@@ -23,7 +23,7 @@ func createAtomic(path string) (*atomicFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create output: %w", err)
 	}
-	return &atomicFile{Writer: bufio.NewWriterSize(f, 1<<20), f: f}, nil
+	return &atomicFile{Writer: bufio.NewWriterSize(f, 64<<10), f: f}, nil // small: a batch's output (larger) bypasses it
 }
 
 // commit flushes the buffer and renames the file into place.
