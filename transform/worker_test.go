@@ -1,0 +1,31 @@
+package transform
+
+import (
+	"strings"
+	"testing"
+
+	"csv2activity/mapping"
+)
+
+// TestPanicRejectsRow checks that a bug that panics on a row (here, a
+// worker missing its evaluator) rejects that row, naming it, instead of
+// crashing the run.
+func TestPanicRejectsRow(t *testing.T) {
+	m, err := mapping.Parse("m.yaml", []byte(orderMapping))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.Compile([]string{"order", "customer", "sku", "qty", "price"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorker(p)
+	w.ev = nil
+	res := w.batch(&batch{data: []byte("O1,C1,S1,1,2.50\n"), line: 7, comma: ',', file: "in.csv"})
+	if res.read != 1 || len(res.rejects) != 1 {
+		t.Fatalf("got %d read, rejects %v; want the row rejected", res.read, res.rejects)
+	}
+	if r := res.rejects[0]; r.Line != 7 || !strings.HasPrefix(r.Reason, "internal error on this row (please report it)") {
+		t.Errorf("got %+v", r)
+	}
+}
