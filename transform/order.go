@@ -10,7 +10,8 @@ import (
 // ordered runs a producer, n workers and a consumer: produce emits jobs, each
 // worker (made by newWorker, one per goroutine, so it may keep buffers) turns
 // jobs into results, and consume receives the results in the order the jobs
-// were emitted. At most about 2n jobs are in flight, so memory stays bounded
+// were emitted. At most about 9n jobs are in flight (buffered so that a slow
+// write or a slow batch does not idle the workers), so memory stays bounded
 // whatever the input size. The first error (from produce, consume, a worker's
 // panic, or ctx) stops everything and is returned at once; goroutines still
 // busy (a producer blocked reading a pipe) end on their own or with the
@@ -24,8 +25,8 @@ func ordered[J, R any](ctx context.Context, n int, produce func(emit func(J) boo
 		seq int
 		v   T
 	}
-	jobs := make(chan item[J], n)
-	results := make(chan item[R], n)
+	jobs := make(chan item[J], 4*n)
+	results := make(chan item[R], 4*n)
 
 	var wg sync.WaitGroup
 	go func() {
