@@ -85,7 +85,8 @@ type Evaluator struct {
 	env  map[string]any
 	envs []map[string]any // one per for_each depth
 	mem  arena
-	top  scope // the scope of the row being mapped
+	top  scope    // the scope of the row being mapped
+	one  [1][]any // the one-row group of Where and Key
 
 	// written caches the written value of the row's columns; an entry is
 	// valid while seen[col] == gen, gen changing with every activity.
@@ -133,13 +134,19 @@ func (ev *Evaluator) bindRow(env map[string]any, vals []any) {
 	}
 }
 
+// single is the one-row group of vals, in memory the Evaluator reuses.
+func (ev *Evaluator) single(vals []any) [][]any {
+	ev.one[0] = vals
+	return ev.one[:]
+}
+
 // Where reports whether the row passes the mapping's where (true without one).
 func (ev *Evaluator) Where(vals []any) (bool, error) {
 	w := ev.p.Where
 	if w == nil {
 		return true, nil
 	}
-	v, err := ev.run(w, ev.bind(vals, [][]any{vals}))
+	v, err := ev.run(w, ev.bind(vals, ev.single(vals)))
 	if err != nil {
 		return false, err
 	}
@@ -156,7 +163,7 @@ var errEmptyKey = errors.New("the group key is empty")
 // Key returns the row's group_by key. An empty or nil key is an error.
 func (ev *Evaluator) Key(vals []any) (string, error) {
 	g := ev.p.GroupBy
-	v, err := ev.run(g, ev.bind(vals, [][]any{vals}))
+	v, err := ev.run(g, ev.bind(vals, ev.single(vals)))
 	if err != nil {
 		return "", err
 	}

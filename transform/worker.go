@@ -37,10 +37,11 @@ type groupRow struct {
 type worker struct {
 	p        *mapping.Program
 	ev       *mapping.Evaluator
-	collect  bool  // keep keyed rows (for groups) instead of building activities
-	keepVals bool  // with collect: keep the typed values too (previews)
-	vals     []any // the row being mapped, reused when rows are not kept
-	width    int   // fields per record: the header's
+	collect  bool     // keep keyed rows (for groups) instead of building activities
+	keepVals bool     // with collect: keep the typed values too (previews)
+	vals     []any    // the row being mapped, reused when rows are not kept
+	one      [1][]any // the one-row group of a mapping without group_by
+	width    int      // fields per record: the header's
 }
 
 func newWorker(p *mapping.Program) *worker {
@@ -123,7 +124,8 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 		res.rows = append(res.rows, row)
 		return ""
 	}
-	return w.activity([][]any{vals}, res)
+	w.one[0] = vals
+	return w.activity(w.one[:], res)
 }
 
 // safeActivity is activity, turning a panic into the group's rejection.
