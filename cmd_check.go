@@ -7,15 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
-	"csv2activity/internal/bytesize"
 	"csv2activity/mapping"
 	"csv2activity/transform"
 )
@@ -34,12 +30,7 @@ func checkCommand() *cli.Command {
 			"that is enough; otherwise only its YAML and expressions are checked.\n\n" +
 			"   csv2activity check -m mapping.yaml orders.csv\n" +
 			"   csv2activity check -m mapping.yaml",
-		Flags: []cli.Flag{
-			mappingFlag(),
-			&cli.IntFlag{Name: "max-errors", Usage: "stop with exit 1 after more than `N` rejected rows (-1: no limit)", Value: -1},
-			&cli.IntFlag{Name: "workers", Usage: "parse and map rows on `N` goroutines", DefaultText: "one per core"},
-			&cli.StringFlag{Name: "max-row-size", Usage: "reject a row longer than `SIZE` instead of buffering it", Value: "4MiB"},
-		},
+		Flags: conversionFlags(-1),
 		Action: func(c *cli.Context) error {
 			opts, err := checkOptionsFrom(c)
 			if err != nil {
@@ -58,16 +49,11 @@ type checkOptions struct {
 }
 
 func checkOptionsFrom(c *cli.Context) (checkOptions, error) {
-	rowSize, err := bytesize.Parse(c.String("max-row-size"))
-	if err != nil {
-		return checkOptions{}, usageError{"--max-row-size: " + err.Error()}
-	}
-	m, err := mapping.Load(c.String("mapping"))
+	cfg, err := conversionConfig(c)
 	if err != nil {
 		return checkOptions{}, err
 	}
-	cfg := transform.Config{Mapping: m, MaxErrors: c.Int("max-errors"), Workers: c.Int("workers"), MaxRowSize: int(rowSize)}
-	return checkOptions{mapping: m, config: cfg, inputs: c.Args().Slice()}, nil
+	return checkOptions{mapping: cfg.Mapping, config: cfg, inputs: c.Args().Slice()}, nil
 }
 
 // check reports on the mapping alone, or dry-runs it on the inputs and
@@ -76,8 +62,6 @@ func check(ctx context.Context, opts checkOptions, stdout io.Writer) error {
 	if len(opts.inputs) == 0 {
 		return checkAlone(opts.mapping, stdout)
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	report := newRejectReport(len(opts.inputs) > 1)
 	sum, err := transform.Run(ctx, opts.config, opts.inputs, io.Discard, report)
 	if mapping.IsMappingError(err) {

@@ -4,14 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
 	"csv2activity/internal/atomicfile"
-	"csv2activity/internal/bytesize"
 	"csv2activity/mapping"
 	"csv2activity/transform"
 	"csv2activity/upload"
@@ -35,18 +31,14 @@ func importCommand() *cli.Command {
 			"Exit codes: 0 converted and sent; 1 the run failed (rerun to resume); 2 usage or mapping\n" +
 			"error, before any row was read; 3 sent, but some rows were rejected (by the mapping or,\n" +
 			"with --wait, by the API).",
-		Flags: append([]cli.Flag{
-			mappingFlag(),
+		Flags: append(append(conversionFlags(1000),
 			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "standard error"},
-			&cli.IntFlag{Name: "max-errors", Usage: "stop with exit 1 after more than `N` rejected rows (-1: no limit)", Value: 1000},
-			&cli.IntFlag{Name: "workers", Usage: "parse and map rows on `N` goroutines", DefaultText: "one per core"},
-			&cli.StringFlag{Name: "max-row-size", Usage: "reject a row longer than `SIZE` instead of buffering it", Value: "4MiB"},
-		}, uploadFlags()...),
+		), uploadFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usageError{"import: no INPUT given (use - for standard input)"}
 			}
-			cfg, err := importConfig(c)
+			cfg, err := conversionConfig(c)
 			if err != nil {
 				return err
 			}
@@ -59,24 +51,9 @@ func importCommand() *cli.Command {
 	}
 }
 
-// importConfig copies the conversion flags into transform.Config.
-func importConfig(c *cli.Context) (transform.Config, error) {
-	rowSize, err := bytesize.Parse(c.String("max-row-size"))
-	if err != nil {
-		return transform.Config{}, usageError{"--max-row-size: " + err.Error()}
-	}
-	m, err := mapping.Load(c.String("mapping"))
-	if err != nil {
-		return transform.Config{}, err
-	}
-	return transform.Config{Mapping: m, MaxErrors: c.Int("max-errors"), Workers: c.Int("workers"), MaxRowSize: int(rowSize)}, nil
-}
-
 // importRun converts and uploads in one stream, then prints both
-// summaries; SIGINT and SIGTERM stop it with its state saved.
+// summaries; a cancelled ctx (SIGINT, SIGTERM) stops it with its state saved.
 func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, stderr io.Writer) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	rej, err := openRejects(rejectsPath, stderr)
 	if err != nil {
 		return err

@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -62,12 +59,10 @@ func sandboxCommand() *cli.Command {
 	}
 }
 
-// serveSandbox serves until SIGINT or SIGTERM.
+// serveSandbox serves until ctx is cancelled (SIGINT, SIGTERM).
 func serveSandbox(ctx context.Context, opts sandbox.Options, addr string, stdout io.Writer) error {
 	if opts.FailRate < 0 || opts.FailRate > 1 {
 		return usageError{"--fail-rate must be between 0 and 1"}
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	return fail(sandbox.Serve(ctx, opts, addr, stdout))
 }

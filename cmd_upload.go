@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -117,11 +115,9 @@ func apiToken(file string) (string, error) {
 	return token, nil
 }
 
-// uploadFiles runs an upload; SIGINT and SIGTERM stop it with its state
-// saved.
+// uploadFiles runs an upload; a cancelled ctx (SIGINT, SIGTERM) stops it
+// with its state saved.
 func uploadFiles(ctx context.Context, opts upload.Options, stderr io.Writer) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	sum, err := upload.Upload(ctx, opts)
 	return uploadOutcome(sum, err, opts, stderr)
 }

@@ -3,8 +3,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 )
@@ -19,9 +22,12 @@ func main() {
 // run runs the app and turns its outcome into an exit code.
 func run(args []string) int {
 	app := newApp()
-	stop := startProfile()
-	err := app.Run(args)
+	stopProfile := startProfile()
+	// Every command stops cleanly on SIGINT and SIGTERM through its context.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := app.RunContext(ctx, args)
 	stop()
+	stopProfile()
 	code := exitCode(err)
 	if err != nil && code != exitRejected {
 		fmt.Fprintf(os.Stderr, "csv2activity: %v\n", err)

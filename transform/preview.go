@@ -43,7 +43,9 @@ func Previews(ctx context.Context, cfg Config, inputs []string, n int) (*Preview
 	if err != nil {
 		return nil, err
 	}
-	p := &previewer{prog: prog, ev: prog.NewEvaluator(), n: n, res: &PreviewResult{}, byKey: map[string]int{}}
+	w := newWorker(prog)
+	w.collect, w.keepVals = true, true
+	p := &previewer{prog: prog, w: w, n: n, res: &PreviewResult{}, byKey: map[string]int{}}
 	for i := 0; ; i++ {
 		done, err := p.input(ctx, in)
 		in.closer.Close()
@@ -58,7 +60,7 @@ func Previews(ctx context.Context, cfg Config, inputs []string, n int) (*Preview
 
 type previewer struct {
 	prog   *mapping.Program
-	ev     *mapping.Evaluator
+	w      *worker // types, filters and keys rows, keeping their values
 	n      int
 	res    *PreviewResult
 	groups [][]groupRow
@@ -95,9 +97,8 @@ func (p *previewer) input(ctx context.Context, in *input) (bool, error) {
 
 // record takes one record; it returns true when the previews are complete.
 func (p *previewer) record(b *batch, rec *record) bool {
-	w := &worker{p: p.prog, ev: p.ev, collect: true, keepVals: true, width: len(p.prog.Header)}
 	res := &result{}
-	reason := w.row(b, rec, res)
+	reason := p.w.safeRow(b, rec, res)
 	if reason != "" {
 		p.res.Rejected = append(p.res.Rejected, Reject{File: b.file, Line: rec.line, Reason: reason, Raw: string(rec.raw)})
 	}
