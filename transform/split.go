@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"csv2activity/internal/bytesize"
 )
 
 // splitFile writes ndjson as numbered parts of at most size bytes, cut
@@ -56,7 +58,7 @@ func (s *splitFile) Write(p []byte) (int, error) {
 		}
 		if n == 0 {
 			if s.cur == 0 {
-				return written, fmt.Errorf("write output: %w (%s)", ErrLineTooLong, formatBytes(s.size))
+				return written, fmt.Errorf("write output: %w (%s)", ErrLineTooLong, bytesize.Format(s.size))
 			}
 			if err := s.next(); err != nil {
 				return written, err
@@ -100,5 +102,3 @@ func (s *splitFile) abortFrom(i int) {
 		f.abort()
 	}
 }
-
-func formatBytes(n int64) string { return fmt.Sprintf("%d bytes", n) }
