@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -111,5 +112,37 @@ func TestCommandLine(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSplitSizeCLI writes numbered parts through the binary: each within the
+// size, together the whole output of an unsplit run.
+func TestSplitSizeCLI(t *testing.T) {
+	dir := t.TempDir()
+	whole := runCLI(t, "", nil, nil, "convert", "-m", "mappings.example.yaml", "samples/us-orders.csv")
+	out := filepath.Join(dir, "orders.ndjson")
+	res := runCLI(t, "", nil, nil, "convert", "--split-size", "4KB", "-m", "mappings.example.yaml", "-o", out, "samples/us-orders.csv")
+	if res.code != 0 || !strings.Contains(res.stderr, "in 14 activities written in ") {
+		t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
+	}
+	var joined strings.Builder
+	for n := 1; ; n++ {
+		b, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("orders-%04d.ndjson", n)))
+		if err != nil {
+			if n < 3 {
+				t.Fatalf("only %d parts: %v", n-1, err)
+			}
+			break
+		}
+		if len(b) > 4000 {
+			t.Errorf("part %d is %d bytes, more than 4KB", n, len(b))
+		}
+		joined.Write(b)
+	}
+	if joined.String() != whole.stdout {
+		t.Error("the parts put together differ from the unsplit output")
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("%s written besides the parts", out)
 	}
 }
