@@ -11,6 +11,7 @@ targets=(
   ./transform:FuzzScanner
   ./transform:FuzzScannerChunked
   ./transform:FuzzRun
+  ./transform:FuzzParseBatch
   ./mapping:FuzzCompile
   ./activity:FuzzParse
   ./activity:FuzzValidateLine
