@@ -16,6 +16,9 @@ const transactionConfirmed = "$transaction_confirmed"
 
 // checkEvents checks $events: an array, possibly empty, of events.
 func checkEvents(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleEvents)
+	}
 	events, ok := v.([]any)
 	if !ok {
 		return p.violationf("must be an array of events, got %s", describe(v))
@@ -33,11 +36,17 @@ func checkEvents(p *path, v any) *Violation {
 // milliseconds $ts, an optional object $properties; other "$" keys are
 // unknown, keys without "$" are custom properties.
 func checkEvent(at *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(at, ruleEvent)
+	}
 	o, bad := asObject(at, v, "an event object")
 	if bad != nil {
 		return bad
 	}
 	name, _ := o.Get("$event_name")
+	if isHole(name) {
+		return at.violation(errHoleHere.Error())
+	}
 	transaction := name == transactionConfirmed
 	hasName, hasTS := false, false
 	var keys keySet
@@ -54,7 +63,11 @@ func checkEvent(at *path, v any) *Violation {
 			hasTS = true
 			bad = checkTimestamp(&p, f.Value)
 		case "$properties":
-			bad = checkProperties(&p, f.Value, transaction)
+			if transaction {
+				bad = checkTransaction(&p, f.Value)
+			} else {
+				bad = checkFreeProperties(&p, f.Value)
+			}
 		default:
 			bad = checkCustom(at, f, eventKeys)
 		}
@@ -69,6 +82,22 @@ func checkEvent(at *path, v any) *Violation {
 		return missingKey(at, "$ts")
 	}
 	return nil
+}
+
+// checkTransaction checks the $properties of a $transaction_confirmed event.
+func checkTransaction(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleTransaction)
+	}
+	return checkProperties(p, v, true)
+}
+
+// checkFreeProperties checks the $properties of other events.
+func checkFreeProperties(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleFreeProperties)
+	}
+	return checkProperties(p, v, false)
 }
 
 // checkProperties checks an event's $properties: an object, free unless the
@@ -104,6 +133,9 @@ func checkProperties(at *path, v any, transaction bool) *Violation {
 
 // checkItems checks the $items of a transaction: an array of item objects.
 func checkItems(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleItems)
+	}
 	items, ok := v.([]any)
 	if !ok {
 		return p.violationf("must be an array of item objects, got %s", describe(v))
@@ -121,6 +153,9 @@ func checkItems(p *path, v any) *Violation {
 // strings $brand, $category1 to $category4 and $name. A "$" key one or two
 // edits away from these is taken for a misspelling; other keys are free.
 func checkItem(at *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(at, ruleItem)
+	}
 	o, bad := asObject(at, v, "an item object")
 	if bad != nil {
 		return bad
@@ -139,7 +174,7 @@ func checkItem(at *path, v any) *Violation {
 		case "$qty", "$price":
 			bad = checkNumber(&p, f.Value)
 		case "$brand", "$category1", "$category2", "$category3", "$category4", "$name":
-			_, bad = checkString(&p, f.Value)
+			bad = checkStringRule(&p, f.Value)
 		default:
 			bad = checkLoose(at, f, itemKeys)
 		}
@@ -156,6 +191,9 @@ func checkItem(at *path, v any) *Violation {
 // checkCurrency checks a currency code that looks like ISO 4217: three
 // upper-case ASCII letters.
 func checkCurrency(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleCurrency)
+	}
 	s, bad := checkString(p, v)
 	if bad != nil {
 		return bad

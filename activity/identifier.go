@@ -62,6 +62,9 @@ var emailHashKeys = []string{"$hash", "$email"}
 // checkEmailHash checks $email_hash: an object with a non-empty string $hash,
 // an optional string $email and nothing else.
 func checkEmailHash(at *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(at, ruleEmailHash)
+	}
 	o, bad := asObject(at, v, `an object {"$hash": ..., "$email": ...}`)
 	if bad != nil {
 		return bad
@@ -78,7 +81,7 @@ func checkEmailHash(at *path, v any) *Violation {
 			hash = true
 			bad = checkNonEmptyString(&p, f.Value)
 		case "$email":
-			_, bad = checkString(&p, f.Value)
+			bad = checkStringRule(&p, f.Value)
 		default:
 			bad = unknownKey(at, f.Key, emailHashKeys)
 		}
@@ -110,6 +113,9 @@ var identifierTypes = []string{"USER_ACCOUNT", "USER_AGENT", "USER_EMAIL"}
 // checkUserIdentifiers checks $user_identifiers: an array of exactly one entry
 // (bulk import takes one identifier per line).
 func checkUserIdentifiers(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleUserIdentifiers)
+	}
 	a, ok := v.([]any)
 	if !ok {
 		return p.violationf("must be an array holding one identifier object, got %s", describe(v))
@@ -124,6 +130,9 @@ func checkUserIdentifiers(p *path, v any) *Violation {
 // checkUserIdentifier checks one $user_identifiers entry: its $type first, then
 // its keys in order against the spec of that type, all non-empty strings.
 func checkUserIdentifier(at *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(at, ruleUserIdentifier)
+	}
 	o, bad := asObject(at, v, "an identifier object")
 	if bad != nil {
 		return bad
@@ -162,6 +171,9 @@ func identifierType(at *path, o *Object) (identifierSpec, *Violation) {
 	typ, ok := o.Get("$type")
 	if !ok {
 		return identifierSpec{}, missingKey(at, "$type")
+	}
+	if isHole(typ) {
+		return identifierSpec{}, at.violation(errHoleHere.Error())
 	}
 	p := at.field("$type")
 	s, bad := checkString(&p, typ)

@@ -99,9 +99,9 @@ func (w *activityWalk) field(f Field) *Violation {
 		return checkTimestamp(p, v)
 	case "$type":
 		w.typ = true
-		return checkEnum(p, v, "activity type", activityTypes)
+		return checkActivityType(p, v)
 	case "$session_status":
-		return checkEnum(p, v, "session status", sessionStatuses)
+		return checkSessionStatus(p, v)
 	case "$user_agent_id", "$user_account_id", "$compartment_id":
 		return checkNonEmptyString(p, v)
 	case "$email_hash":
@@ -113,8 +113,7 @@ func (w *activityWalk) field(f Field) *Violation {
 	case "$ttl":
 		return checkTTL(p, v)
 	case "$unique_key", "$site_id", "$app_id":
-		_, bad := checkString(p, v)
-		return bad
+		return checkStringRule(p, v)
 	case "$origin":
 		return checkOrigin(p, v)
 	case "$location":
@@ -123,8 +122,25 @@ func (w *activityWalk) field(f Field) *Violation {
 	return checkCustom(nil, f, activityKeys)
 }
 
+func checkActivityType(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleActivityType)
+	}
+	return checkEnum(p, v, "activity type", activityTypes)
+}
+
+func checkSessionStatus(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleSessionStatus)
+	}
+	return checkEnum(p, v, "session status", sessionStatuses)
+}
+
 // checkTTL checks $ttl: whole minutes, 0 for never expiring.
 func checkTTL(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleTTL)
+	}
 	n, bad := checkInt(p, v, "an integer >= 0 (minutes)")
 	if bad == nil && n < 0 {
 		return p.violationf("must be an integer >= 0 (minutes), got %d", n)
@@ -134,6 +150,9 @@ func checkTTL(p *path, v any) *Violation {
 
 // checkOrigin checks $origin: an object whose content is free.
 func checkOrigin(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleOrigin)
+	}
 	o, bad := asObject(p, v, "an object")
 	if bad != nil {
 		return bad
@@ -145,6 +164,9 @@ func checkOrigin(p *path, v any) *Violation {
 // IP or OTHER and whose $latlon, if present, is [lat, lon]; other keys are
 // free.
 func checkLocation(at *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(at, ruleLocation)
+	}
 	o, bad := asObject(at, v, "an object")
 	if bad != nil {
 		return bad
@@ -157,7 +179,7 @@ func checkLocation(at *path, v any) *Violation {
 		p := at.field(f.Key)
 		switch f.Key {
 		case "$source":
-			bad = checkEnum(&p, f.Value, "location source", locationSources)
+			bad = checkLocationSource(&p, f.Value)
 		case "$latlon":
 			bad = checkLatLon(&p, f.Value)
 		default:
@@ -170,15 +192,28 @@ func checkLocation(at *path, v any) *Violation {
 	return nil
 }
 
+func checkLocationSource(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleLocationSource)
+	}
+	return checkEnum(p, v, "location source", locationSources)
+}
+
 // checkLatLon checks an array of exactly 2 numbers, a latitude in [-90, 90]
 // and a longitude in [-180, 180].
 func checkLatLon(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleLatLon)
+	}
 	a, ok := v.([]any)
 	if !ok || len(a) != 2 {
 		return p.violationf("must be an array of 2 numbers [lat, lon], got %s", describe(v))
 	}
 	for i, limit := range [2]float64{90, 180} {
 		at := p.elem(i)
+		if isHole(a[i]) { // the range check below reads the number
+			return at.violation(errHoleHere.Error())
+		}
 		if bad := checkNumber(&at, a[i]); bad != nil {
 			return bad
 		}

@@ -17,6 +17,9 @@ import (
 // of repeated keys, and it must not nest deeper than maxDepth. A nil *Object is
 // taken as null, as AppendJSON writes it.
 func checkValue(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleValue)
+	}
 	switch v := v.(type) {
 	case nil, bool, int, int64, decimal.Decimal:
 		return nil
@@ -143,8 +146,20 @@ func checkString(p *path, v any) (string, *Violation) {
 	return s, checkUTF8(p, s)
 }
 
+// checkStringRule is checkString as a rule.
+func checkStringRule(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleString)
+	}
+	_, bad := checkString(p, v)
+	return bad
+}
+
 // checkNonEmptyString is checkString refusing "".
 func checkNonEmptyString(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleNonEmptyString)
+	}
 	s, bad := checkString(p, v)
 	if bad == nil && s == "" {
 		return p.violation("must not be empty")
@@ -177,6 +192,9 @@ func checkEnum(p *path, v any, what string, values []string) *Violation {
 // checkNumber checks that v is a finite, valid number. A string holding a
 // number gets the hint "unquote it".
 func checkNumber(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleNumber)
+	}
 	if !isNumber(v) {
 		msg := "must be a number, got " + describe(v)
 		if s, ok := v.(string); ok && validNumber(json.Number(strings.TrimSpace(s))) {
@@ -210,6 +228,9 @@ func checkInt(p *path, v any, want string) (int64, *Violation) {
 // event): an integer in [10^11, 10^14], i.e. from 1973 to 5138. Below, it is
 // taken for seconds; above, for microseconds or (past 10^17) nanoseconds.
 func checkTimestamp(p *path, v any) *Violation {
+	if h := hole(v); h != nil {
+		return h.take(p, ruleTimestamp)
+	}
 	n, bad := checkInt(p, v, "an integer (epoch milliseconds)")
 	switch {
 	case bad != nil:
