@@ -37,6 +37,7 @@ type Program struct {
 	row     bool           // whether an expression names row
 	item    bool           // whether an expression names item
 	recKeys []recKey       // the fields of a Record
+	direct  *direct        // the compiled template, when there is one (direct.go)
 }
 
 type binding struct {
@@ -75,6 +76,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 		p.skip[i] = !declared && !p.rows && !p.row && !c.used[NameRows] && !c.used[Ident(col.Name)]
 	}
 	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
+	p.direct = p.compileDirect()
 	return p, nil
 }
 

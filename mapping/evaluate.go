@@ -93,6 +93,8 @@ type Evaluator struct {
 	written []any
 	seen    []uint32
 	gen     uint32
+
+	values []any // the values of the compiled template's holes (AppendLine)
 }
 
 // scope is what the expressions of a template node see: the names bound for
@@ -178,16 +180,22 @@ func (ev *Evaluator) Key(vals []any) (string, error) {
 // without group_by). Bare column names read the first row. The activity is
 // built in the Evaluator's memory: it is valid until the next call of Apply.
 func (ev *Evaluator) Apply(group [][]any) (*activity.Object, error) {
-	ev.mem.reset()
-	if ev.gen++; ev.gen == 0 { // wrapped: forget every entry
-		clear(ev.seen)
-		ev.gen = 1
-	}
+	ev.newActivity()
 	v, err := ev.node(ev.p.Activity, ev.bind(group[0], group), 0)
 	if err != nil {
 		return nil, err
 	}
 	return v.(*activity.Object), nil
+}
+
+// newActivity starts the evaluation of an activity: the memory of the last
+// one is reused, and its written values forgotten.
+func (ev *Evaluator) newActivity() {
+	ev.mem.reset()
+	if ev.gen++; ev.gen == 0 { // wrapped: forget every entry
+		clear(ev.seen)
+		ev.gen = 1
+	}
 }
 
 // column is the written value of a column of the row being mapped, kept for

@@ -13,6 +13,7 @@ targets=(
   ./transform:FuzzRun
   ./transform:FuzzParseBatch
   ./mapping:FuzzCompile
+  ./mapping:FuzzDirect
   ./activity:FuzzParse
   ./activity:FuzzValidateLine
   ./activity:FuzzAppendJSONString

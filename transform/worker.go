@@ -124,6 +124,21 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 		res.rows = append(res.rows, row)
 		return ""
 	}
+	if w.p.Direct() {
+		out, done, err := w.ev.AppendLine(res.out, vals)
+		var bad *activity.Violation
+		switch {
+		case errors.As(err, &bad):
+			return "activity breaks a rule: " + err.Error()
+		case err != nil:
+			return err.Error()
+		case done:
+			res.out = out
+			res.activities++
+			res.inActivities++
+			return ""
+		}
+	}
 	w.one[0] = vals
 	return w.activity(w.one[:], res)
 }

@@ -1,0 +1,159 @@
+package mapping
+
+import "csv2activity/activity"
+
+// The compiled template: the fast path of a mapping without group_by and
+// without for_each, whose activity has the same shape for every row. Its
+// constant JSON is written once, when the mapping is compiled, and its
+// constants and keys are checked once (activity.Plan); for each row only
+// the values of its expressions are computed, checked against the rule of
+// their place, and appended between the constant bytes. No activity tree is
+// built.
+//
+// It gives the same bytes, and rejects a row with the same reason, as the
+// general path (Apply, activity.Validate, activity.AppendJSON): a row for
+// which it cannot promise that (an expression whose value is null, so that
+// its key is left out) goes the general way. TestDirectMatchesApply and
+// FuzzDirect compare the two.
+
+// direct is a compiled template.
+type direct struct {
+	holes []directHole
+	tail  []byte // the JSON after the last hole
+}
+
+// directHole is a value computed per row, and the constant JSON before it.
+type directHole struct {
+	lit  []byte
+	node *Node // an ExprNode or an InterpNode
+	hole *activity.Hole
+}
+
+// compileDirect compiles the activity template of a mapping without
+// group_by, or returns nil when the template's shape varies (for_each) or
+// its rules depend on a computed value (activity.Plan).
+func (p *Program) compileDirect() *direct {
+	if p.GroupBy != nil || p.Activity == nil {
+		return nil
+	}
+	b := &directBuilder{}
+	skeleton, ok := b.node(p.Activity)
+	obj, isObj := skeleton.(*activity.Object)
+	if !ok || !isObj {
+		return nil
+	}
+	holes := make([]*activity.Hole, len(b.d.holes))
+	for i, h := range b.d.holes {
+		holes[i] = h.hole
+	}
+	if activity.Plan(obj, holes) != nil {
+		return nil
+	}
+	b.d.tail = b.lit
+	return &b.d
+}
+
+// directBuilder walks the template as AppendJSON walks an activity, writing
+// the constant JSON and making a hole for each expression.
+type directBuilder struct {
+	d   direct
+	lit []byte // the constant JSON since the last hole
+}
+
+// node returns the skeleton value of n (a constant, a *activity.Hole, an
+// object or a list of them), nil for a constant null (left out, as Apply
+// leaves it out), and false when n cannot be compiled.
+func (b *directBuilder) node(n *Node) (any, bool) {
+	switch n.Kind {
+	case ConstNode:
+		if n.Const != nil {
+			b.lit = activity.AppendJSON(b.lit, n.Const)
+		}
+		return n.Const, true
+	case ExprNode, InterpNode:
+		h := &activity.Hole{}
+		b.d.holes = append(b.d.holes, directHole{lit: b.lit, node: n, hole: h})
+		b.lit = nil
+		return h, true
+	case ObjectNode:
+		obj := &activity.Object{}
+		b.lit = append(b.lit, '{')
+		for i, key := range n.Keys {
+			if c := n.Values[i]; c.Kind == ConstNode && c.Const == nil {
+				continue
+			}
+			if len(obj.Fields) > 0 {
+				b.lit = append(b.lit, ',')
+			}
+			b.lit = append(b.lit, n.KeyEnc[i]...)
+			v, ok := b.node(n.Values[i])
+			if !ok {
+				return nil, false
+			}
+			obj.Fields = append(obj.Fields, activity.Field{Key: key, Value: v})
+		}
+		b.lit = append(b.lit, '}')
+		return obj, true
+	case ListNode:
+		list := []any{}
+		b.lit = append(b.lit, '[')
+		for _, item := range n.Values {
+			if item.Kind == ConstNode && item.Const == nil {
+				continue
+			}
+			if len(list) > 0 {
+				b.lit = append(b.lit, ',')
+			}
+			v, ok := b.node(item)
+			if !ok {
+				return nil, false
+			}
+			list = append(list, v)
+		}
+		b.lit = append(b.lit, ']')
+		return list, true
+	}
+	return nil, false
+}
+
+// Direct reports whether the mapping's activity is a compiled template, so
+// that AppendLine writes its rows.
+func (p *Program) Direct() bool { return p.direct != nil }
+
+// AppendLine appends the activity of one row (vals, from Row) and a line
+// break to dst, through the compiled template (Direct must be true).
+//
+// It returns dst unchanged and an error when the row is rejected: an
+// *EvalError when an expression fails, an *activity.Violation when a value
+// breaks the rule of its place. It returns dst unchanged and done false
+// when the row's activity has another shape than the template's (a value is
+// null, so its key is left out): build that one with Apply.
+func (ev *Evaluator) AppendLine(dst []byte, vals []any) (out []byte, done bool, err error) {
+	d := ev.p.direct
+	ev.newActivity()
+	sc := ev.bind(vals, ev.single(vals))
+	values := ev.values[:0]
+	for _, h := range d.holes {
+		v, err := ev.node(h.node, sc, 0)
+		if err != nil {
+			return dst, false, err
+		}
+		if v == nil {
+			return dst, false, nil
+		}
+		values = append(values, v)
+	}
+	ev.values = values
+	for i, h := range d.holes {
+		if err := h.hole.Check(values[i]); err != nil {
+			return dst, false, err
+		}
+	}
+	for i, h := range d.holes {
+		dst = append(dst, h.lit...)
+		dst = activity.AppendJSON(dst, values[i])
+	}
+	dst = append(dst, d.tail...)
+	clear(values) // let the values go
+	return append(dst, '\n'), true, nil
+}
