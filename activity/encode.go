@@ -60,6 +60,11 @@ func AppendJSON(dst []byte, v any) []byte {
 	return append(dst, "null"...)
 }
 
+// AppendString appends s as a JSON string, as AppendJSON writes it.
+func AppendString(dst []byte, s string) []byte {
+	return appendString(dst, s)
+}
+
 // appendObject writes o's fields in order; a nil *Object is null.
 func appendObject(dst []byte, o *Object) []byte {
 	if o == nil {

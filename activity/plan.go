@@ -3,6 +3,7 @@ package activity
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 )
 
 // Plan serves producers that write the same activity shape for every row,
@@ -107,6 +108,22 @@ func (h *Hole) Check(v any) error {
 		return bad
 	}
 	return nil
+}
+
+// CheckString is Check for a string, which it does not box into an
+// interface when it passes the rules every string place has.
+func (h *Hole) CheckString(s string) error {
+	switch h.rule {
+	case ruleString, ruleValue:
+		if utf8.ValidString(s) {
+			return nil
+		}
+	case ruleNonEmptyString:
+		if s != "" && utf8.ValidString(s) {
+			return nil
+		}
+	}
+	return h.Check(s)
 }
 
 // errHoleHere says that the rules need a hole's value to judge other parts

@@ -31,6 +31,7 @@ type Program struct {
 
 	cols    []*Column      // one per header column
 	skip    []bool         // columns no expression reads and no type checks
+	text    []bool         // columns only the compiled template reads, as text (direct.go)
 	idents  map[string]int // column identifier -> header index
 	used    []binding      // the columns that expressions name, bound per row
 	rows    bool           // whether an expression names rows
@@ -55,7 +56,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	if err := m.src.err(); err != nil {
 		return nil, err
 	}
-	c := &compiler{p: p, used: map[string]bool{}, vmUsed: map[string]bool{}, records: recordUse{names: map[string]bool{}}}
+	c := &compiler{p: p, used: map[string]bool{}, uses: map[string]int{}, vmUsed: map[string]bool{}, records: recordUse{names: map[string]bool{}}}
 	c.compileAll()
 	if err := m.src.err(); err != nil {
 		return nil, err
@@ -77,6 +78,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	}
 	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
 	p.direct = p.compileDirect()
+	p.textColumns(c)
 	return p, nil
 }
 
@@ -116,6 +118,7 @@ func reserved(name string) bool {
 type compiler struct {
 	p       *Program
 	used    map[string]bool // identifiers named by any expression
+	uses    map[string]int  // how many expressions name each identifier
 	vmUsed  map[string]bool // identifiers named by expressions that run on the VM
 	records recordUse       // how VM expressions use records
 }
@@ -211,6 +214,7 @@ func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) {
 	e.fast = c.fastPath(tree.Node, forEach)
 	for _, name := range names {
 		c.used[name] = true
+		c.uses[name]++
 		if e.fast.kind == slow {
 			c.vmUsed[name] = true
 		}

@@ -27,6 +27,7 @@ type directHole struct {
 	lit  []byte
 	node *Node // an ExprNode or an InterpNode
 	hole *activity.Hole
+	text int // a text column the hole is, read from the fields; else -1
 }
 
 // compileDirect compiles the activity template of a mapping without
@@ -72,7 +73,7 @@ func (b *directBuilder) node(n *Node) (any, bool) {
 		return n.Const, true
 	case ExprNode, InterpNode:
 		h := &activity.Hole{}
-		b.d.holes = append(b.d.holes, directHole{lit: b.lit, node: n, hole: h})
+		b.d.holes = append(b.d.holes, directHole{lit: b.lit, node: n, hole: h, text: -1})
 		b.lit = nil
 		return h, true
 	case ObjectNode:
@@ -116,24 +117,59 @@ func (b *directBuilder) node(n *Node) (any, bool) {
 	return nil, false
 }
 
+// textColumns finds the columns of type string that only the compiled
+// template reads, each time as a bare column name: their holes take the
+// cell as it is, so that the row's typing leaves them out, and no string is
+// boxed into an interface for them.
+func (p *Program) textColumns(c *compiler) {
+	p.text = make([]bool, len(p.cols))
+	if p.direct == nil || p.row || p.rows || p.item || c.used[NameRows] {
+		return
+	}
+	bare := map[int]int{}
+	for _, h := range p.direct.holes {
+		if e := h.node.Expr; h.node.Kind == ExprNode && e.fast.kind == column && p.cols[e.fast.col].Type == String {
+			bare[e.fast.col]++
+		}
+	}
+	for col, n := range bare {
+		p.text[col] = n == c.uses[Ident(p.cols[col].Name)] && !p.skip[col]
+	}
+	for i := range p.direct.holes {
+		h := &p.direct.holes[i]
+		if e := h.node.Expr; h.node.Kind == ExprNode && e.fast.kind == column && p.text[e.fast.col] {
+			h.text = e.fast.col
+		}
+	}
+}
+
 // Direct reports whether the mapping's activity is a compiled template, so
 // that AppendLine writes its rows.
 func (p *Program) Direct() bool { return p.direct != nil }
 
-// AppendLine appends the activity of one row (vals, from Row) and a line
-// break to dst, through the compiled template (Direct must be true).
+// AppendLine appends the activity of one row and a line break to dst,
+// through the compiled template (Direct must be true). vals are the row's
+// values from DirectRowInto, fields its cells.
 //
 // It returns dst unchanged and an error when the row is rejected: an
 // *EvalError when an expression fails, an *activity.Violation when a value
 // breaks the rule of its place. It returns dst unchanged and done false
 // when the row's activity has another shape than the template's (a value is
-// null, so its key is left out): build that one with Apply.
-func (ev *Evaluator) AppendLine(dst []byte, vals []any) (out []byte, done bool, err error) {
+// null, so its key is left out): build that one with Apply, after
+// Complete.
+func (ev *Evaluator) AppendLine(dst []byte, vals []any, fields []string) (out []byte, done bool, err error) {
 	d := ev.p.direct
 	ev.newActivity()
 	sc := ev.bind(vals, ev.single(vals))
 	values := ev.values[:0]
 	for _, h := range d.holes {
+		if h.text >= 0 {
+			if fields[h.text] == "" && ev.p.cols[h.text].Optional {
+				return dst, false, nil // null
+			}
+			values = append(values, nil) // read from fields below
+			continue
+		}
 		v, err := ev.node(h.node, sc, 0)
 		if err != nil {
 			return dst, false, err
@@ -145,13 +181,23 @@ func (ev *Evaluator) AppendLine(dst []byte, vals []any) (out []byte, done bool, 
 	}
 	ev.values = values
 	for i, h := range d.holes {
-		if err := h.hole.Check(values[i]); err != nil {
+		var err error
+		if h.text >= 0 {
+			err = h.hole.CheckString(fields[h.text])
+		} else {
+			err = h.hole.Check(values[i])
+		}
+		if err != nil {
 			return dst, false, err
 		}
 	}
 	for i, h := range d.holes {
 		dst = append(dst, h.lit...)
-		dst = activity.AppendJSON(dst, values[i])
+		if h.text >= 0 {
+			dst = activity.AppendString(dst, fields[h.text])
+		} else {
+			dst = activity.AppendJSON(dst, values[i])
+		}
 	}
 	dst = append(dst, d.tail...)
 	clear(values) // let the values go

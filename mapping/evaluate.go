@@ -39,13 +39,33 @@ func (p *Program) Row(fields []string) ([]any, error) {
 // RowInto is Row writing into dst when it is large enough, so that a caller
 // that is done with a row before the next can reuse one slice.
 func (p *Program) RowInto(dst []any, fields []string) ([]any, error) {
+	return p.rowInto(dst, fields, false)
+}
+
+// DirectRowInto is RowInto leaving nil the columns that only the compiled
+// template reads, as text, from the fields (AppendLine). For a row that goes
+// the general way after all, Complete types them.
+func (p *Program) DirectRowInto(dst []any, fields []string) ([]any, error) {
+	return p.rowInto(dst, fields, true)
+}
+
+// Complete types the columns DirectRowInto left out.
+func (p *Program) Complete(vals []any, fields []string) {
+	for i, c := range p.cols {
+		if p.text[i] {
+			vals[i], _ = c.parse(fields[i]) // a string: never fails
+		}
+	}
+}
+
+func (p *Program) rowInto(dst []any, fields []string, direct bool) ([]any, error) {
 	vals := dst[:0]
 	if cap(vals) < len(p.cols) {
 		vals = make([]any, 0, len(p.cols))
 	}
 	vals = vals[:len(p.cols)]
 	for i, c := range p.cols {
-		if p.skip[i] {
+		if p.skip[i] || (direct && p.text[i]) {
 			vals[i] = nil
 			continue
 		}

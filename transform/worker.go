@@ -93,9 +93,13 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 	}
 	var vals []any
 	var err error
-	if w.keepVals {
+	switch {
+	case w.keepVals:
 		vals, err = w.p.Row(rec.fields)
-	} else {
+	case w.p.Direct() && !w.collect:
+		vals, err = w.p.DirectRowInto(w.vals, rec.fields)
+		w.vals = vals
+	default:
 		vals, err = w.p.RowInto(w.vals, rec.fields)
 		w.vals = vals
 	}
@@ -125,7 +129,7 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 		return ""
 	}
 	if w.p.Direct() {
-		out, done, err := w.ev.AppendLine(res.out, vals)
+		out, done, err := w.ev.AppendLine(res.out, vals, rec.fields)
 		var bad *activity.Violation
 		switch {
 		case errors.As(err, &bad):
@@ -138,6 +142,7 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 			res.inActivities++
 			return ""
 		}
+		w.p.Complete(vals, rec.fields)
 	}
 	w.one[0] = vals
 	return w.activity(w.one[:], res)
