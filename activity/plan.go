@@ -111,15 +111,16 @@ func (h *Hole) Check(v any) error {
 }
 
 // CheckString is Check for a string, which it does not box into an
-// interface when it passes the rules every string place has.
-func (h *Hole) CheckString(s string) error {
+// interface when it passes the rules every string place has. validUTF8
+// says that s is known to be valid UTF-8.
+func (h *Hole) CheckString(s string, validUTF8 bool) error {
 	switch h.rule {
 	case ruleString, ruleValue:
-		if utf8.ValidString(s) {
+		if validUTF8 || utf8.ValidString(s) {
 			return nil
 		}
 	case ruleNonEmptyString:
-		if s != "" && utf8.ValidString(s) {
+		if s != "" && (validUTF8 || utf8.ValidString(s)) {
 			return nil
 		}
 	}

@@ -149,7 +149,9 @@ func (p *Program) Direct() bool { return p.direct != nil }
 
 // AppendLine appends the activity of one row and a line break to dst,
 // through the compiled template (Direct must be true). vals are the row's
-// values from DirectRowInto, fields its cells.
+// values from DirectRowInto, fields its cells; validUTF8 says that the
+// fields are known to be valid UTF-8 (convert checks every row it reads),
+// so that their text need not be checked again.
 //
 // It returns dst unchanged and an error when the row is rejected: an
 // *EvalError when an expression fails, an *activity.Violation when a value
@@ -157,7 +159,7 @@ func (p *Program) Direct() bool { return p.direct != nil }
 // when the row's activity has another shape than the template's (a value is
 // null, so its key is left out): build that one with Apply, after
 // Complete.
-func (ev *Evaluator) AppendLine(dst []byte, vals []any, fields []string) (out []byte, done bool, err error) {
+func (ev *Evaluator) AppendLine(dst []byte, vals []any, fields []string, validUTF8 bool) (out []byte, done bool, err error) {
 	d := ev.p.direct
 	ev.newActivity()
 	sc := ev.bind(vals, ev.single(vals))
@@ -183,7 +185,7 @@ func (ev *Evaluator) AppendLine(dst []byte, vals []any, fields []string) (out []
 	for i, h := range d.holes {
 		var err error
 		if h.text >= 0 {
-			err = h.hole.CheckString(fields[h.text])
+			err = h.hole.CheckString(fields[h.text], validUTF8)
 		} else {
 			err = h.hole.Check(values[i])
 		}

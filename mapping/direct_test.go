@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"testing"
+	"unicode/utf8"
 
 	"csv2activity/activity"
 )
@@ -179,7 +180,7 @@ func compareDirect(t *testing.T, p *Program, direct, general *Evaluator, fields 
 	if err != nil {
 		t.Fatalf("row %q: DirectRowInto: %v, Row: nil", fields, err)
 	}
-	got, done, gotErr := direct.AppendLine([]byte("prefix "), dvals, fields)
+	got, done, gotErr := direct.AppendLine([]byte("prefix "), dvals, fields, allValid(fields))
 	switch {
 	case !done && gotErr == nil:
 		p.Complete(dvals, fields)
@@ -223,6 +224,16 @@ func FuzzDirect(f *testing.F) {
 			compareDirect(t, p, p.NewEvaluator(), p.NewEvaluator(), fields)
 		}
 	})
+}
+
+// allValid reports whether every field is valid UTF-8, as convert knows.
+func allValid(fields []string) bool {
+	for _, f := range fields {
+		if !utf8.ValidString(f) {
+			return false
+		}
+	}
+	return true
 }
 
 // generalLine is what the general path makes of a row: its line, or the
