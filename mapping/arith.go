@@ -115,7 +115,7 @@ func opMul(a, b any) (any, error) {
 }
 
 func opDiv(a, b any) (any, error) {
-	return arith("/", a, b, decimal.Decimal.Quo, func(a, b any) any { return runtime.Divide(a, b) })
+	return arith("/", a, b, quo, func(a, b any) any { return runtime.Divide(a, b) })
 }
 
 func opMod(a, b any) (any, error) {
