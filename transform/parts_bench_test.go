@@ -34,6 +34,7 @@ func BenchmarkStages(b *testing.B) {
 	vals, _ := p.Row(recs[0])
 	obj, _ := ev.Apply([][]any{vals})
 	buf := make([]byte, 0, 1<<20)
+	var dvals []any
 	stages := []struct {
 		name string
 		run  func()
@@ -62,6 +63,19 @@ func BenchmarkStages(b *testing.B) {
 		{"encode", func() {
 			for range recs {
 				buf = activity.AppendJSON(buf[:0], obj)
+			}
+		}},
+		// The compiled template does type+apply+validate+encode's work for
+		// mappings without group_by and for_each (mapping/direct.go).
+		{"template-type", func() {
+			for _, r := range recs {
+				dvals, _ = p.DirectRowInto(dvals, r)
+			}
+		}},
+		{"template", func() {
+			for _, r := range recs {
+				dvals, _ = p.DirectRowInto(dvals, r)
+				buf, _, _ = ev.AppendLine(buf[:0], dvals, r, true)
 			}
 		}},
 	}
