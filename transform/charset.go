@@ -8,7 +8,6 @@ import (
 	"io"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -47,9 +46,9 @@ func decode(r io.Reader, encoding string) (*decoded, error) {
 	case "utf-8":
 		return &decoded{r: br, encoding: "utf-8", utf8: true}, nil
 	case "windows-1252":
-		return &decoded{r: transform.NewReader(br, charmap.Windows1252.NewDecoder()), encoding: "windows-1252"}, nil
+		return &decoded{r: newByteReader(br, windows1252), encoding: "windows-1252"}, nil
 	case "iso-8859-1":
-		return &decoded{r: transform.NewReader(br, charmap.ISO8859_1.NewDecoder()), encoding: "iso-8859-1"}, nil
+		return &decoded{r: newByteReader(br, iso88591), encoding: "iso-8859-1"}, nil
 	case "utf-16":
 		return utf16(br), nil
 	case "auto":
@@ -142,7 +141,7 @@ func (a *autoReader) decide() {
 		return
 	}
 	a.cp1252 = true
-	a.r = transform.NewReader(a.br, charmap.Windows1252.NewDecoder())
+	a.r = newByteReader(a.br, windows1252)
 }
 
 // Encoding names what the reader found, once it has read past the first
