@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"time"
 
@@ -32,6 +33,7 @@ type Program struct {
 	cols    []*Column      // one per header column
 	skip    []bool         // columns no expression reads and no type checks
 	text    []bool         // columns only the compiled template reads, as text (direct.go)
+	keyText []bool         // string columns where and group_by do not read (KeyRowInto)
 	idents  map[string]int // column identifier -> header index
 	used    []binding      // the columns that expressions name, bound per row
 	rows    bool           // whether an expression names rows
@@ -57,7 +59,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 		return nil, err
 	}
 	c := &compiler{p: p, used: map[string]bool{}, uses: map[string]int{}, vmUsed: map[string]bool{}, records: recordUse{names: map[string]bool{}}}
-	c.compileAll()
+	keyNames := c.compileAll()
 	if err := m.src.err(); err != nil {
 		return nil, err
 	}
@@ -79,6 +81,12 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
 	p.direct = p.compileDirect()
 	p.textColumns(c)
+	p.keyText = make([]bool, len(p.cols))
+	if !keyNames[NameRow] && !keyNames[NameRows] && !keyNames[NameItem] {
+		for i, col := range p.cols {
+			p.keyText[i] = col.Type == String && !keyNames[Ident(col.Name)]
+		}
+	}
 	return p, nil
 }
 
@@ -123,7 +131,9 @@ type compiler struct {
 	records recordUse       // how VM expressions use records
 }
 
-func (c *compiler) compileAll() {
+// compileAll compiles every expression of the mapping, and returns the
+// identifiers that where and group_by name.
+func (c *compiler) compileAll() map[string]bool {
 	m := c.p.Mapping
 	if m.Where != nil {
 		c.compile(m.Where, false, false, expr.AsBool())
@@ -131,7 +141,9 @@ func (c *compiler) compileAll() {
 	if m.GroupBy != nil {
 		c.compile(m.GroupBy, false, false)
 	}
+	keyNames := maps.Clone(c.used)
 	c.node(m.Activity, false)
+	return keyNames
 }
 
 // node compiles the expressions of a template node; inItem is whether it sits

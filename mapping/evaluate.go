@@ -39,14 +39,22 @@ func (p *Program) Row(fields []string) ([]any, error) {
 // RowInto is Row writing into dst when it is large enough, so that a caller
 // that is done with a row before the next can reuse one slice.
 func (p *Program) RowInto(dst []any, fields []string) ([]any, error) {
-	return p.rowInto(dst, fields, false)
+	return p.rowInto(dst, fields, nil)
 }
 
 // DirectRowInto is RowInto leaving nil the columns that only the compiled
 // template reads, as text, from the fields (AppendLine). For a row that goes
 // the general way after all, Complete types them.
 func (p *Program) DirectRowInto(dst []any, fields []string) ([]any, error) {
-	return p.rowInto(dst, fields, true)
+	return p.rowInto(dst, fields, p.text)
+}
+
+// KeyRowInto is RowInto for where and group_by alone: it checks every cell
+// as RowInto does, but leaves nil the text columns neither reads, so that
+// no string is boxed for them. With group_by, convert reads each row this
+// way, keeps its text and types it again once its group is whole.
+func (p *Program) KeyRowInto(dst []any, fields []string) ([]any, error) {
+	return p.rowInto(dst, fields, p.keyText)
 }
 
 // Complete types the columns DirectRowInto left out.
@@ -58,14 +66,16 @@ func (p *Program) Complete(vals []any, fields []string) {
 	}
 }
 
-func (p *Program) rowInto(dst []any, fields []string, direct bool) ([]any, error) {
+// rowInto types a row, leaving nil the columns of skip (when not nil) as
+// well as those no expression reads.
+func (p *Program) rowInto(dst []any, fields []string, skip []bool) ([]any, error) {
 	vals := dst[:0]
 	if cap(vals) < len(p.cols) {
 		vals = make([]any, 0, len(p.cols))
 	}
 	vals = vals[:len(p.cols)]
 	for i, c := range p.cols {
-		if p.skip[i] || (direct && p.text[i]) {
+		if p.skip[i] || (skip != nil && skip[i]) {
 			vals[i] = nil
 			continue
 		}

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -187,5 +188,43 @@ func TestCellValues(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestKeyRowInto: reading a row for where and group_by types what they read
+// and checks every cell, but boxes no other text.
+func TestKeyRowInto(t *testing.T) {
+	p, err := load(t,
+		"version: 1",
+		"columns:",
+		"  Quantity: int",
+		`where: ${ Sub_Category != "Labels" }`,
+		"group_by: ${ Order_ID }",
+		"activity:",
+		"  $type: TOUCH",
+		"  $ts: 1700000000000",
+		"  $user_account_id: ${ Customer_ID }",
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := p.KeyRowInto(nil, row1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vals[0] != "CA-1" || vals[7] != "Chairs" || vals[4] != 3 {
+		t.Errorf("KeyRowInto left out what where and group_by read: %v", vals)
+	}
+	if vals[2] != nil {
+		t.Errorf("KeyRowInto typed Customer ID, which only the activity reads: %v", vals)
+	}
+	bad := slices.Clone(row1)
+	bad[4] = "three"
+	if _, err := p.KeyRowInto(nil, bad); err == nil {
+		t.Error("KeyRowInto accepted a Quantity of three")
+	}
+	full, err := p.Row(row1)
+	if err != nil || full[2] != "C-042" {
+		t.Errorf("Row: %v, %v", full, err)
 	}
 }

@@ -99,6 +99,9 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 	case w.p.Direct() && !w.collect:
 		vals, err = w.p.DirectRowInto(w.vals, rec.fields)
 		w.vals = vals
+	case w.collect:
+		vals, err = w.p.KeyRowInto(w.vals, rec.fields)
+		w.vals = vals
 	default:
 		vals, err = w.p.RowInto(w.vals, rec.fields)
 		w.vals = vals
