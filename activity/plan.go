@@ -13,8 +13,9 @@ import (
 // one rule that applies to it.
 
 // Hole stands for a value known only later in a template activity given to
-// Plan. It is not a value of the model: AppendJSON writes it as null and
-// Validate reports it unless it sits where Plan can take its rule.
+// Plan. It is not a value of the model and belongs in templates only:
+// AppendJSON writes it as null, and Validate, whose walk Plan shares, would
+// take it for valid and give it its rule as Plan does.
 type Hole struct {
 	at   *path
 	rule rule
@@ -144,6 +145,9 @@ var errHoleHere = errors.New("a value computed per row decides the rules of the 
 // value to judge other parts (an event's $event_name, the $type of a user
 // identifier, an element of $latlon).
 func Plan(o *Object, holes []*Hole) error {
+	if o == nil {
+		return &Violation{Msg: "nil activity"}
+	}
 	for _, h := range holes {
 		h.at, h.rule = nil, 0
 	}
