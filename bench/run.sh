@@ -29,6 +29,10 @@ go build -o "$OUT/gen" ./bench/gen
 [ -s "$OUT/sorted-$LINES.csv" ] || "$OUT/gen" -n "$LINES" -o "$OUT/sorted-$LINES.csv"
 [ -s "$OUT/shuffled-$LINES.csv" ] || "$OUT/gen" -n "$LINES" -shuffle -o "$OUT/shuffled-$LINES.csv"
 SORTED="$OUT/sorted-$LINES.csv" SHUFFLED="$OUT/shuffled-$LINES.csv"
+# The same export as a till would write it: windows-1252, one accented name
+# on its first line, so that the whole file is decoded.
+CP1252="$OUT/cp1252-$LINES.csv"
+[ -s "$CP1252" ] || LC_ALL=C sed $'2s/Customer /Custom\xe9r /' "$SORTED" > "$CP1252"
 
 # measure NAME CMD… : runs CMD RUNS times (stdin/stdout given in CMD via sh -c)
 # and records the median wall, CPU and peak memory.
@@ -50,6 +54,7 @@ C="$OUT/csv2activity"
 measure "baseline (Go, 1 thread)" "$OUT/baseline < $SORTED > $OUT/baseline.ndjson"
 measure "csv2activity per-line" "$C convert -m bench/perline.yaml -o $OUT/perline.ndjson $SORTED"
 cmp -s "$OUT/baseline.ndjson" "$OUT/perline.ndjson" || { echo "per-line output differs from the baseline's" >&2; exit 1; }
+measure "csv2activity per-line, windows-1252" "$C convert -m bench/perline.yaml -o $OUT/perline-cp1252.ndjson $CP1252"
 measure "csv2activity grouped, sorted" "$C convert -m bench/grouped.yaml -o $OUT/grouped-sorted.ndjson $SORTED"
 measure "csv2activity grouped, sorted, --sorted" "$C convert --sorted -m bench/grouped.yaml -o $OUT/grouped-streamed.ndjson $SORTED"
 cmp -s "$OUT/grouped-sorted.ndjson" "$OUT/grouped-streamed.ndjson" || { echo "--sorted output differs" >&2; exit 1; }
@@ -68,7 +73,7 @@ echo "$LINES order lines ($(du -m "$SORTED" | cut -f1) MB), median of $RUNS runs
 echo
 printf '| %-52s | %8s | %8s | %9s | %8s |\n' "run" "wall s" "CPU s" "peak MiB" "× base"
 printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..54})" "----------" "----------" "-----------" "----------"
-for name in "baseline (Go, 1 thread)" "csv2activity per-line" "csv2activity per-line, $n200 lines" "csv2activity grouped, sorted" "csv2activity grouped, sorted, --sorted" "csv2activity grouped, shuffled, --max-memory 64MB" "python csv+json" "miller (mlr put)"; do
+for name in "baseline (Go, 1 thread)" "csv2activity per-line" "csv2activity per-line, $n200 lines" "csv2activity per-line, windows-1252" "csv2activity grouped, sorted" "csv2activity grouped, sorted, --sorted" "csv2activity grouped, shuffled, --max-memory 64MB" "python csv+json" "miller (mlr put)"; do
   [ -n "${WALL[$name]:-}" ] || continue
   printf '| %-52s | %8.2f | %8.2f | %9.0f | %8.2f |\n' "$name" "${WALL[$name]}" "${CPU[$name]}" "${MEM[$name]}" "$(echo "${WALL[$name]} / $base" | bc -l)"
 done
