@@ -74,13 +74,13 @@ activity:
 var brokenLines = map[string][]string{
 	"us": {
 		`9001,CA-2016-900001,13/45/2016,CG-00001,OFF-PA-1,Furniture,Chair,10.00,1`, // no such date
-		`9002,CA-2016-900002,1/2/2016,,OFF-PA-1,Furniture,Chair,10.00,1`,          // no customer
-		`9003,CA-2016-900003,1/2/2016,CG-00001,OFF-PA-1,Furniture,Chair,10.00,0`,  // division by zero
-		`9004,CA-2016-900004,1/2/2016,CG-00001,,Furniture,Chair,10.00,2`,          // no product id
-		`9005,CA-2016-900005,1/2/2016,CG-00001,OFF-PA-1,Furniture,"bad"x,1.00,1`,  // a broken quote
-		`9006,CA-2016-900006,1/2/2016,CG-00001,OFF-PA-1,Furniture,Chair,1.00`,     // a field short
-		`9007,CA-2016-900007,1/2/2016,CG-00001,OFF-PA-1,Furniture,Chair,abc,1`,    // no amount
-		`9008,CA-2016-900008,1/2/1960,CG-00001,OFF-PA-1,Furniture,Chair,1.00,1`,   // before 1970
+		`9002,CA-2016-900002,1/2/2016,,OFF-PA-1,Furniture,Chair,10.00,1`,           // no customer
+		`9003,CA-2016-900003,1/2/2016,CG-00001,OFF-PA-1,Furniture,Chair,10.00,0`,   // division by zero
+		`9004,CA-2016-900004,1/2/2016,CG-00001,,Furniture,Chair,10.00,2`,           // no product id
+		`9005,CA-2016-900005,1/2/2016,CG-00001,OFF-PA-1,Furniture,"bad"x,1.00,1`,   // a broken quote
+		`9006,CA-2016-900006,1/2/2016,CG-00001,OFF-PA-1,Furniture,Chair,1.00`,      // a field short
+		`9007,CA-2016-900007,1/2/2016,CG-00001,OFF-PA-1,Furniture,Chair,abc,1`,     // no amount
+		`9008,CA-2016-900008,1/2/1960,CG-00001,OFF-PA-1,Furniture,Chair,1.00,1`,    // before 1970
 	},
 	"fr": {
 		`CA-2016-900001;31/02/2016;CG-00001;OFF-PA-1;Mobilier;Chaise;10,00;1`, // no such date
