@@ -194,15 +194,24 @@ func sum(list any) (any, error) {
 	}
 	var acc any = 0
 	for _, v := range items {
-		if v == nil {
-			continue
-		}
 		var err error
-		if acc, err = opAdd(acc, v); err != nil {
-			return nil, fmt.Errorf("sum: %w", err)
+		if acc, err = sumStep(acc, v); err != nil {
+			return nil, err
 		}
 	}
 	return acc, nil
+}
+
+// sumStep adds v to the running sum acc, as sum does.
+func sumStep(acc, v any) (any, error) {
+	if v == nil {
+		return acc, nil
+	}
+	r, err := opAdd(acc, v)
+	if err != nil {
+		return nil, fmt.Errorf("sum: %w", err)
+	}
+	return r, nil
 }
 
 // toInt, toFloat and abs are expr's int(), float() and abs() that also take a

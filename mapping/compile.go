@@ -58,7 +58,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	if err := m.src.err(); err != nil {
 		return nil, err
 	}
-	c := &compiler{p: p, used: map[string]bool{}, uses: map[string]int{}, vmUsed: map[string]bool{}, records: recordUse{names: map[string]bool{}}}
+	c := &compiler{p: p, used: map[string]bool{}, uses: map[string]int{}, summed: map[int]bool{}, vmUsed: map[string]bool{}, records: recordUse{names: map[string]bool{}}}
 	keyNames := c.compileAll()
 	if err := m.src.err(); err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 		for _, d := range p.Columns {
 			declared = declared || d == col
 		}
-		p.skip[i] = !declared && !p.rows && !p.row && !c.used[NameRows] && !c.used[Ident(col.Name)]
+		p.skip[i] = !declared && !p.rows && !p.row && !c.summed[i] && !c.used[Ident(col.Name)]
 	}
 	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
 	p.direct = p.compileDirect()
@@ -127,6 +127,7 @@ type compiler struct {
 	p       *Program
 	used    map[string]bool // identifiers named by any expression
 	uses    map[string]int  // how many expressions name each identifier
+	summed  map[int]bool    // columns a groupSum fast path reads (by a field of #, not by name)
 	vmUsed  map[string]bool // identifiers named by expressions that run on the VM
 	records recordUse       // how VM expressions use records
 }
@@ -224,6 +225,9 @@ func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) {
 	}
 	e.program = prog
 	e.fast = c.fastPath(tree.Node, forEach)
+	if e.fast.kind == groupSum {
+		c.summed[e.fast.col] = true
+	}
 	for _, name := range names {
 		c.used[name] = true
 		c.uses[name]++

@@ -246,7 +246,7 @@ func (ev *Evaluator) column(e *Expr) (any, error) {
 // run evaluates one expression.
 func (ev *Evaluator) run(e *Expr, sc *scope) (any, error) {
 	if e.fast.kind != slow {
-		v, err := e.fast.eval(sc.vals)
+		v, err := e.fast.eval(sc.vals, sc.group)
 		if err != nil {
 			return nil, &EvalError{Path: e.Path, Line: e.Line, Err: err}
 		}

@@ -1,6 +1,8 @@
 package mapping
 
 import (
+	"slices"
+
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm/runtime"
 )
@@ -19,12 +21,13 @@ const (
 	column                    // a bare column name
 	groupRows                 // rows, as the list of a for_each: the group's rows, no maps made
 	binaryOp                  // column-or-constant OP column-or-constant
+	groupSum                  // sum(rows, #.Column): the column added up over the group, no maps made
 )
 
 // fastPath is an expression's shortcut, if it has one.
 type fastPath struct {
 	kind        fastKind
-	col         int                         // column
+	col         int                         // column, groupSum
 	op          func(a, b any) (any, error) // binaryOp
 	left, right operand                     // binaryOp
 }
@@ -42,10 +45,20 @@ func (o operand) value(vals []any) any {
 	return o.c
 }
 
-// eval computes a fast path on a row's values.
-func (f *fastPath) eval(vals []any) (any, error) {
-	if f.kind == column {
+// eval computes a fast path on a row's values (and its group's).
+func (f *fastPath) eval(vals []any, group [][]any) (any, error) {
+	switch f.kind {
+	case column:
 		return vals[f.col], nil
+	case groupSum:
+		var acc any = 0
+		for _, row := range group {
+			var err error
+			if acc, err = sumStep(acc, row[f.col]); err != nil {
+				return nil, err
+			}
+		}
+		return acc, nil
 	}
 	return f.op(f.left.value(vals), f.right.value(vals))
 }
@@ -76,6 +89,10 @@ func (c *compiler) fastPath(root ast.Node, forEach bool) fastPath {
 		if forEach && n.Value == NameRows {
 			return fastPath{kind: groupRows}
 		}
+	case *ast.BuiltinNode:
+		if col, ok := c.summedColumn(n); ok {
+			return fastPath{kind: groupSum, col: col}
+		}
 	case *ast.BinaryNode:
 		op, ok := fastOps[n.Operator]
 		left, lok := c.operand(n.Left)
@@ -85,6 +102,34 @@ func (c *compiler) fastPath(root ast.Node, forEach bool) fastPath {
 		}
 	}
 	return fastPath{}
+}
+
+// summedColumn recognises sum(rows, #.Field) (also .Field and #["Field"]),
+// where Field is a column as a Record names it: its header name, else its
+// identifier.
+func (c *compiler) summedColumn(n *ast.BuiltinNode) (int, bool) {
+	if n.Name != "sum" || len(n.Arguments) != 2 {
+		return 0, false
+	}
+	list, ok := n.Arguments[0].(*ast.IdentifierNode)
+	pred, pok := n.Arguments[1].(*ast.PredicateNode)
+	if !ok || !pok || list.Value != NameRows {
+		return 0, false
+	}
+	m, ok := pred.Node.(*ast.MemberNode)
+	if !ok || m.Optional || m.Method {
+		return 0, false
+	}
+	ptr, pok := m.Node.(*ast.PointerNode)
+	field, fok := m.Property.(*ast.StringNode)
+	if !pok || !fok || ptr.Name != "" {
+		return 0, false
+	}
+	if i := slices.Index(c.p.Header, field.Value); i >= 0 {
+		return i, true
+	}
+	col, ok := c.p.idents[field.Value]
+	return col, ok
 }
 
 // operand recognises a column name or a literal.

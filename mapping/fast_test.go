@@ -75,3 +75,56 @@ func describeResult(v any, err error) string {
 	}
 	return string(activity.AppendJSON(nil, nv))
 }
+
+// TestGroupSumMatchesVM compares sum(rows, #.Field) on its fast path with
+// the VM, on groups of one to four rows: exact decimals, nils skipped, ints,
+// and the errors of adding what does not add.
+func TestGroupSumMatchesVM(t *testing.T) {
+	exprs := map[string]bool{ // the expression, and whether it has the fast path
+		"sum(rows, #.Sales)": true, "sum(rows, .Quantity)": true, `sum(rows, #["Sales"])`: true,
+		"sum(rows, #.Discount)": true, "sum(rows, #.Customer_ID)": true, "sum(rows, #.Order_Date)": true,
+		`sum(rows, #["Order ID"])`: true, "sum(rows, #.Nope)": false, "sum(rows, #.Sales * 2)": false,
+	}
+	row4 := []string{"CA-2", "2016-11-09", "C-9", "P-9", "7", "-12.5", "1.25", "x"}
+	groups := [][][]string{{row1}, {row1, row2}, {row1, row2, row3}, {row3, row4, row2, row1}}
+	for src, hasFast := range exprs {
+		t.Run(src, func(t *testing.T) {
+			m, err := Parse("m.yaml", []byte("version: 1\n"+typedColumns+"group_by: ${ Order_ID }\nactivity:\n  v: '${ "+src+" }'\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := m.Compile(testHeader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := p.Activity.Values[0].Expr
+			if (e.fast.kind == groupSum) != hasFast {
+				t.Fatalf("fast path: %v, want %v", e.fast.kind == groupSum, hasFast)
+			}
+			if !hasFast {
+				return
+			}
+			fast := e.fast
+			for _, rows := range groups {
+				var group [][]any
+				for _, r := range rows {
+					vals, err := p.Row(r)
+					if err != nil {
+						t.Fatal(err)
+					}
+					group = append(group, vals)
+				}
+				slowEv := p.NewEvaluator()
+				p.rows, p.recKeys = true, p.recordKeys(&recordUse{whole: true})
+				e.fast = fastPath{}
+				want, wantErr := slowEv.run(e, slowEv.bind(group[0], group))
+				p.rows, e.fast = false, fast
+				fastEv := p.NewEvaluator()
+				got, gotErr := fastEv.run(e, fastEv.bind(group[0], group))
+				if describeResult(got, gotErr) != describeResult(want, wantErr) {
+					t.Errorf("%d rows: fast path gives %s, the VM %s", len(rows), describeResult(got, gotErr), describeResult(want, wantErr))
+				}
+			}
+		})
+	}
+}
