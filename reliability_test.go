@@ -139,7 +139,24 @@ func TestAliasBomb(t *testing.T) {
 // left open after some rows, so that the run is caught mid-way.
 func startSlow(t *testing.T, out string) (*exec.Cmd, io.WriteCloser, *bytes.Buffer) {
 	t.Helper()
-	cmd := exec.Command(binary, "convert", "-m", "samples/loyalty.yaml", "-o", out, "-")
+	cmd, stdin, stderr := startPiped(t, nil, "convert", "-m", "samples/loyalty.yaml", "-o", out, "-")
+	if _, err := io.WriteString(stdin, loyaltyHeader+loyaltyRows(50000)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		m, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".tmp-*"))
+		return len(m) > 0
+	})
+	return cmd, stdin, stderr
+}
+
+// startPiped starts the binary with args and extra environment variables,
+// its standard input a pipe the caller writes and closes, its standard error
+// kept.
+func startPiped(t *testing.T, env []string, args ...string) (*exec.Cmd, io.WriteCloser, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -149,14 +166,25 @@ func startSlow(t *testing.T, out string) (*exec.Cmd, io.WriteCloser, *bytes.Buff
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := io.WriteString(stdin, loyaltyHeader+loyaltyRows(50000)); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, func() bool {
-		m, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".tmp-*"))
-		return len(m) > 0
-	})
 	return cmd, stdin, &stderr
+}
+
+// stopWith sends sig to a running command and waits for it to end, failing
+// the test (and killing it) if it has not within limit. It returns how long
+// the command took to stop.
+func stopWith(t *testing.T, cmd *exec.Cmd, sig os.Signal, limit time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	cmd.Process.Signal(sig)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(limit):
+		cmd.Process.Kill()
+		t.Fatalf("still running %v after the signal", limit)
+	}
+	return time.Since(start)
 }
 
 func waitFor(t *testing.T, cond func() bool) {
@@ -177,17 +205,7 @@ func TestSignals(t *testing.T) {
 			dir := t.TempDir()
 			cmd, stdin, stderr := startSlow(t, filepath.Join(dir, "out.ndjson"))
 			defer stdin.Close()
-			start := time.Now()
-			cmd.Process.Signal(sig)
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			select {
-			case <-done:
-			case <-time.After(3 * time.Second):
-				cmd.Process.Kill()
-				t.Fatal("still running 3s after the signal")
-			}
-			if d := time.Since(start); d > time.Second {
+			if d := stopWith(t, cmd, sig, 3*time.Second); d > time.Second {
 				t.Errorf("took %v to stop", d)
 			}
 			if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "interrupted after") {

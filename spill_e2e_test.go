@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"io"
 	"math/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -53,35 +51,14 @@ func TestSpillEndToEnd(t *testing.T) {
 	noSpillFiles("after too many rejects")
 
 	// Ctrl-C while rows are being spilled.
-	cmd := exec.Command(binary, "convert", "--max-memory", "1MiB", "-m", m, "-o", filepath.Join(dir, "interrupted.ndjson"), "-")
-	cmd.Env = append(os.Environ(), env...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		io.WriteString(stdin, usExport(shuffled)) // the rest is refused once the run is stopped
-		time.Sleep(time.Minute)                   // keep stdin open: the run waits for more rows
-		stdin.Close()
-	}()
+	cmd, stdin, stderr := startPiped(t, env, "convert", "--max-memory", "1MiB", "-m", m, "-o", filepath.Join(dir, "interrupted.ndjson"), "-")
+	defer stdin.Close()                          // open until the end: the run waits for more rows
+	go io.WriteString(stdin, usExport(shuffled)) // the rest is refused once the run is stopped
 	waitFor(t, func() bool {
 		runs, _ := filepath.Glob(filepath.Join(tmp, "csv2activity-spill-*", "*"))
 		return len(runs) > 0
 	})
-	cmd.Process.Signal(syscall.SIGINT)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("still running 5s after Ctrl-C")
-	}
+	stopWith(t, cmd, syscall.SIGINT, 5*time.Second)
 	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "interrupted after") {
 		t.Errorf("Ctrl-C: exit %d\n%s", code, stderr.String())
 	}
