@@ -22,15 +22,7 @@ func TestFastPathsMatchVM(t *testing.T) {
 	rows := [][]string{row1, row2, row3, {"CA-2", "2016-11-09", "C-9", "P-9", "0", "-12.5", "1.25", "x"}}
 	for _, src := range exprs {
 		t.Run(src, func(t *testing.T) {
-			m, err := Parse("m.yaml", []byte("version: 1\n"+typedColumns+"activity:\n  v: '${ "+src+" }'\n"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := m.Compile(testHeader)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e := p.Activity.Values[0].Expr
+			p, e := compileExpr(t, "", src)
 			if e.fast.kind == slow && !strings.Contains(src, "(") {
 				t.Fatalf("%s has no fast path", src)
 			}
@@ -89,15 +81,7 @@ func TestGroupSumMatchesVM(t *testing.T) {
 	groups := [][][]string{{row1}, {row1, row2}, {row1, row2, row3}, {row3, row4, row2, row1}}
 	for src, hasFast := range exprs {
 		t.Run(src, func(t *testing.T) {
-			m, err := Parse("m.yaml", []byte("version: 1\n"+typedColumns+"group_by: ${ Order_ID }\nactivity:\n  v: '${ "+src+" }'\n"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := m.Compile(testHeader)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e := p.Activity.Values[0].Expr
+			p, e := compileExpr(t, "group_by: ${ Order_ID }\n", src)
 			if (e.fast.kind == groupSum) != hasFast {
 				t.Fatalf("fast path: %v, want %v", e.fast.kind == groupSum, hasFast)
 			}
@@ -127,4 +111,19 @@ func TestGroupSumMatchesVM(t *testing.T) {
 			}
 		})
 	}
+}
+
+// compileExpr compiles a mapping of typedColumns, more (top-level keys) and
+// an activity whose one value is ${ src }, and returns that expression.
+func compileExpr(t *testing.T, more, src string) (*Program, *Expr) {
+	t.Helper()
+	m, err := Parse("m.yaml", []byte("version: 1\n"+typedColumns+more+"activity:\n  v: '${ "+src+" }'\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.Compile(testHeader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, p.Activity.Values[0].Expr
 }
