@@ -1,0 +1,92 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestScripts runs every testdata/script/*.txtar: one file per behaviour of
+// the command line, holding its commands, its input files and the output it
+// expects (Go's cmd/go style). Each script starts in a fresh folder holding a
+// copy of samples/, testdata/broken/ and mappings.example.yaml, with the
+// binary built by TestMain on PATH as csv2activity. Beyond testscript's own
+// commands, scripts may use mkfifo, hardlink and mode (see scriptCmds).
+//
+//	go test -run TestScripts/NAME    one script
+//	go test -run TestScripts -testwork    keep the folders to look at them
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		Setup:               scriptSetup,
+		Cmds:                scriptCmds,
+		RequireExplicitExec: true,
+	})
+}
+
+// scriptSetup puts the binary on PATH and copies the shipped files a script
+// may name into its work folder.
+func scriptSetup(env *testscript.Env) error {
+	env.Setenv("PATH", filepath.Dir(binary)+string(os.PathListSeparator)+env.Getenv("PATH"))
+	for _, p := range []string{"samples", "testdata/broken", "mappings.example.yaml"} {
+		if err := copyTree(p, filepath.Join(env.WorkDir, p)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyTree copies a file or a folder's regular files.
+func copyTree(from, to string) error {
+	return filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(to, path[len(from):])
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+}
+
+// scriptCmds are the commands scripts may use beyond testscript's own.
+var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	// mkfifo PATH: make a named pipe.
+	"mkfifo": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 1 {
+			ts.Fatalf("usage: mkfifo PATH")
+		}
+		ts.Check(syscall.Mkfifo(ts.MkAbs(args[0]), 0o644))
+	},
+	// hardlink OLD NEW: make a hard link.
+	"hardlink": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 2 {
+			ts.Fatalf("usage: hardlink OLD NEW")
+		}
+		ts.Check(os.Link(ts.MkAbs(args[0]), ts.MkAbs(args[1])))
+	},
+	// [!] mode PERM PATH: the file's permission bits are (not) PERM, in octal.
+	"mode": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 2 {
+			ts.Fatalf("usage: mode PERM PATH")
+		}
+		want, err := strconv.ParseUint(args[0], 8, 32)
+		ts.Check(err)
+		fi, err := os.Stat(ts.MkAbs(args[1]))
+		ts.Check(err)
+		got := fi.Mode().Perm()
+		if (got == fs.FileMode(want)) == neg {
+			ts.Fatalf("%s: mode %#o, want %s%#o", args[1], got, map[bool]string{true: "not ", false: ""}[neg], want)
+		}
+	},
+}
