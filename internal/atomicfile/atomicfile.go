@@ -2,11 +2,18 @@
 // never leaves a partial one under its name: the data goes to a temporary
 // file in the same folder, which is synced, closed and renamed into place,
 // and the folder is synced so that the rename itself is durable.
+//
+// Only a regular file is replaced so: a symlink is followed (its target is
+// replaced, the link kept), Open writes a character device, FIFO or socket
+// directly, and a directory or a block device is refused. Guard checks, before
+// a run reads anything, that none of its outputs is one of its inputs.
 package atomicfile
 
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,57 +27,135 @@ import (
 // process is still writing.
 const TempPrefix = ".tmp-"
 
+// ErrNotRegular is wrapped by the error of Create for a path that names
+// something other than a regular file (a directory, a device, a FIFO): it is
+// never renamed over.
+var ErrNotRegular = errors.New("not a regular file")
+
 // File is a file being written under a temporary name in the folder of its
-// final path: Commit renames it into place, Abort removes it.
+// final path: Commit renames it into place, Abort removes it. A File from
+// Open on a device, FIFO or socket is written directly: Commit and Abort
+// only close it.
 type File struct {
 	*os.File
-	path string
+	path   string // as given, for messages
+	target string // path with its symlinks followed: what Commit replaces
+	direct bool
 }
 
-// Create starts writing path (mode perm). It fails at once if the folder is
-// not writable. Temporary files for path left by processes that no longer
+// Create starts writing path: its symlinks are followed, and the temporary
+// file is made in the folder of the file they lead to. An existing file keeps
+// its permissions (and, when the process may, its owner); a new one gets perm
+// minus the umask, as with the shell's >. It fails at once if the folder is
+// not writable or path names something other than a regular file
+// (ErrNotRegular). Temporary files for path left by processes that no longer
 // run are removed first.
 func Create(path string, perm os.FileMode) (*File, error) {
-	dir, base := split(path)
-	RemoveStale(path)
-	f, err := os.CreateTemp(dir, fmt.Sprintf("%s%s-%d-*", TempPrefix, base, os.Getpid()))
-	if err == nil {
-		if err = f.Chmod(perm); err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
+	target, err := resolve(path)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	old, err := os.Stat(target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		old = nil
+	case err != nil:
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	case !old.Mode().IsRegular():
+		return nil, fmt.Errorf("create %s: %w (%s)", path, ErrNotRegular, describe(old.Mode()))
+	}
+	RemoveStale(target)
+	f, err := createTemp(target, perm)
+	if err == nil && old != nil {
+		err = keepOwnerAndMode(f, old)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	return &File{File: f, path: path}, nil
+	return &File{File: f, path: path, target: target}, nil
 }
 
-// Path is the final path.
+// createTemp creates .tmp-BASE-PID-RANDOM beside target with mode perm
+// (minus the umask: the kernel applies it to O_CREAT).
+func createTemp(target string, perm os.FileMode) (*os.File, error) {
+	dir, base := split(target)
+	prefix := fmt.Sprintf("%s%s-%d-", TempPrefix, base, os.Getpid())
+	for range 100 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("no free temporary name in %s", dir)
+}
+
+// keepOwnerAndMode gives the temporary file the owner and permissions of the
+// file it replaces. The owner is kept only when the process may set it
+// (root rewriting another user's file); otherwise the file is the writer's,
+// as with any editor that saves by renaming.
+func keepOwnerAndMode(f *os.File, old os.FileInfo) error {
+	if st, ok := old.Sys().(*syscall.Stat_t); ok && (int(st.Uid) != os.Geteuid() || int(st.Gid) != os.Getegid()) {
+		f.Chown(int(st.Uid), int(st.Gid)) // best effort, see above
+	}
+	if err := f.Chmod(old.Mode().Perm()); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+// Path is the final path, as given.
 func (f *File) Path() string { return f.path }
 
 // Commit syncs and closes the file and renames it into place; on error the
-// temporary file is removed and path is untouched.
+// temporary file is removed and path is untouched. A direct File is closed.
 func (f *File) Commit() error {
+	if f.direct {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", f.path, err)
+		}
+		return nil
+	}
 	err := f.Sync()
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(f.Name(), f.path)
+		err = os.Rename(f.Name(), f.target)
 	}
 	if err != nil {
 		os.Remove(f.Name())
 		return fmt.Errorf("write %s: %w", f.path, err)
 	}
-	syncDir(filepath.Dir(f.path))
+	syncDir(filepath.Dir(f.target))
 	return nil
 }
 
 // Abort closes and removes the temporary file; path is untouched.
 func (f *File) Abort() {
 	f.Close()
-	os.Remove(f.Name())
+	if !f.direct {
+		os.Remove(f.Name())
+	}
+}
+
+// Discard aborts the file and removes the regular file at its final path, if
+// there is one: the output is to be absent (an empty rejects file). A device
+// or a FIFO is only closed.
+func (f *File) Discard() error {
+	f.Abort()
+	if f.direct {
+		return nil
+	}
+	if fi, err := os.Stat(f.target); err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	if err := os.Remove(f.target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", f.path, err)
+	}
+	return nil
 }
 
 // WriteFile writes data to path with permissions perm, atomically: after it
@@ -94,14 +179,39 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 // left alone, so it is safe while others write path.
 func RemoveStale(path string) {
 	dir, base := split(path)
-	prefix := TempPrefix + base + "-"
-	stale, _ := filepath.Glob(filepath.Join(dir, escapeGlob(prefix)+"*"))
-	for _, name := range stale {
-		pidText, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(name), prefix), "-")
-		if pid, err := strconv.Atoi(pidText); err != nil || !alive(pid) {
+	RemoveStaleFunc(dir, func(b string) bool { return b == base })
+}
+
+// RemoveStaleFunc removes the temporary files in dir whose final name
+// satisfies match and whose process no longer runs.
+func RemoveStaleFunc(dir string, match func(base string) bool) {
+	names, _ := filepath.Glob(filepath.Join(escapeGlob(dir), escapeGlob(TempPrefix)+"*"))
+	for _, name := range names {
+		base, pid, ok := parseTemp(filepath.Base(name))
+		if ok && match(base) && !alive(pid) {
 			os.Remove(name)
 		}
 	}
+}
+
+// parseTemp reads .tmp-BASE-PID-RANDOM. A name that has no number where the
+// PID goes is not one of this package's, except .tmp-BASE-RANDOM written by
+// versions that put no PID in it: the PID is then 0 (no process).
+func parseTemp(name string) (base string, pid int, ok bool) {
+	rest, ok := strings.CutPrefix(name, TempPrefix)
+	i := strings.LastIndexByte(rest, '-')
+	if !ok || i < 0 {
+		return "", 0, false
+	}
+	rest = rest[:i]
+	j := strings.LastIndexByte(rest, '-')
+	if j < 0 {
+		return rest, 0, true
+	}
+	if pid, err := strconv.Atoi(rest[j+1:]); err == nil {
+		return rest[:j], pid, true
+	}
+	return rest, 0, true
 }
 
 // alive reports whether process pid exists.
