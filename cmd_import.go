@@ -54,7 +54,10 @@ func importCommand() *cli.Command {
 // importRun converts and uploads in one stream, then prints both
 // summaries; a cancelled ctx (SIGINT, SIGTERM) stops it with its state saved.
 func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, stderr io.Writer) error {
-	rej, err := openRejects(rejectsPath, stderr)
+	if err := checkImportPaths(cfg, opts, rejectsPath, stderr); err != nil {
+		return err
+	}
+	rej, err := openRejects(ctx, rejectsPath, stderr)
 	if err != nil {
 		return err
 	}
@@ -79,18 +82,34 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	return err
 }
 
+// checkImportPaths refuses, before anything is read, a --state or --rejects
+// that is the same file as an input, the mapping or the other one, and a
+// --state that is not a regular file (atomicfile.Guard).
+func checkImportPaths(cfg transform.Config, opts upload.Options, rejectsPath string, stderr io.Writer) error {
+	var g atomicfile.Guard
+	g.Reads("mapping", cfg.Mapping.File)
+	if err := checkUploadPaths(&g, opts); err != nil {
+		return err
+	}
+	if rejectsPath == "" || rejectsPath == "-" {
+		return g.WritesTo("standard error", stderr)
+	}
+	return g.Writes("--rejects", rejectsPath, true)
+}
+
 // rejectsFile is where import writes rejected rows: standard error, or a
-// file written under a temporary name and renamed when the conversion ends.
+// file written under a temporary name and renamed when the conversion ends
+// (a device or a FIFO is written directly).
 type rejectsFile struct {
 	io.Writer
 	f *atomicfile.File
 }
 
-func openRejects(path string, stderr io.Writer) (*rejectsFile, error) {
+func openRejects(ctx context.Context, path string, stderr io.Writer) (*rejectsFile, error) {
 	if path == "" || path == "-" {
 		return &rejectsFile{Writer: stderr}, nil
 	}
-	f, err := atomicfile.Create(path, 0o644)
+	f, err := atomicfile.Open(ctx, path, 0o644)
 	if err != nil {
 		return nil, fail(fmt.Errorf("create rejects file: %w", err))
 	}

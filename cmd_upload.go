@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"csv2activity/internal/atomicfile"
 	"csv2activity/internal/bytesize"
 	"csv2activity/upload"
 )
@@ -118,6 +119,9 @@ func apiToken(file string) (string, error) {
 // uploadFiles runs an upload; a cancelled ctx (SIGINT, SIGTERM) stops it
 // with its state saved.
 func uploadFiles(ctx context.Context, opts upload.Options, stderr io.Writer) error {
+	if err := checkUploadPaths(new(atomicfile.Guard), opts); err != nil {
+		return err
+	}
 	sum, err := upload.Upload(ctx, opts)
 	return uploadOutcome(sum, err, opts, stderr)
 }
@@ -140,6 +144,14 @@ func uploadOutcome(sum upload.Summary, err error, opts upload.Options, stderr io
 		fmt.Fprintf(stderr, "upload: stopped; once the cause is fixed, run the same command again to resume (state %s)\n", stateOf(opts))
 	}
 	return fail(err)
+}
+
+// checkUploadPaths records the inputs in g and refuses a --state that is one
+// of them (or a file g already holds), a directory, a device or a FIFO: it
+// is replaced by each save.
+func checkUploadPaths(g *atomicfile.Guard, opts upload.Options) error {
+	g.Reads("input", opts.Inputs...)
+	return g.Writes("--state", stateOf(opts), false)
 }
 
 // stateOf returns the state file an upload uses.

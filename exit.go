@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"csv2activity/internal/atomicfile"
 	"csv2activity/mapping"
 	"csv2activity/upload"
 )
@@ -43,12 +44,13 @@ func fail(err error) error {
 func exitCode(err error) int {
 	var f failure
 	var u usageError
+	var o *atomicfile.OutputError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errRejected):
 		return exitRejected
-	case errors.As(err, &u), mapping.IsMappingError(err), upload.IsUsage(err):
+	case errors.As(err, &u), errors.As(err, &o), mapping.IsMappingError(err), upload.IsUsage(err):
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitFailed

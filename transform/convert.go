@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"csv2activity/internal/atomicfile"
 )
 
 // Options is a whole conversion from files: Config plus where to read and
@@ -28,10 +30,11 @@ type Options struct {
 	SplitSize int64
 }
 
-// Convert runs a conversion from files. The output and the rejects file are
-// written under temporary names and renamed when the run completes; on error
-// (or cancellation) neither is left at its path. An empty default rejects file
-// is not kept.
+// Convert runs a conversion from files. Before anything is read, it checks
+// the paths (Options.Check). The output and the rejects file are written
+// under temporary names and renamed when the run completes (a device or a
+// FIFO is written directly); on error (or cancellation) neither is left at
+// its path. An empty default rejects file is not kept.
 func Convert(ctx context.Context, o Options) (Summary, error) {
 	if o.Stdout == nil {
 		o.Stdout = os.Stdout
@@ -39,12 +42,15 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 	if o.Stderr == nil {
 		o.Stderr = os.Stderr
 	}
-	out, outFile, err := openActivities(o)
+	if err := o.Check(); err != nil {
+		return Summary{}, err
+	}
+	out, outFile, err := openActivities(ctx, o)
 	if err != nil {
 		return Summary{}, err
 	}
 	rejPath := rejectsPath(o)
-	rej, rejFile, err := openOutput(rejPath, o.Stderr)
+	rej, rejFile, err := openOutput(ctx, rejPath, o.Stderr)
 	if err != nil {
 		outFile.abort()
 		return Summary{}, err
@@ -61,7 +67,7 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 		// An interrupted run leaves nothing behind; a failed one keeps the
 		// rejects that explain it.
 		interrupted := errors.Is(err, context.Canceled)
-		rejFile.finish(rejPath, sum.Rejected > 0 && !interrupted, false)
+		rejFile.finish(sum.Rejected > 0 && !interrupted, false)
 		if interrupted {
 			err = fmt.Errorf("interrupted after %d rows: nothing written: %w", sum.Read, err)
 		}
@@ -74,7 +80,59 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 	if sf, ok := outFile.(*splitFile); ok {
 		sum.Parts = len(sf.parts)
 	}
-	return sum, rejFile.finish(rejPath, sum.Rejected > 0 || o.Rejects != "", true)
+	return sum, rejFile.finish(sum.Rejected > 0 || o.Rejects != "", true)
+}
+
+// Check refuses, with an *atomicfile.OutputError, outputs that would destroy
+// what the run reads or writes: an output, a split part or the rejects file
+// that is the same file as an input, the mapping or another output (symlinks
+// and hard links included), an output that is a directory, and numbered
+// parts of an output that is not a regular file. Inputs "-" are skipped;
+// outputs that do not exist yet are fine. It reads and creates nothing.
+func (o Options) Check() error {
+	var g atomicfile.Guard
+	g.Reads("input", o.Inputs...)
+	if o.Mapping != nil && o.Mapping.File != "" {
+		g.Reads("mapping", o.Mapping.File)
+	}
+	if err := checkActivities(&g, o); err != nil {
+		return err
+	}
+	rej := rejectsPath(o)
+	if rej == "-" {
+		return g.WritesTo("standard error", o.Stderr)
+	}
+	if o.split() {
+		if n, ok := partNumber(o.Output, rej); ok {
+			return &atomicfile.OutputError{Flag: "--rejects", Path: rej, Other: fmt.Sprintf("part %d of -o %s", n, o.Output), Err: atomicfile.ErrSameFile}
+		}
+	}
+	return g.Writes("--rejects", rej, true)
+}
+
+// checkActivities checks where the activities go: standard output, -o, or
+// the numbered parts of -o, which must then be a regular file (or not exist).
+func checkActivities(g *atomicfile.Guard, o Options) error {
+	switch {
+	case o.Output == "" || o.Output == "-":
+		return g.WritesTo("standard output", o.Stdout)
+	case !o.split():
+		return g.Writes("-o", o.Output, true)
+	}
+	if err := new(atomicfile.Guard).Writes("-o (with --split-size)", o.Output, false); err != nil {
+		return err
+	}
+	for _, part := range existingParts(o.Output) {
+		if err := g.Writes("-o (with --split-size)", part, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// split says whether the activities are written as numbered parts.
+func (o Options) split() bool {
+	return o.SplitSize > 0 && o.Output != "" && o.Output != "-"
 }
 
 // outputFile is where activities go when they go to files: one file, or
@@ -92,15 +150,15 @@ func (stdoutFile) abort()        {}
 
 // openActivities opens the activities' output: standard output, a file, or
 // parts of at most SplitSize.
-func openActivities(o Options) (io.Writer, outputFile, error) {
-	if o.SplitSize > 0 && o.Output != "" && o.Output != "-" {
+func openActivities(ctx context.Context, o Options) (io.Writer, outputFile, error) {
+	if o.split() {
 		s, err := newSplitFile(o.Output, o.SplitSize)
 		if err != nil {
 			return nil, nil, err
 		}
 		return s, s, nil
 	}
-	w, f, err := openOutput(o.Output, o.Stdout)
+	w, f, err := openOutput(ctx, o.Output, o.Stdout)
 	if err != nil || f == nil {
 		return w, stdoutFile{}, err
 	}
@@ -117,12 +175,12 @@ func rejectsPath(o Options) string {
 	return strings.TrimSuffix(o.Output, ".ndjson") + ".rejects.ndjson"
 }
 
-// openOutput opens path atomically, or w (buffered) for "-".
-func openOutput(path string, w io.Writer) (io.Writer, *atomicFile, error) {
+// openOutput opens path (openFile), or w (buffered) for "-".
+func openOutput(ctx context.Context, path string, w io.Writer) (io.Writer, *atomicFile, error) {
 	if path == "" || path == "-" {
 		return bufio.NewWriterSize(w, 256<<10), nil, nil
 	}
-	f, err := createAtomic(path)
+	f, err := openFile(ctx, path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -145,19 +203,21 @@ func (a *atomicFile) abortIfFile() {
 }
 
 // finish keeps the rejects file when it holds something (or was asked for),
-// and otherwise removes it and any stale one a previous run left at path.
-func (a *atomicFile) finish(path string, keep, complete bool) error {
+// and otherwise removes it and, when the run is complete, any stale one a
+// previous run left at its path (a device or a FIFO is only closed).
+func (a *atomicFile) finish(keep, complete bool) error {
 	if a == nil {
 		return nil
 	}
 	if keep {
 		return a.commit()
 	}
-	a.abort()
-	if complete {
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("remove stale rejects file: %w", err)
-		}
+	if !complete {
+		a.abort()
+		return nil
+	}
+	if err := a.f.Discard(); err != nil {
+		return fmt.Errorf("remove stale rejects file: %w", err)
 	}
 	return nil
 }

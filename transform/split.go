@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
+	"csv2activity/internal/atomicfile"
 	"csv2activity/internal/bytesize"
 )
 
@@ -25,7 +27,13 @@ type splitFile struct {
 // ErrLineTooLong is returned when one activity is larger than --split-size.
 var ErrLineTooLong = errors.New("an activity is larger than --split-size")
 
+// newSplitFile starts part 1 of path, after removing the temporary files
+// of any part that runs which no longer run left (a kill -9).
 func newSplitFile(path string, size int64) (*splitFile, error) {
+	atomicfile.RemoveStaleFunc(filepath.Dir(path), func(base string) bool {
+		_, ok := partNumber(path, base)
+		return ok
+	})
 	s := &splitFile{path: path, size: size}
 	return s, s.next()
 }
@@ -34,6 +42,38 @@ func newSplitFile(path string, size int64) (*splitFile, error) {
 func PartName(path string, n int) string {
 	ext := filepath.Ext(path)
 	return fmt.Sprintf("%s-%04d%s", strings.TrimSuffix(path, ext), n, ext)
+}
+
+// partNumber returns n when name (a path, or a base name in the folder of
+// path) is PartName(path, n) for some n.
+func partNumber(path, name string) (int, bool) {
+	if strings.ContainsRune(name, filepath.Separator) {
+		a, _ := filepath.Abs(filepath.Dir(name))
+		b, _ := filepath.Abs(filepath.Dir(path))
+		if a != b {
+			return 0, false
+		}
+		name = filepath.Base(name)
+	}
+	ext := filepath.Ext(path)
+	digits, ok := strings.CutPrefix(name, strings.TrimSuffix(filepath.Base(path), ext)+"-")
+	if digits, ok = strings.CutSuffix(digits, ext); !ok || len(digits) < 4 || strings.Trim(digits, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(digits)
+	return n, err == nil && n > 0 && filepath.Base(PartName(path, n)) == name
+}
+
+// existingParts lists the parts of path that exist, in any order.
+func existingParts(path string) []string {
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	var parts []string
+	for _, e := range entries {
+		if _, ok := partNumber(path, e.Name()); ok {
+			parts = append(parts, filepath.Join(filepath.Dir(path), e.Name()))
+		}
+	}
+	return parts
 }
 
 // next starts a new part.
@@ -76,7 +116,7 @@ func (s *splitFile) Write(p []byte) (int, error) {
 }
 
 // commit renames every part into place and removes the parts a previous,
-// longer run left after the last one.
+// longer run left after the last one (removeLeftovers).
 func (s *splitFile) commit() error {
 	if last := s.parts[len(s.parts)-1]; s.cur == 0 && len(s.parts) > 1 {
 		last.abort()
@@ -88,11 +128,28 @@ func (s *splitFile) commit() error {
 			return err
 		}
 	}
-	for n := len(s.parts) + 1; ; n++ {
-		if err := os.Remove(PartName(s.path, n)); err != nil {
-			return nil
+	return removeLeftovers(s.path, len(s.parts))
+}
+
+// removeLeftovers removes parts n+1, n+2… of path that an earlier, longer
+// run wrote, up to the first missing number. It removes the last one first,
+// so that a run killed midway leaves the rest numbered without a gap, for
+// the next run to find. Only files (and symlinks) are removed.
+func removeLeftovers(path string, n int) error {
+	last := n
+	for {
+		fi, err := os.Lstat(PartName(path, last+1))
+		if err != nil || !(fi.Mode().IsRegular() || fi.Mode()&os.ModeSymlink != 0) {
+			break
+		}
+		last++
+	}
+	for ; last > n; last-- {
+		if err := os.Remove(PartName(path, last)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove part %d of an earlier run: %w", last, err)
 		}
 	}
+	return nil
 }
 
 func (s *splitFile) abort() { s.abortFrom(0) }
