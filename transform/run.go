@@ -65,8 +65,10 @@ func (e *TooManyRejectsError) Unwrap() error { return errTooManyRejects }
 // both in input order. The mapping is compiled against the first input's
 // header before any row is read (a *mapping.Errors then). On error the
 // output written so far is incomplete; callers that write files discard it.
+// It first removes the spill folders that runs killed with -9 left behind.
 func Run(ctx context.Context, cfg Config, inputs []string, out, rejects io.Writer) (Summary, error) {
 	start := time.Now()
+	removeStaleSpills()
 	r := &run{cfg: cfg, out: out, rejects: rejects}
 	r.defaults()
 	first, prog, err := r.open(inputs[0], nil)

@@ -9,26 +9,126 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 )
 
 // spillDir is the temporary folder of a run's spill files. It is removed when
 // the groups have been handed out, on error and on cancellation; only a
 // kill -9 leaves it behind (in the system's temporary folder, named
-// csv2activity-spill-*).
+// csv2activity-spill-*), and the next run removes it (removeStaleSpills).
+//
+// Which folders belong to dead runs is decided with a lock, not with process
+// ids: the run holds an exclusive flock(2) on the folder's lock file for as
+// long as the folder exists, and the kernel releases it when the process
+// ends, however it ends (kill -9 included). A folder whose lock can be taken
+// is therefore a dead run's; one whose lock is held is a running run's and is
+// left alone. A PID could be reused by another process, and reading a start
+// time from /proc ties the code to Linux; the lock has neither problem. So
+// that no folder is ever seen without its lock held, the folder is made
+// under a staging name (.csv2activity-spill-new-*), locked, and only then
+// renamed to its final name.
 type spillDir struct {
 	path string
+	lock *os.File
 	n    int
 }
 
+// Names of spill folders in the temporary folder, and of the lock file in
+// each.
+const (
+	spillPrefix   = "csv2activity-spill-"
+	spillStaging  = ".csv2activity-spill-new-"
+	spillLockName = "lock"
+)
+
 func newSpillDir() (*spillDir, error) {
-	p, err := os.MkdirTemp("", "csv2activity-spill-")
+	stage, err := os.MkdirTemp("", spillStaging)
 	if err != nil {
 		return nil, fmt.Errorf("create spill folder: %w", err)
 	}
-	return &spillDir{path: p}, nil
+	d := &spillDir{path: stage}
+	d.lock, err = os.OpenFile(filepath.Join(stage, spillLockName), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		err = syscall.Flock(int(d.lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	}
+	if err == nil {
+		d.path = filepath.Join(filepath.Dir(stage), spillPrefix+strings.TrimPrefix(filepath.Base(stage), spillStaging))
+		err = os.Rename(stage, d.path)
+	}
+	if err != nil {
+		os.RemoveAll(stage)
+		d.closeLock()
+		return nil, fmt.Errorf("create spill folder: %w", err)
+	}
+	return d, nil
 }
 
-func (d *spillDir) remove() { os.RemoveAll(d.path) }
+// remove removes the folder, then lets its lock go.
+func (d *spillDir) remove() {
+	os.RemoveAll(d.path)
+	d.closeLock()
+}
+
+func (d *spillDir) closeLock() {
+	if d.lock != nil {
+		d.lock.Close()
+	}
+}
+
+// removeStaleSpills removes the spill folders of runs that no longer run
+// (see spillDir). A folder is removed only when it holds nothing but spill
+// files and a lock, so that a folder of someone else's that happens to share
+// the name is never touched. Errors are ignored: what cannot be removed now
+// is tried again by the next run.
+func removeStaleSpills() {
+	tmp := os.TempDir()
+	finals, _ := filepath.Glob(filepath.Join(tmp, spillPrefix+"*"))
+	for _, dir := range finals {
+		removeIfDead(dir, true)
+	}
+	stages, _ := filepath.Glob(filepath.Join(tmp, spillStaging+"*"))
+	for _, dir := range stages {
+		removeIfDead(dir, false)
+	}
+}
+
+// removeIfDead removes dir when it holds only spill files and a lock file
+// no process holds. A final folder without a lock file (lockless true) was
+// left by a version of csv2activity that did not lock its folders: it is
+// removed too. A staging folder without one is being made, or was left
+// empty by a kill in that instant: it is left alone.
+func removeIfDead(dir string, lockless bool) {
+	if !onlySpillFiles(dir) {
+		return
+	}
+	lock, err := os.Open(filepath.Join(dir, spillLockName))
+	switch {
+	case err == nil:
+		defer lock.Close()
+		if syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+			return // held: a running run's
+		}
+	case !lockless || !errors.Is(err, os.ErrNotExist):
+		return
+	}
+	os.RemoveAll(dir)
+}
+
+// onlySpillFiles reports whether dir is a folder holding nothing but run-*
+// files and the lock file.
+func onlySpillFiles(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || e.Name() != spillLockName && !strings.HasPrefix(e.Name(), "run-") {
+			return false
+		}
+	}
+	return true
+}
 
 // spillRun is one spill file: rows sorted by group, each written as uvarints
 // seq, input, line, len(raw), then raw.
