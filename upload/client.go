@@ -167,7 +167,14 @@ func (c *client) request(ctx context.Context, method, path string, q url.Values,
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
-	resp, err := c.http.Do(req)
+	hc := *c.http // a copy: the caller's client is not changed
+	hc.CheckRedirect = c.checkRedirect
+	resp, err := hc.Do(req)
+	var re *RedirectError
+	if errors.As(err, &re) {
+		re.Method, re.Path = method, path
+		return nil, re
+	}
 	if err != nil {
 		return nil, c.netError(ctx, method, path, err)
 	}
@@ -184,6 +191,75 @@ func (c *client) request(ctx context.Context, method, path string, q url.Values,
 		return nil, &NetError{Method: method, Path: path, Err: fmt.Errorf("unreadable answer (%d %s): %s", resp.StatusCode, http.StatusText(resp.StatusCode), c.snippet(raw))}
 	}
 	return &env, nil
+}
+
+// maxRedirects bounds the redirects one request follows.
+const maxRedirects = 5
+
+// checkRedirect is the client's redirect policy: a redirect is followed only
+// to the API's own origin (the base URL's scheme, host and port) and only if
+// it keeps the request's method (307, 308 for a POST). So the token
+// (Authorization) and the body are never sent to another origin, and since
+// the base URL passed checkURL, the loopback rule (plain http only to a
+// loopback host) holds for every URL contacted. Anything else ends the
+// request with a *RedirectError, and nothing is sent to the target.
+func (c *client) checkRedirect(req *http.Request, via []*http.Request) error {
+	re := &RedirectError{To: redactURL(req.URL)}
+	if req.Response != nil {
+		re.Code = req.Response.StatusCode
+	}
+	_, urlErr := checkURL(req.URL.String())
+	switch {
+	case !sameOrigin(req.URL, c.base):
+		re.Reason = fmt.Sprintf("it leaves the API's origin %s://%s; the token is sent to no other", c.base.Scheme, c.base.Host)
+	case urlErr != nil:
+		re.Reason = urlErr.Error()
+	case req.Method != via[0].Method:
+		re.Reason = fmt.Sprintf("it turns the %s into a %s", via[0].Method, req.Method)
+	case len(via) > maxRedirects:
+		re.Reason = fmt.Sprintf("more than %d redirects", maxRedirects)
+	default:
+		return nil
+	}
+	return re
+}
+
+// sameOrigin reports whether u has the scheme, host and port of base (a
+// port left out is the scheme's default).
+func sameOrigin(u, base *url.URL) bool {
+	return strings.EqualFold(u.Scheme, base.Scheme) && strings.EqualFold(u.Hostname(), base.Hostname()) &&
+		portOf(u) == portOf(base)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "http") {
+		return "80"
+	}
+	return "443"
+}
+
+// redactURL writes a URL for a message without its user information and
+// query, which may hold secrets.
+func redactURL(u *url.URL) string {
+	v := *u
+	v.User, v.RawQuery, v.ForceQuery, v.Fragment = nil, "", false, ""
+	return v.String()
+}
+
+// RedirectError is a redirect the client refused to follow (see the redirect
+// policy, client.checkRedirect): nothing was sent to its target.
+type RedirectError struct {
+	Method, Path string
+	Code         int    // the redirect's status
+	To           string // where it pointed, without query
+	Reason       string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("%s %s: refusing to follow a %d redirect to %s: %s; check --api-url", e.Method, e.Path, e.Code, e.To, e.Reason)
 }
 
 // netError wraps a transport error without the URL the http package adds

@@ -92,9 +92,7 @@ func Upload(ctx context.Context, o Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	if err := distinct(o.Inputs); err != nil {
-		return Summary{}, err
-	}
+	distinct(&o)
 	s, err := newSession(&o, base)
 	if err != nil {
 		return Summary{}, err
@@ -187,14 +185,30 @@ func (s *session) end(err error) (Summary, error) {
 	return s.sum, err
 }
 
-// distinct refuses an input given twice.
-func distinct(inputs []string) error {
-	for i, in := range inputs {
-		if slices.Contains(inputs[:i], in) {
-			return usagef("%s is given twice", in)
+// distinct drops every input that names a file given before it, under the
+// same path or another one (./f, a symlink, a hard link: same device and
+// inode), saying so on Stderr: each file is sent once, and the state file
+// records it once.
+func distinct(o *Options) {
+	var kept []string
+	var files []os.FileInfo
+	for _, in := range o.Inputs {
+		fi, err := os.Stat(in)
+		if err != nil {
+			fi = nil // reading it fails later, with its own error
 		}
+		if i := slices.IndexFunc(kept, func(k string) bool { return k == in }); i >= 0 {
+			fmt.Fprintf(o.Stderr, "upload: %s is given twice: sent once\n", in)
+			continue
+		}
+		if i := slices.IndexFunc(files, func(f os.FileInfo) bool { return f != nil && fi != nil && os.SameFile(f, fi) }); i >= 0 {
+			fmt.Fprintf(o.Stderr, "upload: %s is the same file as %s: sent once\n", in, kept[i])
+			continue
+		}
+		kept = append(kept, in)
+		files = append(files, fi)
 	}
-	return nil
+	o.Inputs = kept
 }
 
 // plan checks and cuts every input, counts the chunks in the summary, and
