@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // Where files are written and uploads leave the machine, through the binary:
@@ -105,8 +106,13 @@ func TestOutputFIFO(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
 	}
-	if s := <-got; s != want || want == "" {
-		t.Errorf("the reader got %d bytes, want the %d of the output", len(s), len(want))
+	select {
+	case s := <-got:
+		if s != want || want == "" {
+			t.Errorf("the reader got %d bytes, want the %d of the output", len(s), len(want))
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the run ended, and the reader still waits for a writer: the FIFO was not written")
 	}
 	assertType(t, fifo, fs.ModeNamedPipe)
 
@@ -346,7 +352,7 @@ func TestUploadRedirects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			api, cert := redirectingAPI(t, tt.where)
 			env := []string{"MICS_API_TOKEN=" + e2eToken, "MICS_API_URL=" + api, "SSL_CERT_FILE=" + cert}
-			res := runCLI(t, "", nil, env, "upload", "--datamart", "6", "--state", filepath.Join(t.TempDir(), "s.json"), activities)
+			res := runCLI(t, "", nil, env, "upload", "--datamart", "6", "--max-retries", "1", "--retry-wait", "1ms", "--state", filepath.Join(t.TempDir(), "s.json"), activities)
 			if res.code != 1 || !strings.Contains(res.stderr, tt.want) {
 				t.Fatalf("exit %d, want 1 saying %q:\n%s", res.code, tt.want, res.stderr)
 

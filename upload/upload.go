@@ -11,7 +11,8 @@
 // Errors: a *LineError (a line that breaks the activity rules) and a
 // *UsageError (options, inputs or a state file that cannot work) come before
 // anything is sent, and IsUsage reports both; an *APIError is an answer of
-// the API, a *NetError a request that got none; ErrExecutionFailed reports,
+// the API, a *NetError a request that got none, a *RedirectError a redirect
+// refused because it leaves the API's origin; ErrExecutionFailed reports,
 // after --wait, an execution that did not succeed.
 package upload
 
@@ -84,7 +85,9 @@ func (s Summary) String() string {
 // Upload sends ndjson files: it checks every line of every input and cuts
 // them into chunks (a chunk never spans two files) before anything is sent,
 // then makes sure each chunk is held by exactly one execution of the
-// document import, resuming from the state file when there is one. With
+// document import, resuming from the state file when there is one. A file
+// given twice, under the same path or another (a symlink, a hard link), is
+// sent once (distinct). With
 // DryRun it prints the plan to Stdout and sends nothing. On error the state
 // file says what was sent; a rerun with the same options resumes.
 func Upload(ctx context.Context, o Options) (Summary, error) {
