@@ -87,9 +87,9 @@ func (s Summary) String() string {
 // then makes sure each chunk is held by exactly one execution of the
 // document import, resuming from the state file when there is one. A file
 // given twice, under the same path or another (a symlink, a hard link), is
-// sent once (distinct). With
-// DryRun it prints the plan to Stdout and sends nothing. On error the state
-// file says what was sent; a rerun with the same options resumes.
+// sent once (distinct). With DryRun it prints the plan to Stdout and sends
+// nothing. On error the state file says what was sent; a rerun with the same
+// options resumes.
 func Upload(ctx context.Context, o Options) (Summary, error) {
 	base, err := o.prepare(false)
 	if err != nil {
