@@ -24,7 +24,7 @@ func convertCommand() *cli.Command {
 			"   zcat orders.csv.gz | csv2activity convert -m mapping.yaml - > orders.ndjson",
 		Flags: append(conversionFlags(1000),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write activities to `FILE` (written to a temporary name, renamed when complete; a device or FIFO is written directly; never an input or the mapping)", Value: "-", DefaultText: "standard output"},
-			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "OUT.rejects.ndjson beside -o, standard error without -o"},
+			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "OUT.rejects.ndjson beside -o, standard error without -o or when -o is a device or FIFO"},
 			&cli.StringFlag{Name: "split-size", Usage: "with -o OUT, write OUT-0001.ndjson, OUT-0002.ndjson… of at most `SIZE` each, cut between lines (100MB: one bulk import execution each)"},
 		),
 		Action: func(c *cli.Context) error {

@@ -71,6 +71,16 @@ func TestOutputDevice(t *testing.T) {
 	}
 	assertType(t, null, fs.ModeDevice|fs.ModeCharDevice)
 
+	// Without --rejects, the rejects go to standard error, not to a file
+	// beside the device (/dev/null.rejects.ndjson).
+	res = runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", null, "testdata/broken/loyalty.csv")
+	if res.code != 3 || !strings.Contains(res.stderr, `{"line":`) {
+		t.Fatalf("exit %d, want 3 and the rejects on standard error:\n%s", res.code, res.stderr)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("got %v in the folder, want the device alone", entries)
+	}
+
 	rejects := mustMknodNull(t, dir, "orders.rejects.ndjson")
 	res = runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", filepath.Join(dir, "orders.ndjson"), "samples/loyalty.csv")
 	if res.code != 0 {

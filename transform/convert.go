@@ -21,7 +21,7 @@ type Options struct {
 	// Output is the ndjson path; "" or "-" writes to Stdout.
 	Output string
 	// Rejects is the rejects path; "" means OUT.rejects.ndjson beside Output,
-	// or Stderr when the output is standard output.
+	// or Stderr when the output is standard output, a device or a FIFO.
 	Rejects string
 	Stdout  io.Writer // nil: os.Stdout
 	Stderr  io.Writer // nil: os.Stderr
@@ -165,11 +165,17 @@ func openActivities(ctx context.Context, o Options) (io.Writer, outputFile, erro
 	return w, f, nil
 }
 
+// rejectsPath is --rejects, or by default OUT.rejects.ndjson beside a file
+// output, and standard error ("-") beside standard output, a device or a
+// FIFO (-o /dev/null must not make /dev/null.rejects.ndjson).
 func rejectsPath(o Options) string {
 	switch {
 	case o.Rejects != "":
 		return o.Rejects
 	case o.Output == "" || o.Output == "-":
+		return "-"
+	}
+	if fi, err := os.Stat(o.Output); err == nil && atomicfile.Direct(fi.Mode()) && !o.split() {
 		return "-"
 	}
 	return strings.TrimSuffix(o.Output, ".ndjson") + ".rejects.ndjson"
