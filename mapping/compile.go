@@ -1,10 +1,12 @@
 package mapping
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -41,6 +43,15 @@ type Program struct {
 	item    bool           // whether an expression names item
 	recKeys []recKey       // the fields of a Record
 	direct  *direct        // the compiled template, when there is one (direct.go)
+	stop    atomic.Bool    // set by StopWhen: every evaluation gives up
+}
+
+// StopWhen makes every evaluation of p, in every Evaluator, fail with
+// ErrInterrupted once ctx is done: within one closure step of a long
+// expression, and before the next expression of an activity. A stopped
+// Program stays stopped.
+func (p *Program) StopWhen(ctx context.Context) {
+	context.AfterFunc(ctx, func() { p.stop.Store(true) })
 }
 
 type binding struct {
@@ -119,7 +130,7 @@ func (p *Program) bindColumns() {
 }
 
 func reserved(name string) bool {
-	return name == NameRows || name == NameRow || name == NameItem || name == NameIndex
+	return name == NameRows || name == NameRow || name == NameItem || name == NameIndex || name == guardName
 }
 
 // compiler compiles a mapping's expressions against one header.
@@ -169,18 +180,20 @@ func (c *compiler) node(n *Node, inItem bool) {
 	}
 }
 
-// env declares, for the type checker, the names an expression may use: the
-// typed columns, rows and row (and item and index inside a for_each item).
-// Optional columns are left undeclared, so that the checker types them as
-// "unknown" (they may be nil) rather than as their column type.
-func (c *compiler) env(inItem bool) map[string]any {
-	env := map[string]any{NameRows: []Record{}, NameRow: Record{}}
+// env declares, for the type checker, the names an expression uses: its
+// typed columns, rows and row (and index inside a for_each item), and the
+// guard. Optional columns are left undeclared, so that the checker types
+// them as "unknown" (they may be nil) rather than as their column type.
+// Only the names the expression uses are declared: a header of 500,000
+// columns costs nothing per expression.
+func (c *compiler) env(names []string, inItem bool) map[string]any {
+	env := map[string]any{NameRows: []Record{}, NameRow: Record{}, guardName: (*guard)(nil)}
 	if inItem {
 		env[NameIndex] = 0
 	}
-	for id, i := range c.p.idents {
-		if col := c.p.cols[i]; !col.Optional {
-			env[id] = zero(col.Type)
+	for _, id := range names {
+		if i, ok := c.p.idents[id]; ok && !c.p.cols[i].Optional {
+			env[id] = zero(c.p.cols[i].Type)
 		}
 	}
 	return env
@@ -215,8 +228,9 @@ func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) {
 	if !ok {
 		return
 	}
-	opts = append(opts, expr.Env(c.env(inItem)), expr.AllowUndefinedVariables(), expr.Timezone(c.p.Input.Timezone.String()))
+	opts = append(opts, expr.Env(c.env(names, inItem)), expr.AllowUndefinedVariables(), expr.Timezone(c.p.Input.Timezone.String()))
 	opts = append(opts, operators()...)
+	opts = append(opts, bounded()...)
 	opts = append(opts, functions(c.p.Input.Timezone)...)
 	prog, err := expr.Compile(e.Source, opts...)
 	if err != nil {
