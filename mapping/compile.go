@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -30,20 +31,24 @@ const (
 // expression compiled. It is safe for concurrent use.
 type Program struct {
 	*Mapping
-	Header []string
+	Header []string // the column names: the input's header, or input.names
+	// InputHeader is the header Compile was given: the first input's header
+	// line (or input.names without one), which the other inputs must repeat.
+	InputHeader []string
 
-	cols    []*Column      // one per header column
-	skip    []bool         // columns no expression reads and no type checks
-	text    []bool         // columns only the compiled template reads, as text (direct.go)
-	keyText []bool         // string columns where and group_by do not read (KeyRowInto)
-	idents  map[string]int // column identifier -> header index
-	used    []binding      // the columns that expressions name, bound per row
-	rows    bool           // whether an expression names rows
-	row     bool           // whether an expression names row
-	item    bool           // whether an expression names item
-	recKeys []recKey       // the fields of a Record
-	direct  *direct        // the compiled template, when there is one (direct.go)
-	stop    atomic.Bool    // set by StopWhen: every evaluation gives up
+	cols    []*Column        // one per header column
+	skip    []bool           // columns no expression reads and no type checks
+	text    []bool           // columns only the compiled template reads, as text (direct.go)
+	keyText []bool           // string columns where and group_by do not read (KeyRowInto)
+	idents  map[string]int   // column identifier -> header index
+	shared  map[string][]int // identifiers several columns make -> those columns (header.go)
+	used    []binding        // the columns that expressions name, bound per row
+	rows    bool             // whether an expression names rows
+	row     bool             // whether an expression names row
+	item    bool             // whether an expression names item
+	recKeys []recKey         // the fields of a Record
+	direct  *direct          // the compiled template, when there is one (direct.go)
+	stop    atomic.Bool      // set by StopWhen: every evaluation gives up
 }
 
 // StopWhen makes every evaluation of p, in every Evaluator, fail with
@@ -62,9 +67,17 @@ type binding struct {
 // Compile binds the mapping to the input's header (the file's first line, or
 // input.names). Unknown columns, type errors and expression errors are
 // returned together as Errors.
+//
+// With input.names and a header line, header is the line read, and the
+// names replace it. A header whose names do not tell the columns apart
+// (two alike, or one empty) is a mapping error, unless input.names names
+// them.
 func (m *Mapping) Compile(header []string) (*Program, error) {
-	p := &Program{Mapping: m, Header: header, idents: map[string]int{}}
 	m.src.errs = nil
+	p := &Program{Mapping: m, Header: m.header(header), InputHeader: header, idents: map[string]int{}, shared: map[string][]int{}}
+	if len(m.Input.Names) == 0 {
+		p.checkHeader()
+	}
 	p.bindColumns()
 	if err := m.src.err(); err != nil {
 		return nil, err
@@ -102,15 +115,22 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 }
 
 // bindColumns gives every header column its spec (declared, else string) and
-// its identifier.
+// its identifier; an identifier that several columns make is theirs alone
+// by row["…"].
 func (p *Program) bindColumns() {
 	byName := map[string]int{}
 	for i, h := range p.Header {
 		if _, dup := byName[h]; !dup {
 			byName[h] = i
 		}
-		if id := Ident(h); id != "" {
-			if _, dup := p.idents[id]; !dup && !reserved(id) {
+		if id := Ident(h); id != "" && !reserved(id) {
+			if j, dup := p.idents[id]; dup {
+				p.shared[id] = append(p.shared[id], j)
+				delete(p.idents, id)
+			}
+			if cols, ok := p.shared[id]; ok {
+				p.shared[id] = append(cols, i)
+			} else {
 				p.idents[id] = i
 			}
 		}
@@ -289,8 +309,21 @@ func (c *compiler) checkNames(e *Expr, root ast.Node, inItem bool) ([]string, bo
 				ok = false
 			}
 		case v.lets[name] || c.known(name, inItem):
+		case len(c.p.shared[name]) > 0:
+			c.p.src.errorAt(e.Line, col, "%s: %s", e.Path, c.sharedIdent(name))
+			ok = false
 		default:
 			c.p.src.errorAt(e.Line, col, "%s: unknown column %s%s", e.Path, name, c.suggest(name))
+			ok = false
+		}
+	}
+	for _, f := range v.fields {
+		if len(c.p.shared[f.Value]) > 0 && !slices.Contains(c.p.Header, f.Value) {
+			col := e.Col
+			if e.exact {
+				col = e.Col + f.Location().From
+			}
+			c.p.src.errorAt(e.Line, col, "%s: %s", e.Path, c.sharedIdent(f.Value))
 			ok = false
 		}
 	}
@@ -338,15 +371,24 @@ func builtinNames() []string {
 	return names
 }
 
-// nameVisitor collects identifiers, let variables and function callees.
+// nameVisitor collects identifiers, let variables, function callees and
+// the fields read from rows by name (#.Field, row.Field, item.Field).
 type nameVisitor struct {
 	idents  []*ast.IdentifierNode
 	lets    map[string]bool
 	callees map[*ast.IdentifierNode]bool
+	fields  []*ast.StringNode
 }
 
 func (v *nameVisitor) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
+	case *ast.MemberNode:
+		field, ok := n.Property.(*ast.StringNode)
+		ptr, isPtr := n.Node.(*ast.PointerNode)
+		id, isID := n.Node.(*ast.IdentifierNode)
+		if ok && ((isPtr && ptr.Name == "") || (isID && (id.Value == NameRow || id.Value == NameItem))) {
+			v.fields = append(v.fields, field)
+		}
 	case *ast.IdentifierNode:
 		v.idents = append(v.idents, n)
 	case *ast.VariableDeclaratorNode:
