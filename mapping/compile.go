@@ -74,7 +74,7 @@ type binding struct {
 // them.
 func (m *Mapping) Compile(header []string) (*Program, error) {
 	m.src.errs = nil
-	p := &Program{Mapping: m, Header: m.header(header), InputHeader: header, idents: map[string]int{}, shared: map[string][]int{}}
+	p := &Program{Mapping: m, Header: m.header(header), InputHeader: header, shared: map[string][]int{}}
 	if len(m.Input.Names) == 0 {
 		p.checkHeader()
 	}
@@ -96,10 +96,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	p.recKeys = p.recordKeys(&c.records)
 	p.skip = make([]bool, len(p.cols))
 	for i, col := range p.cols {
-		declared := false
-		for _, d := range p.Columns {
-			declared = declared || d == col
-		}
+		declared := col.line > 0
 		p.skip[i] = !declared && !p.rows && !p.row && !c.summed[i] && !c.used[Ident(col.Name)]
 	}
 	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
@@ -117,10 +114,19 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 // bindColumns gives every header column its spec (declared, else string) and
 // its identifier; an identifier that several columns make is theirs alone
 // by row["…"].
+//
+// A header may have hundreds of thousands of columns: this makes one map
+// and one slice of columns, whatever the width.
 func (p *Program) bindColumns() {
-	byName := map[string]int{}
+	byName := make(map[string]int, len(p.Columns))
+	for _, c := range p.Columns {
+		byName[c.Name] = -1
+	}
+	p.idents = make(map[string]int, len(p.Header))
+	plain := make([]Column, len(p.Header)) // the undeclared columns: strings
+	p.cols = make([]*Column, len(p.Header))
 	for i, h := range p.Header {
-		if _, dup := byName[h]; !dup {
+		if j, ok := byName[h]; ok && j < 0 {
 			byName[h] = i
 		}
 		if id := Ident(h); id != "" && !reserved(id) {
@@ -134,11 +140,12 @@ func (p *Program) bindColumns() {
 				p.idents[id] = i
 			}
 		}
-		p.cols = append(p.cols, &Column{Name: h, Type: String, DecimalSeparator: '.'})
+		plain[i] = Column{Name: h, Type: String, DecimalSeparator: '.'}
+		p.cols[i] = &plain[i]
 	}
 	for _, c := range p.Columns {
 		i, ok := byName[c.Name]
-		if !ok {
+		if !ok || i < 0 {
 			p.src.errorAt(c.line, c.col, "column %q is not in the input's header%s", c.Name, didYouMean(c.Name, p.Header))
 			continue
 		}

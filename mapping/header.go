@@ -41,10 +41,22 @@ func (m *Mapping) inputError(format string, args ...any) {
 // checkHeader reports the names of the header that several columns share,
 // and the columns without a name.
 func (p *Program) checkHeader() {
-	positions := map[string][]int{}
+	first := make(map[string]int, len(p.Header))
+	positions := map[string][]int{} // the names that are not alone
 	var order []string
 	for i, h := range p.Header {
-		if len(positions[h]) == 0 {
+		j, seen := first[h]
+		switch {
+		case !seen && h != "":
+			first[h] = i
+			continue
+		case !seen:
+			first[h] = i
+			positions[h] = []int{i + 1}
+			order = append(order, h)
+			continue
+		case len(positions[h]) == 0:
+			positions[h] = []int{j + 1}
 			order = append(order, h)
 		}
 		positions[h] = append(positions[h], i+1)
