@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -16,7 +18,8 @@ import (
 // expects (Go's cmd/go style). Each script starts in a fresh folder holding a
 // copy of samples/, testdata/broken/ and mappings.example.yaml, with the
 // binary built by TestMain on PATH as csv2activity. Beyond testscript's own
-// commands, scripts may use mkfifo, hardlink and mode (see scriptCmds).
+// commands, scripts may use exits, mkfifo, hardlink and mode (see
+// scriptCmds).
 //
 //	go test -run TestScripts/NAME    one script
 //	go test -run TestScripts -testwork    keep the folders to look at them
@@ -61,6 +64,26 @@ func copyTree(from, to string) error {
 
 // scriptCmds are the commands scripts may use beyond testscript's own.
 var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	// exits N PROG [ARGS...]: run PROG, which must exit with status N;
+	// its stdout and stderr are kept for the next commands, as exec keeps
+	// them.
+	"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 2 {
+			ts.Fatalf("usage: exits N PROG [ARGS...]")
+		}
+		want, err := strconv.Atoi(args[0])
+		ts.Check(err)
+		code := 0
+		var ee *exec.ExitError
+		if err := ts.Exec(args[1], args[2:]...); errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		if code != want {
+			ts.Fatalf("%s exited %d, want %d", args[1], code, want)
+		}
+	},
 	// mkfifo PATH: make a named pipe.
 	"mkfifo": func(ts *testscript.TestScript, neg bool, args []string) {
 		if neg || len(args) != 1 {

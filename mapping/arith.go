@@ -265,6 +265,9 @@ func abs(v any) (any, error) {
 		return d.Abs(), nil
 	}
 	if n, ok := asInt64(v); ok && n < 0 {
+		if n == math.MinInt64 {
+			return nil, fmt.Errorf("%w (abs(%v))", ErrOverflow, v)
+		}
 		return negate(v)
 	}
 	return native("abs", nil, v, func(_, v any) any { return builtin.Abs(v) })

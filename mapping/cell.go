@@ -58,10 +58,10 @@ func (c *Column) parse(s string) (any, error) {
 
 func (c *Column) hint(t string) string {
 	switch {
-	case c.DecimalSeparator == '.' && c.Type != Int && strings.IndexByte(t, ',') >= 0:
-		return ` (for a decimal comma add decimal_separator: ",")`
 	case c.ThousandsSeparator == "" && looksGrouped(t):
 		return ` (for numbers written 1,234 add thousands_separator)`
+	case c.DecimalSeparator == '.' && c.Type != Int && strings.IndexByte(t, ',') >= 0:
+		return ` (for a decimal comma add decimal_separator: ",")`
 	}
 	return ""
 }
