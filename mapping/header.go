@@ -98,14 +98,13 @@ func positionList(cols []int) string {
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
-// suggestNames proposes input.names for a header of a few columns: the
-// second "email" becomes "email_2", a column without a name "column_4".
-func suggestNames(header []string) string {
-	if len(header) > 40 {
-		return ""
-	}
-	seen := map[string]bool{}
-	names := make([]string, len(header))
+// DistinctNames returns, for a header whose names do not tell the columns
+// apart, names that do, to give as input.names: the second "email" becomes
+// "email_2", a column without a name "column_4". It returns nil when the
+// header's names are fine as they are.
+func DistinctNames(header []string) []string {
+	seen := make(map[string]bool, len(header))
+	var names []string
 	for i, h := range header {
 		name := h
 		if name == "" {
@@ -115,9 +114,27 @@ func suggestNames(header []string) string {
 			name = h + "_" + strconv.Itoa(n)
 		}
 		seen[name] = true
-		names[i] = strconv.Quote(name)
+		if name != h && names == nil {
+			names = append(make([]string, 0, len(header)), header[:i]...)
+		}
+		if names != nil {
+			names = append(names, name)
+		}
 	}
-	return fmt.Sprintf(":\n      input:\n        names: [%s]", strings.Join(names, ", "))
+	return names
+}
+
+// suggestNames proposes input.names for a header of a few columns.
+func suggestNames(header []string) string {
+	names := DistinctNames(header)
+	if len(header) > 40 || names == nil {
+		return ""
+	}
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	return fmt.Sprintf(":\n      input:\n        names: [%s]", strings.Join(quoted, ", "))
 }
 
 // sharedIdent is the error for an identifier that several columns make.
