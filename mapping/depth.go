@@ -112,8 +112,9 @@ func (s *nestScanner) run() (line, col int, ok bool) {
 	return 0, 0, true
 }
 
-// scanLine scans one line; on too deep a nesting it returns the 0-based
-// column where it happens and false.
+// scanLine scans one line (the scanner's state machine: block scalar text,
+// flow or quoted continuation, or a block line); on too deep a nesting it
+// returns the 0-based column where it happens and false.
 func (s *nestScanner) scanLine(l []byte) (int, bool) {
 	if c, ok := s.anyBrackets(l); !ok {
 		return c, false

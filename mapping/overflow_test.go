@@ -43,6 +43,8 @@ func TestOverflowIsAnError(t *testing.T) {
 		{src: "int(1.0 / 0.0)", want: "integer overflow"},
 		{src: "int(decimal(\"9999999999999999999\"))", want: "integer overflow"},
 		{src: "map(rows, #.Quantity + 1)", want: ".Quantity + 1: integer overflow"},
+		{src: "now().Unix() * Quantity", want: "integer overflow"},
+		{src: "-(now().Unix() * 0 + Quantity) - 2", want: "integer overflow"},
 		{src: "duration(\"2562047h\") * 1000", want: "integer overflow (2562047h0m0s * 1000)"},
 		{src: "millis(date(\"2020-01-01\") + duration(\"2562047h\") * 1000)", want: "integer overflow"},
 	}
@@ -80,6 +82,8 @@ func TestIntegerArithmeticInRange(t *testing.T) {
 		{"sum([1, 2, 3])", `6`},
 		{"reduce(1..4, #acc * #, 1)", `24`},
 		{"2 ** 3", `8`},
+		{"(now().Unix() * 0 + 7) * 1000 + 1", `7001`},
+		{"abs(now().Unix() * 0 - 5) + -(now().Unix() * 0 + 2)", `3`},
 		{"millis(date(\"2020-01-01\") + duration(\"1h\") * 2)", `1577840400000`},
 	}
 	for _, tt := range tests {

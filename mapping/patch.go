@@ -82,7 +82,7 @@ func (p *patcher) Visit(node *ast.Node) {
 		if _, literal := n.Node.(*ast.IntegerNode); literal {
 			return // -9223372036854775807 at most: no overflow
 		}
-		if t := n.Node.Type(); dynamic(t) || t == durationType {
+		if t := n.Node.Type(); dynamic(t) || wide(t, t) {
 			ast.Patch(node, call("__neg", n.Node, p.text(n)))
 		} else if isInt(t) {
 			ast.Patch(node, call("__negi", n.Node, p.text(n)))
@@ -107,13 +107,13 @@ func (p *patcher) binary(node *ast.Node, n *ast.BinaryNode) {
 	fn, ok := operatorFuncs[n.Operator]
 	switch {
 	case !ok:
-	case dynamic(lt) || dynamic(rt), intFuncs[n.Operator] != "" && (lt == durationType || rt == durationType):
+	case dynamic(lt) || dynamic(rt), intFuncs[n.Operator] != "" && wide(lt, rt):
 		args := []ast.Node{n.Left, n.Right}
 		if arithmetic[n.Operator] {
 			args = append(args, p.text(n), guardIdent())
 		}
 		ast.Patch(node, call(fn, args...))
-	case isInt(lt) && isInt(rt) && intFuncs[n.Operator] != "":
+	case isInt(lt) && isInt(rt) && intFuncs[n.Operator] != "" && lt.Kind() == reflect.Int && rt.Kind() == reflect.Int:
 		ast.Patch(node, call(intFuncs[n.Operator], n.Left, n.Right, p.text(n)))
 	case n.Operator == "+" && isString(lt) && isString(rt):
 		ast.Patch(node, call("__concat", n.Left, n.Right, p.text(n), guardIdent()))
@@ -136,7 +136,7 @@ func (p *patcher) builtin(node *ast.Node, n *ast.BuiltinNode) {
 		ast.Patch(node, call("__int", append(n.Arguments, p.text(n))...))
 	case n.Name == "abs" && len(n.Arguments) == 1 && isInt(n.Arguments[0].Type()):
 		ast.Patch(node, call("__absi", n.Arguments[0], p.text(n)))
-	case n.Name == "abs" && anyDynamic(n.Arguments):
+	case n.Name == "abs" && (anyDynamic(n.Arguments) || (len(n.Arguments) == 1 && wide(n.Arguments[0].Type(), n.Arguments[0].Type()))):
 		ast.Patch(node, call("__abs", append(n.Arguments, p.text(n))...))
 	case boundedBuiltins[n.Name] != "":
 		ast.Patch(node, call(boundedBuiltins[n.Name], append(n.Arguments, guardIdent())...))
@@ -201,7 +201,15 @@ func dynamic(t reflect.Type) bool {
 
 // isInt reports whether t is the integer type of a mapping's values.
 func isInt(t reflect.Type) bool {
-	return t != nil && (t.Kind() == reflect.Int || (t.Kind() == reflect.Int64 && t != durationType))
+	return t != nil && t.Kind() == reflect.Int
+}
+
+// wide reports whether integer operands of types a and b need the checked
+// operators without being two ints: an int64 (now().Unix()) or a duration
+// with an integer.
+func wide(a, b reflect.Type) bool {
+	integer := func(t reflect.Type) bool { return t.Kind() == reflect.Int || t.Kind() == reflect.Int64 }
+	return integer(a) && integer(b) && (a.Kind() == reflect.Int64 || b.Kind() == reflect.Int64)
 }
 
 func isString(t reflect.Type) bool { return t != nil && t.Kind() == reflect.String }
