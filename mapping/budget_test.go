@@ -3,6 +3,7 @@ package mapping
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -132,5 +133,22 @@ func TestStopWhen(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the expression did not stop")
+	}
+}
+
+// TestTimeFormatCacheBounded: a time() format that varies from row to row
+// is parsed right, and the cache of compiled formats stops growing.
+func TestTimeFormatCacheBounded(t *testing.T) {
+	for i := range 500 {
+		format := fmt.Sprintf("%%Y-%%m-%%d/%d", i)
+		tm, err := parseTimeFormat(fmt.Sprintf("2024-03-05/%d", i), format, time.UTC)
+		if err != nil || tm.Day() != 5 {
+			t.Fatalf("format %s: got %v, %v", format, tm, err)
+		}
+	}
+	n := 0
+	layouts.Range(func(_, _ any) bool { n++; return true })
+	if n > maxLayouts || layoutsCount.Load() > maxLayouts {
+		t.Errorf("%d formats cached (count %d), want at most %d", n, layoutsCount.Load(), maxLayouts)
 	}
 }
