@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"runtime/debug"
+	"syscall"
 
 	"csv2activity/internal/atomicfile"
 	"csv2activity/mapping"
@@ -58,4 +60,15 @@ func exitCode(err error) int {
 		return exitFailed
 	}
 	return exitUsage // urfave/cli: unknown flag, missing argument…
+}
+
+// crashOnFatal makes a fatal error of the Go runtime (out of memory, a
+// broken invariant) or an unrecovered panic end the process with SIGABRT,
+// as GOTRACEBACK=crash does, instead of the runtime's exit status 2, which
+// is this program's code for a usage or mapping error: a script must never
+// read a crash as "fix your mapping". Core dumps are turned off: a core
+// would hold the rows being converted.
+func crashOnFatal() {
+	debug.SetTraceback("crash")
+	syscall.Setrlimit(syscall.RLIMIT_CORE, &syscall.Rlimit{})
 }

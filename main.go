@@ -16,6 +16,7 @@ import (
 var version = "dev"
 
 func main() {
+	crashOnFatal()
 	os.Exit(run(os.Args))
 }
 

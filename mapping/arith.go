@@ -87,7 +87,12 @@ func native(op string, a, b any, f func(a, b any) any) (v any, err error) {
 	return f(a, b), nil
 }
 
+// arith computes a op b: exactly when a decimal is involved, checked for
+// overflow on two integers (+ - *), else with expr's runtime.
 func arith(op string, a, b any, dec func(x, y decimal.Decimal) (decimal.Decimal, error), f func(a, b any) any) (any, error) {
+	if x, y, ok := intPair(a, b); ok && (op == "+" || op == "-" || op == "*") {
+		return checkedInt(op, a, b, x, y)
+	}
 	if !isDecimal(a) && !isDecimal(b) {
 		return native(op, a, b, f)
 	}
@@ -102,7 +107,22 @@ func arith(op string, a, b any, dec func(x, y decimal.Decimal) (decimal.Decimal,
 	return r, nil
 }
 
-func opAdd(a, b any) (any, error) {
+// opAdd is a + b: integers checked, strings bounded (a nil guard charges
+// nothing), decimals exact.
+func opAdd(g *guard, a, b any) (any, error) {
+	switch x := a.(type) {
+	case int:
+		if y, ok := b.(int); ok {
+			if s, ok := addInt(int64(x), int64(y)); ok {
+				return int(s), nil
+			}
+			return nil, overflow("+", a, b)
+		}
+	case string:
+		if y, ok := b.(string); ok {
+			return g.concat(x, y)
+		}
+	}
 	return arith("+", a, b, decimal.Decimal.Add, runtime.Add)
 }
 
@@ -182,12 +202,15 @@ func negate(a any) (any, error) {
 	if d, ok := a.(decimal.Decimal); ok {
 		return d.Neg(), nil
 	}
+	if v, ok, err := negInt(a); ok {
+		return v, err
+	}
 	return native("-", 0, a, func(_, a any) any { return runtime.Negate(a) })
 }
 
-// sum adds a list, skipping nils: ints stay ints, a float makes a float, a
-// decimal makes the whole sum exact.
-func sum(list any) (any, error) {
+// sum adds a list, skipping nils: ints stay ints (an overflow is an
+// error), a float makes a float, a decimal makes the whole sum exact.
+func sum(g *guard, list any) (any, error) {
 	items, ok := list.([]any)
 	if !ok {
 		return nil, fmt.Errorf("sum of %s: not a list", typeName(list))
@@ -195,7 +218,7 @@ func sum(list any) (any, error) {
 	var acc any = 0
 	for _, v := range items {
 		var err error
-		if acc, err = sumStep(acc, v); err != nil {
+		if acc, err = sumStep(g, acc, v); err != nil {
 			return nil, err
 		}
 	}
@@ -203,15 +226,11 @@ func sum(list any) (any, error) {
 }
 
 // sumStep adds v to the running sum acc, as sum does.
-func sumStep(acc, v any) (any, error) {
+func sumStep(g *guard, acc, v any) (any, error) {
 	if v == nil {
 		return acc, nil
 	}
-	r, err := opAdd(acc, v)
-	if err != nil {
-		return nil, fmt.Errorf("sum: %w", err)
-	}
-	return r, nil
+	return opAdd(g, acc, v)
 }
 
 // toInt, toFloat and abs are expr's int(), float() and abs() that also take a
@@ -220,9 +239,15 @@ func toInt(v any) (any, error) {
 	if d, ok := v.(decimal.Decimal); ok {
 		whole, _, ok := d.Trunc(0).Int64(0)
 		if !ok {
-			return nil, fmt.Errorf("int(%s): out of range", d)
+			return nil, fmt.Errorf("%w: int(%s): outside the range of a 64-bit integer", ErrOverflow, d)
 		}
 		return int(whole), nil
+	}
+	switch f := v.(type) {
+	case float64:
+		return floatToInt(f)
+	case float32:
+		return floatToInt(float64(f))
 	}
 	return native("int", nil, v, func(_, v any) any { return builtin.Int(v) })
 }
@@ -238,6 +263,12 @@ func toFloat(v any) (any, error) {
 func abs(v any) (any, error) {
 	if d, ok := v.(decimal.Decimal); ok {
 		return d.Abs(), nil
+	}
+	if n, ok := asInt64(v); ok && n < 0 {
+		if n == math.MinInt64 {
+			return nil, fmt.Errorf("%w (abs(%v))", ErrOverflow, v)
+		}
+		return negate(v)
 	}
 	return native("abs", nil, v, func(_, v any) any { return builtin.Abs(v) })
 }

@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -55,53 +56,80 @@ func (c *Column) parse(s string) (any, error) {
 	}
 }
 
-// number removes the thousands separator and makes the decimal separator a
-// dot, so that strconv and decimal can read t.
-func (c *Column) number(t string) string {
-	if c.ThousandsSeparator != "" {
-		t = strings.ReplaceAll(t, c.ThousandsSeparator, "")
-		if c.ThousandsSeparator == " " {
-			t = strings.ReplaceAll(t, "\u00a0", "") // French exports use a no-break space
-			t = strings.ReplaceAll(t, "\u202f", "")
-		}
-	}
-	if c.DecimalSeparator == ',' {
-		if strings.IndexByte(t, '.') >= 0 {
-			return "" // a dot in a comma-decimal column is not a number
-		}
-		t = strings.Replace(t, ",", ".", 1)
-	}
-	return t
-}
-
 func (c *Column) hint(t string) string {
-	if c.DecimalSeparator == '.' && strings.IndexByte(t, ',') >= 0 {
+	switch {
+	case c.ThousandsSeparator == "" && looksGrouped(t):
+		return ` (for numbers written 1,234 add thousands_separator)`
+	case c.DecimalSeparator == '.' && c.Type != Int && strings.IndexByte(t, ',') >= 0:
 		return ` (for a decimal comma add decimal_separator: ",")`
 	}
 	return ""
 }
 
+// looksGrouped reports whether t starts with digits grouped by threes
+// (1,234 or 1.234.567 or 1 234), as if by a thousands separator.
+func looksGrouped(t string) bool {
+	t = strings.TrimLeft(t, "+-")
+	i := skipDigits(t, 0)
+	if i < 1 || i > 3 {
+		return false
+	}
+	groups := 0
+	for i < len(t) && strings.IndexByte(",. '", t[i]) >= 0 {
+		j := skipDigits(t, i+1)
+		if j-i-1 != 3 {
+			break
+		}
+		groups++
+		i = j
+	}
+	return groups > 0
+}
+
 func (c *Column) parseInt(t string) (any, error) {
-	n, err := strconv.ParseInt(c.number(t), 10, 64)
-	if err != nil {
+	n, ok := c.scan(t, false)
+	if !ok || n.point {
 		return nil, fmt.Errorf("%q is not an integer%s", t, c.hint(t))
 	}
-	return int(n), nil
+	i, err := strconv.ParseInt(n.goSyntax(t), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%q is outside the range of a 64-bit integer (%d to %d)", t, math.MinInt64, math.MaxInt64)
+	}
+	return int(i), nil
 }
 
 func (c *Column) parseFloat(t string) (any, error) {
-	f, err := strconv.ParseFloat(c.number(t), 64)
-	if err != nil || f != f || f > 1e308 || f < -1e308 {
+	n, ok := c.scan(t, true)
+	if !ok {
 		return nil, fmt.Errorf("%q is not a number%s", t, c.hint(t))
+	}
+	f, err := strconv.ParseFloat(n.goSyntax(t), 64)
+	if err != nil {
+		return nil, fmt.Errorf("%q is outside the range of a float (±1.8e308)", t)
 	}
 	return f, nil
 }
 
+// maxDecimalDigits is what a decimal holds: 19 significant digits, at most
+// 19 of them after the point.
+const maxDecimalDigits = 19
+
 func (c *Column) parseDecimal(t string) (any, error) {
-	n := c.number(t)
-	d, err := decimal.Parse(n)
-	if err != nil || strings.ContainsAny(n, "eE") {
+	n, ok := c.scan(t, false)
+	if !ok {
 		return nil, fmt.Errorf("%q is not a decimal number%s", t, c.hint(t))
+	}
+	if !n.exact() {
+		// Trailing zeros of the fraction say nothing: 1.50000000000000000000 is 1.5.
+		n.frac = strings.TrimRight(n.frac, "0")
+		n.plain = false
+		if !n.exact() {
+			return nil, fmt.Errorf("%q has more digits than a decimal holds (%d significant digits, %d after the point): it would be rounded", t, maxDecimalDigits, maxDecimalDigits)
+		}
+	}
+	d, err := decimal.Parse(n.goSyntax(t))
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a decimal number: %w", t, err)
 	}
 	return d, nil
 }

@@ -155,14 +155,15 @@ func (l *loader) columnType(c *Column, n ast.Node, s string) bool {
 	return false
 }
 
-// columnFormat checks the time format, compiling a strftime pattern once.
+// columnFormat checks the time format, compiling a strftime pattern once,
+// and the separators of numbers.
 func (l *loader) columnFormat(c *Column, n ast.Node) bool {
 	if c.Type != Time {
 		if c.Format != "" {
 			l.errorAt(n, "format is for time columns; column %q is %s", c.Name, c.Type)
 			return false
 		}
-		return true
+		return l.separators(c, n)
 	}
 	switch c.Format {
 	case "":
@@ -181,4 +182,18 @@ func (l *loader) columnFormat(c *Column, n ast.Node) bool {
 		return false
 	}
 	return true
+}
+
+// separators checks that a column's separators are for numbers and that a
+// number reads one way only.
+func (l *loader) separators(c *Column, n ast.Node) bool {
+	switch {
+	case c.Type != Int && c.Type != Float && c.Type != Decimal && (c.DecimalSeparator != '.' || c.ThousandsSeparator != ""):
+		l.errorAt(n, "decimal_separator and thousands_separator are for numbers; column %q is %s", c.Name, c.Type)
+	case c.Type != Int && c.ThousandsSeparator == string(c.DecimalSeparator):
+		l.errorAt(n, "column %q: thousands_separator and decimal_separator are both %q", c.Name, c.ThousandsSeparator)
+	default:
+		return true
+	}
+	return false
 }

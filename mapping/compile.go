@@ -1,10 +1,13 @@
 package mapping
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -28,19 +31,32 @@ const (
 // expression compiled. It is safe for concurrent use.
 type Program struct {
 	*Mapping
-	Header []string
+	Header []string // the column names: the input's header, or input.names
+	// InputHeader is the header Compile was given: the first input's header
+	// line (or input.names without one), which the other inputs must repeat.
+	InputHeader []string
 
-	cols    []*Column      // one per header column
-	skip    []bool         // columns no expression reads and no type checks
-	text    []bool         // columns only the compiled template reads, as text (direct.go)
-	keyText []bool         // string columns where and group_by do not read (KeyRowInto)
-	idents  map[string]int // column identifier -> header index
-	used    []binding      // the columns that expressions name, bound per row
-	rows    bool           // whether an expression names rows
-	row     bool           // whether an expression names row
-	item    bool           // whether an expression names item
-	recKeys []recKey       // the fields of a Record
-	direct  *direct        // the compiled template, when there is one (direct.go)
+	cols    []*Column        // one per header column
+	skip    []bool           // columns no expression reads and no type checks
+	text    []bool           // columns only the compiled template reads, as text (direct.go)
+	keyText []bool           // string columns where and group_by do not read (KeyRowInto)
+	idents  map[string]int   // column identifier -> header index
+	shared  map[string][]int // identifiers several columns make -> those columns (header.go)
+	used    []binding        // the columns that expressions name, bound per row
+	rows    bool             // whether an expression names rows
+	row     bool             // whether an expression names row
+	item    bool             // whether an expression names item
+	recKeys []recKey         // the fields of a Record
+	direct  *direct          // the compiled template, when there is one (direct.go)
+	stop    atomic.Bool      // set by StopWhen: every evaluation gives up
+}
+
+// StopWhen makes every evaluation of p, in every Evaluator, fail with
+// ErrInterrupted once ctx is done: within one closure step of a long
+// expression, and before the next expression of an activity. A stopped
+// Program stays stopped.
+func (p *Program) StopWhen(ctx context.Context) {
+	context.AfterFunc(ctx, func() { p.stop.Store(true) })
 }
 
 type binding struct {
@@ -51,9 +67,17 @@ type binding struct {
 // Compile binds the mapping to the input's header (the file's first line, or
 // input.names). Unknown columns, type errors and expression errors are
 // returned together as Errors.
+//
+// With input.names and a header line, header is the line read, and the
+// names replace it. A header whose names do not tell the columns apart
+// (two alike, or one empty) is a mapping error, unless input.names names
+// them.
 func (m *Mapping) Compile(header []string) (*Program, error) {
-	p := &Program{Mapping: m, Header: header, idents: map[string]int{}}
 	m.src.errs = nil
+	p := &Program{Mapping: m, Header: m.header(header), InputHeader: header, shared: map[string][]int{}}
+	if len(m.Input.Names) == 0 {
+		p.checkHeader()
+	}
 	p.bindColumns()
 	if err := m.src.err(); err != nil {
 		return nil, err
@@ -72,10 +96,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	p.recKeys = p.recordKeys(&c.records)
 	p.skip = make([]bool, len(p.cols))
 	for i, col := range p.cols {
-		declared := false
-		for _, d := range p.Columns {
-			declared = declared || d == col
-		}
+		declared := col.line > 0
 		p.skip[i] = !declared && !p.rows && !p.row && !c.summed[i] && !c.used[Ident(col.Name)]
 	}
 	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
@@ -91,23 +112,40 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 }
 
 // bindColumns gives every header column its spec (declared, else string) and
-// its identifier.
+// its identifier; an identifier that several columns make is theirs alone
+// by row["…"].
+//
+// A header may have hundreds of thousands of columns: this makes one map
+// and one slice of columns, whatever the width.
 func (p *Program) bindColumns() {
-	byName := map[string]int{}
+	byName := make(map[string]int, len(p.Columns))
+	for _, c := range p.Columns {
+		byName[c.Name] = -1
+	}
+	p.idents = make(map[string]int, len(p.Header))
+	plain := make([]Column, len(p.Header)) // the undeclared columns: strings
+	p.cols = make([]*Column, len(p.Header))
 	for i, h := range p.Header {
-		if _, dup := byName[h]; !dup {
+		if j, ok := byName[h]; ok && j < 0 {
 			byName[h] = i
 		}
-		if id := Ident(h); id != "" {
-			if _, dup := p.idents[id]; !dup && !reserved(id) {
+		if id := Ident(h); id != "" && !reserved(id) {
+			if j, dup := p.idents[id]; dup {
+				p.shared[id] = append(p.shared[id], j)
+				delete(p.idents, id)
+			}
+			if cols, ok := p.shared[id]; ok {
+				p.shared[id] = append(cols, i)
+			} else {
 				p.idents[id] = i
 			}
 		}
-		p.cols = append(p.cols, &Column{Name: h, Type: String, DecimalSeparator: '.'})
+		plain[i] = Column{Name: h, Type: String, DecimalSeparator: '.'}
+		p.cols[i] = &plain[i]
 	}
 	for _, c := range p.Columns {
 		i, ok := byName[c.Name]
-		if !ok {
+		if !ok || i < 0 {
 			p.src.errorAt(c.line, c.col, "column %q is not in the input's header%s", c.Name, didYouMean(c.Name, p.Header))
 			continue
 		}
@@ -119,7 +157,7 @@ func (p *Program) bindColumns() {
 }
 
 func reserved(name string) bool {
-	return name == NameRows || name == NameRow || name == NameItem || name == NameIndex
+	return name == NameRows || name == NameRow || name == NameItem || name == NameIndex || name == guardName
 }
 
 // compiler compiles a mapping's expressions against one header.
@@ -169,18 +207,20 @@ func (c *compiler) node(n *Node, inItem bool) {
 	}
 }
 
-// env declares, for the type checker, the names an expression may use: the
-// typed columns, rows and row (and item and index inside a for_each item).
-// Optional columns are left undeclared, so that the checker types them as
-// "unknown" (they may be nil) rather than as their column type.
-func (c *compiler) env(inItem bool) map[string]any {
-	env := map[string]any{NameRows: []Record{}, NameRow: Record{}}
+// env declares, for the type checker, the names an expression uses: its
+// typed columns, rows and row (and index inside a for_each item), and the
+// guard. Optional columns are left undeclared, so that the checker types
+// them as "unknown" (they may be nil) rather than as their column type.
+// Only the names the expression uses are declared: a header of 500,000
+// columns costs nothing per expression.
+func (c *compiler) env(names []string, inItem bool) map[string]any {
+	env := map[string]any{NameRows: []Record{}, NameRow: Record{}, guardName: (*guard)(nil)}
 	if inItem {
 		env[NameIndex] = 0
 	}
-	for id, i := range c.p.idents {
-		if col := c.p.cols[i]; !col.Optional {
-			env[id] = zero(col.Type)
+	for _, id := range names {
+		if i, ok := c.p.idents[id]; ok && !c.p.cols[i].Optional {
+			env[id] = zero(c.p.cols[i].Type)
 		}
 	}
 	return env
@@ -215,8 +255,9 @@ func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) {
 	if !ok {
 		return
 	}
-	opts = append(opts, expr.Env(c.env(inItem)), expr.AllowUndefinedVariables(), expr.Timezone(c.p.Input.Timezone.String()))
+	opts = append(opts, expr.Env(c.env(names, inItem)), expr.AllowUndefinedVariables(), expr.Timezone(c.p.Input.Timezone.String()))
 	opts = append(opts, operators()...)
+	opts = append(opts, bounded()...)
 	opts = append(opts, functions(c.p.Input.Timezone)...)
 	prog, err := expr.Compile(e.Source, opts...)
 	if err != nil {
@@ -275,8 +316,21 @@ func (c *compiler) checkNames(e *Expr, root ast.Node, inItem bool) ([]string, bo
 				ok = false
 			}
 		case v.lets[name] || c.known(name, inItem):
+		case len(c.p.shared[name]) > 0:
+			c.p.src.errorAt(e.Line, col, "%s: %s", e.Path, c.sharedIdent(name))
+			ok = false
 		default:
 			c.p.src.errorAt(e.Line, col, "%s: unknown column %s%s", e.Path, name, c.suggest(name))
+			ok = false
+		}
+	}
+	for _, f := range v.fields {
+		if len(c.p.shared[f.Value]) > 0 && !slices.Contains(c.p.Header, f.Value) {
+			col := e.Col
+			if e.exact {
+				col = e.Col + f.Location().From
+			}
+			c.p.src.errorAt(e.Line, col, "%s: %s", e.Path, c.sharedIdent(f.Value))
 			ok = false
 		}
 	}
@@ -324,15 +378,24 @@ func builtinNames() []string {
 	return names
 }
 
-// nameVisitor collects identifiers, let variables and function callees.
+// nameVisitor collects identifiers, let variables, function callees and
+// the fields read from rows by name (#.Field, row.Field, item.Field).
 type nameVisitor struct {
 	idents  []*ast.IdentifierNode
 	lets    map[string]bool
 	callees map[*ast.IdentifierNode]bool
+	fields  []*ast.StringNode
 }
 
 func (v *nameVisitor) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
+	case *ast.MemberNode:
+		field, ok := n.Property.(*ast.StringNode)
+		ptr, isPtr := n.Node.(*ast.PointerNode)
+		id, isID := n.Node.(*ast.IdentifierNode)
+		if ok && ((isPtr && ptr.Name == "") || (isID && (id.Value == NameRow || id.Value == NameItem))) {
+			v.fields = append(v.fields, field)
+		}
 	case *ast.IdentifierNode:
 		v.idents = append(v.idents, n)
 	case *ast.VariableDeclaratorNode:

@@ -74,6 +74,16 @@ func TestMappingErrors(t *testing.T) {
 			want:  "m.yaml:3:9: activity.c: unknown column SubCategory (did you mean Sub_Category?)\n      c: ${ SubCategory }\n            ^",
 		},
 		{
+			name:  "same separators",
+			lines: []string{"version: 1", "columns:", "  Sales: {type: decimal, decimal_separator: \",\", thousands_separator: \",\"}", "activity: {a: 1}"},
+			want:  "m.yaml:3:10: column \"Sales\": thousands_separator and decimal_separator are both \",\"\n      Sales: {type: decimal, decimal_separator: \",\", thousands_separator: \",\"}\n             ^",
+		},
+		{
+			name:  "separator on a string column",
+			lines: []string{"version: 1", "columns:", "  Customer ID: {thousands_separator: \",\"}", "activity: {a: 1}"},
+			want:  "m.yaml:3:16: decimal_separator and thousands_separator are for numbers; column \"Customer ID\" is string\n      Customer ID: {thousands_separator: \",\"}\n                   ^",
+		},
+		{
 			name:  "unknown function",
 			lines: []string{"version: 1", "activity:", "  h: ${ sha265(Customer_ID) }"},
 			want:  "m.yaml:3:9: activity.h: unknown function sha265 (did you mean \"sha256\"?)\n      h: ${ sha265(Customer_ID) }\n            ^",

@@ -24,13 +24,36 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 	if e.Source != "" {
+		src, col := snippet(e.Source, e.Col)
 		b.WriteString("\n    ")
-		b.WriteString(strings.ReplaceAll(e.Source, "\t", " "))
+		b.WriteString(strings.ReplaceAll(src, "\t", " "))
 		b.WriteString("\n    ")
-		b.WriteString(caretPad(e.Source, e.Col))
+		b.WriteString(caretPad(src, col))
 		b.WriteString("^")
 	}
 	return b.String()
+}
+
+// snippetWidth is the most of a source line an error shows.
+const snippetWidth = 100
+
+// snippet is the part of a long line around the 1-based rune column col,
+// marked with "…" where it is cut, and the column in it.
+func snippet(line string, col int) (string, int) {
+	r := []rune(line)
+	if len(r) <= snippetWidth {
+		return line, col
+	}
+	from := max(0, min(col-1-snippetWidth/2, len(r)-snippetWidth))
+	to := min(len(r), from+snippetWidth)
+	out := string(r[from:to])
+	if to < len(r) {
+		out += "…"
+	}
+	if from > 0 {
+		return "…" + out, col - from + 1
+	}
+	return out, col
 }
 
 // caretPad returns the blanks that put a caret under the 1-based rune column

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
+	"github.com/govalues/decimal"
 
 	"csv2activity/activity"
 )
@@ -125,6 +127,8 @@ type Evaluator struct {
 	gen     uint32
 
 	values []any // the values of the compiled template's holes (AppendLine)
+
+	guard guard // what the expressions of the current activity have spent
 }
 
 // scope is what the expressions of a template node see: the names bound for
@@ -138,7 +142,11 @@ type scope struct {
 // NewEvaluator returns an Evaluator for p.
 func (p *Program) NewEvaluator() *Evaluator {
 	n := len(p.Header)
-	return &Evaluator{p: p, env: map[string]any{}, written: make([]any, n), seen: make([]uint32, n), gen: 1}
+	ev := &Evaluator{p: p, env: map[string]any{}, written: make([]any, n), seen: make([]uint32, n), gen: 1}
+	ev.guard.stop = &p.stop
+	ev.env[guardName] = &ev.guard
+	ev.vm.MemoryBudget = MaxElements
+	return ev
 }
 
 // bind makes the VM expressions see the row vals (and rows, the group), and
@@ -178,6 +186,7 @@ func (ev *Evaluator) Where(vals []any) (bool, error) {
 	if w == nil {
 		return true, nil
 	}
+	ev.guard.built = 0
 	v, err := ev.run(w, ev.bind(vals, ev.single(vals)))
 	if err != nil {
 		return false, err
@@ -195,11 +204,15 @@ var errEmptyKey = errors.New("the group key is empty")
 // Key returns the row's group_by key. An empty or nil key is an error.
 func (ev *Evaluator) Key(vals []any) (string, error) {
 	g := ev.p.GroupBy
+	ev.guard.built = 0
 	v, err := ev.run(g, ev.bind(vals, ev.single(vals)))
 	if err != nil {
 		return "", err
 	}
-	k := text(v)
+	k, err := textOf(v)
+	if err != nil {
+		return "", &EvalError{Path: g.Path, Line: g.Line, Err: err}
+	}
 	if v == nil || k == "" {
 		return "", &EvalError{Path: g.Path, Line: g.Line, Err: errEmptyKey}
 	}
@@ -222,6 +235,7 @@ func (ev *Evaluator) Apply(group [][]any) (*activity.Object, error) {
 // one is reused, and its written values forgotten.
 func (ev *Evaluator) newActivity() {
 	ev.mem.reset()
+	ev.guard.built = 0
 	if ev.gen++; ev.gen == 0 { // wrapped: forget every entry
 		clear(ev.seen)
 		ev.gen = 1
@@ -236,7 +250,7 @@ func (ev *Evaluator) column(e *Expr) (any, error) {
 	if ev.seen[col] == ev.gen {
 		return ev.written[col], nil
 	}
-	v, err := ev.p.normalize(ev.top.vals[col], e)
+	v, err := ev.normalize(ev.top.vals[col], e)
 	if err == nil {
 		ev.written[col], ev.seen[col] = v, ev.gen
 	}
@@ -245,22 +259,54 @@ func (ev *Evaluator) column(e *Expr) (any, error) {
 
 // run evaluates one expression.
 func (ev *Evaluator) run(e *Expr, sc *scope) (any, error) {
+	if err := ev.guard.stopped(); err != nil {
+		return nil, &EvalError{Path: e.Path, Line: e.Line, Err: err}
+	}
 	if e.fast.kind != slow {
-		v, err := e.fast.eval(sc.vals, sc.group)
+		v, err := e.fast.eval(&ev.guard, sc.vals, sc.group)
 		if err != nil {
 			return nil, &EvalError{Path: e.Path, Line: e.Line, Err: err}
 		}
 		return v, nil
 	}
+	ev.guard.steps = 0
 	v, err := ev.vm.Run(e.program, sc.env)
 	if err != nil {
-		var fe *file.Error
-		if errors.As(err, &fe) {
-			err = errors.New(fe.Message)
-		}
-		return nil, &EvalError{Path: e.Path, Line: e.Line, Err: err}
+		return nil, &EvalError{Path: e.Path, Line: e.Line, Err: vmError(err)}
 	}
 	return v, nil
+}
+
+// vmError is the cause of a failed VM run: the error a function returned,
+// or the VM's own message (a panic of expr's runtime). expr reports going
+// past its memory budget with a message only, which is matched here, in
+// one place, to give it its sentinel.
+func vmError(err error) error {
+	var fe *file.Error
+	if !errors.As(err, &fe) {
+		return err
+	}
+	if cause := fe.Unwrap(); cause != nil {
+		return cause
+	}
+	if fe.Message == "memory budget exceeded" {
+		return fmt.Errorf("%w: lists and maps of more than %d elements", ErrBudget, MaxElements)
+	}
+	return errors.New(fe.Message)
+}
+
+// normalize is Program.normalize, charging the text of a list or a map to
+// the guard: a list of a million references to one long string is small in
+// memory, not once written.
+func (ev *Evaluator) normalize(v any, e *Expr) (any, error) {
+	switch v.(type) {
+	case nil, string, bool, int, int64, float64, decimal.Decimal, time.Time:
+	default:
+		if err := ev.guard.charge(textSize(v, MaxBuilt)); err != nil {
+			return nil, &EvalError{Path: e.Path, Line: e.Line, Err: err}
+		}
+	}
+	return ev.p.normalize(v, e)
 }
 
 // node builds the value of a template node; nil means "leave the key out".
@@ -276,7 +322,7 @@ func (ev *Evaluator) node(n *Node, sc *scope, depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ev.p.normalize(v, n.Expr)
+		return ev.normalize(v, n.Expr)
 	case InterpNode:
 		return ev.interpolate(n, sc)
 	case ObjectNode:
@@ -287,18 +333,29 @@ func (ev *Evaluator) node(n *Node, sc *scope, depth int) (any, error) {
 	return ev.forEach(n, sc, depth)
 }
 
+// interpolate builds the text of an InterpNode, at most MaxString long.
 func (ev *Evaluator) interpolate(n *Node, sc *scope) (any, error) {
 	var b strings.Builder
+	line := 0
 	for _, part := range n.Parts {
-		if part.Expr == nil {
-			b.WriteString(part.Text)
-			continue
+		t := part.Text
+		if part.Expr != nil {
+			line = part.Expr.Line
+			v, err := ev.run(part.Expr, sc)
+			if err != nil {
+				return nil, err
+			}
+			if t, err = textOf(v); err != nil {
+				return nil, &EvalError{Path: part.Expr.Path, Line: part.Expr.Line, Err: err}
+			}
 		}
-		v, err := ev.run(part.Expr, sc)
-		if err != nil {
-			return nil, err
+		if b.Len()+len(t) > MaxString {
+			return nil, &EvalError{Path: n.Path, Line: line, Err: tooLong("the text", b.Len()+len(t))}
 		}
-		b.WriteString(text(v))
+		b.WriteString(t)
+	}
+	if err := ev.guard.charge(b.Len()); err != nil {
+		return nil, &EvalError{Path: n.Path, Line: line, Err: err}
 	}
 	return b.String(), nil
 }
@@ -345,6 +402,9 @@ func (ev *Evaluator) forEach(n *Node, sc *scope, depth int) (any, error) {
 	out := ev.mem.list(count)
 	item := ev.itemScope(sc, depth)
 	for i := range count {
+		if err := ev.guard.stopped(); err != nil {
+			return nil, &EvalError{Path: n.Path, Line: n.Expr.Line, Err: err}
+		}
 		if rows != nil {
 			ev.setItem(item, rows[i], nil, i)
 		} else {

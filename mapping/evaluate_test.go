@@ -111,9 +111,9 @@ func TestApplyErrors(t *testing.T) {
 		want    string
 	}{
 		{"nil arithmetic", "activity:\n  d: ${ Discount * 2 }", row1,
-			"activity.d (mapping line 9): invalid operation: nil * int (an optional column is empty? test it with != nil first)"},
+			"activity.d (mapping line 9): Discount * 2: invalid operation: nil * int (an optional column is empty? test it with != nil first)"},
 		{"division by zero", "activity:\n  d: ${ Sales / (Quantity - 3) }", row1,
-			"activity.d (mapping line 9): computing [731.94 / 0]: division by zero"},
+			"activity.d (mapping line 9): Sales / (Quantity - 3): computing [731.94 / 0]: division by zero"},
 		{"for_each of a string", "activity:\n  i:\n    for_each: ${ Order_ID }\n    item: 1", row1,
 			"activity.i.for_each (mapping line 10): for_each wants a list, got string"},
 		{"bad cell", "activity: {a: 1}", []string{"CA-1", "2016-13-08", "C", "P", "3", "1", "", "x"}, ""},

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/expr-lang/expr/ast"
@@ -27,9 +28,10 @@ const (
 // fastPath is an expression's shortcut, if it has one.
 type fastPath struct {
 	kind        fastKind
-	col         int                         // column, groupSum
-	op          func(a, b any) (any, error) // binaryOp
-	left, right operand                     // binaryOp
+	col         int                                   // column, groupSum
+	op          func(g *guard, a, b any) (any, error) // binaryOp
+	left, right operand                               // binaryOp
+	text        string                                // binaryOp (arithmetic), groupSum: what its errors name
 }
 
 // operand is a column (col >= 0) or a constant.
@@ -45,37 +47,48 @@ func (o operand) value(vals []any) any {
 	return o.c
 }
 
-// eval computes a fast path on a row's values (and its group's).
-func (f *fastPath) eval(vals []any, group [][]any) (any, error) {
+// eval computes a fast path on a row's values (and its group's); g is the
+// guard of the Evaluator. An error names the expression, as the patched
+// operators of the VM do.
+func (f *fastPath) eval(g *guard, vals []any, group [][]any) (any, error) {
+	var v any
+	var err error
 	switch f.kind {
 	case column:
 		return vals[f.col], nil
 	case groupSum:
-		var acc any = 0
+		v = 0
 		for _, row := range group {
-			var err error
-			if acc, err = sumStep(acc, row[f.col]); err != nil {
-				return nil, err
+			if v, err = sumStep(g, v, row[f.col]); err != nil {
+				break
 			}
 		}
-		return acc, nil
+	default:
+		v, err = f.op(g, f.left.value(vals), f.right.value(vals))
 	}
-	return f.op(f.left.value(vals), f.right.value(vals))
+	if err != nil && f.text != "" {
+		return nil, fmt.Errorf("%s: %w", f.text, err)
+	}
+	return v, err
 }
 
 // fastOps are the operators with a fast path, and what they compute.
-var fastOps = map[string]func(a, b any) (any, error){
-	"+": opAdd, "-": opSub, "*": opMul, "/": opDiv, "%": opMod,
+var fastOps = map[string]func(g *guard, a, b any) (any, error){
+	"+": opAdd, "-": unguarded(opSub), "*": unguarded(opMul), "/": unguarded(opDiv), "%": unguarded(opMod),
 	"<":  boolOp("<", runtime.Less),
 	">":  boolOp(">", runtime.More),
 	"<=": boolOp("<=", runtime.LessOrEqual),
 	">=": boolOp(">=", runtime.MoreOrEqual),
-	"==": func(a, b any) (any, error) { return equal(a, b), nil },
-	"!=": func(a, b any) (any, error) { return !equal(a, b), nil },
+	"==": unguarded(func(a, b any) (any, error) { return equal(a, b), nil }),
+	"!=": unguarded(func(a, b any) (any, error) { return !equal(a, b), nil }),
 }
 
-func boolOp(op string, f func(a, b any) bool) func(a, b any) (any, error) {
-	return func(a, b any) (any, error) { return compare(op, a, b, f) }
+func unguarded(f func(a, b any) (any, error)) func(g *guard, a, b any) (any, error) {
+	return func(_ *guard, a, b any) (any, error) { return f(a, b) }
+}
+
+func boolOp(op string, f func(a, b any) bool) func(g *guard, a, b any) (any, error) {
+	return unguarded(func(a, b any) (any, error) { return compare(op, a, b, f) })
 }
 
 // fastPath recognises an expression that needs no VM. forEach says whether it
@@ -91,14 +104,18 @@ func (c *compiler) fastPath(root ast.Node, forEach bool) fastPath {
 		}
 	case *ast.BuiltinNode:
 		if col, ok := c.summedColumn(n); ok {
-			return fastPath{kind: groupSum, col: col}
+			return fastPath{kind: groupSum, col: col, text: shorten(n.String())}
 		}
 	case *ast.BinaryNode:
 		op, ok := fastOps[n.Operator]
 		left, lok := c.operand(n.Left)
 		right, rok := c.operand(n.Right)
 		if ok && lok && rok {
-			return fastPath{kind: binaryOp, op: op, left: left, right: right}
+			f := fastPath{kind: binaryOp, op: op, left: left, right: right}
+			if arithmetic[n.Operator] {
+				f.text = shorten(n.String())
+			}
+			return f
 		}
 	}
 	return fastPath{}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -63,7 +64,11 @@ func hashFunc(sum func([]byte) []byte) func(args ...any) (any, error) {
 		if args[0] == nil {
 			return nil, nil
 		}
-		return hex.EncodeToString(sum([]byte(text(args[0])))), nil
+		t, err := textOf(args[0])
+		if err != nil {
+			return nil, err
+		}
+		return hex.EncodeToString(sum([]byte(t))), nil
 	}
 }
 
@@ -73,7 +78,11 @@ func normalizeEmail(args ...any) (any, error) {
 	if args[0] == nil {
 		return nil, nil
 	}
-	s := strings.ToLower(strings.TrimSpace(text(args[0])))
+	t, err := textOf(args[0])
+	if err != nil {
+		return nil, err
+	}
+	s := strings.ToLower(strings.TrimSpace(t))
 	if s == "" {
 		return nil, nil
 	}
@@ -81,14 +90,25 @@ func normalizeEmail(args ...any) (any, error) {
 }
 
 // layouts caches compiled time() formats: most mappings use one or two.
-var layouts sync.Map
+// A format that varies from row to row is compiled each time once the
+// cache holds maxLayouts, so that it never grows past that.
+var (
+	layouts      sync.Map
+	layoutsCount atomic.Int32
+)
+
+const maxLayouts = 64
 
 func timeFunc(loc *time.Location) func(args ...any) (any, error) {
 	return func(args ...any) (any, error) {
 		if t, ok := args[0].(time.Time); ok {
 			return t, nil
 		}
-		s := strings.TrimSpace(text(args[0]))
+		t, err := textOf(args[0])
+		if err != nil {
+			return nil, err
+		}
+		s := strings.TrimSpace(t)
 		if s == "" {
 			return nil, nil
 		}
@@ -115,7 +135,12 @@ func parseTimeFormat(s, format string, loc *time.Location) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, err
 		}
-		l, _ = layouts.LoadOrStore(format, c)
+		l = c
+		if layoutsCount.Load() < maxLayouts {
+			if _, loaded := layouts.LoadOrStore(format, c); !loaded {
+				layoutsCount.Add(1)
+			}
+		}
 	}
 	return l.(*strftime.Layout).Parse(s, loc)
 }
@@ -126,7 +151,8 @@ func millis(args ...any) (any, error) {
 	case nil:
 		return nil, nil
 	case time.Time:
-		return int(t.UnixMilli()), nil
+		ms, err := unixMilli(t)
+		return int(ms), err
 	}
 	return nil, fmt.Errorf("millis: want a time, got %s", typeName(args[0]))
 }

@@ -13,6 +13,9 @@ import (
 // "Order_Date", "Sub-Category" -> "Sub_Category", "Prix TTC (€)" ->
 // "Prix_TTC_"). Letters include accented ones, so "Qté" stays "Qté".
 func Ident(name string) string {
+	if isIdent(name) {
+		return name
+	}
 	var b strings.Builder
 	under := false
 	for _, r := range name {
@@ -53,4 +56,19 @@ func closest(name string, known []string) string {
 		return ""
 	}
 	return best
+}
+
+// isIdent reports whether name is its own identifier: letters, digits and
+// _ only (most header names are).
+func isIdent(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 0x80 {
+			return false // let Ident decide on the letters beyond ASCII
+		}
+		if !(c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+			return false
+		}
+	}
+	return true
 }

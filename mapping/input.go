@@ -50,9 +50,6 @@ func (l *loader) input(n ast.Node) {
 	if !l.m.Input.Header && len(l.m.Input.Names) == 0 {
 		l.errorAt(n, "header: false needs names: [the column names, in order]")
 	}
-	if l.m.Input.Header && len(l.m.Input.Names) > 0 {
-		l.errorAt(n, "names: is for files without a header line: add header: false")
-	}
 }
 
 func (l *loader) delimiter(n ast.Node) {
@@ -125,6 +122,9 @@ func (l *loader) names(n ast.Node) []string {
 		}
 		if seen[s] {
 			l.errorAt(v, "column name %q is listed twice", s)
+		}
+		if strings.TrimSpace(s) == "" {
+			l.errorAt(v, "a column name is empty")
 		}
 		seen[s] = true
 		out = append(out, s)

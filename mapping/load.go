@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -14,7 +15,7 @@ import (
 // Limits on a mapping file: a mapping is written by hand, so anything larger is
 // a mistake or an attack, refused before it costs time or memory.
 const (
-	MaxFileSize = 1 << 20 // bytes of YAML
+	MaxFileSize = 256 << 10 // bytes of YAML
 	MaxExprSize = 16 << 10
 	MaxDepth    = 64 // nesting of maps and lists in activity
 )
@@ -46,16 +47,19 @@ type Input struct {
 // Load reads and checks the mapping file at path. Errors are mapping errors
 // (*Error inside Errors) naming the line and column, or an I/O error.
 func Load(path string) (*Mapping, error) {
-	fi, err := os.Stat(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read mapping: %w", err)
 	}
-	if fi.Size() > MaxFileSize {
-		return nil, Errors{{File: path, Line: 1, Col: 1, Msg: fmt.Sprintf("mapping file is %d bytes, more than the %d allowed", fi.Size(), MaxFileSize)}}
-	}
-	text, err := os.ReadFile(path)
+	defer f.Close()
+	// Read one byte past the limit, never more: the path may be a pipe or
+	// a device that never ends.
+	text, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read mapping: %w", err)
+		return nil, fmt.Errorf("read mapping %s: %w", path, err)
+	}
+	if len(text) > MaxFileSize {
+		return nil, Errors{{File: path, Line: 1, Col: 1, Msg: fmt.Sprintf("mapping file is more than the %d bytes allowed", MaxFileSize)}}
 	}
 	return Parse(path, text)
 }
@@ -65,6 +69,9 @@ func Parse(name string, text []byte) (*Mapping, error) {
 	src := newSource(name, text)
 	if len(text) > MaxFileSize {
 		src.errorAt(1, 1, "mapping file is %d bytes, more than the %d allowed", len(text), MaxFileSize)
+		return nil, src.err()
+	}
+	if !nestingError(src, text) {
 		return nil, src.err()
 	}
 	f, err := parser.ParseBytes(text, 0)

@@ -150,8 +150,8 @@ func (p *Program) recordKeys(u *recordUse) []recKey {
 		add(h, i)
 	}
 	for i, h := range p.Header {
-		if id := Ident(h); p.idents[id] == i {
-			add(id, i)
+		if j, ok := p.idents[Ident(h)]; ok && j == i {
+			add(Ident(h), i)
 		}
 	}
 	return keys

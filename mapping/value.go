@@ -36,7 +36,7 @@ func (p *Program) value(v any, depth int) (any, error) {
 		}
 		return x, nil
 	case time.Time:
-		return x.UnixMilli(), nil
+		return unixMilli(x)
 	case time.Duration:
 		return x.Milliseconds(), nil
 	case Record:

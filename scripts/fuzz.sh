@@ -14,6 +14,11 @@ targets=(
   ./transform:FuzzParseBatch
   ./mapping:FuzzCompile
   ./mapping:FuzzDirect
+  ./mapping:FuzzIntCell
+  ./mapping:FuzzFloatCell
+  ./mapping:FuzzDecimalCell
+  ./mapping:FuzzBoolCell
+  ./mapping:FuzzNesting
   ./activity:FuzzParse
   ./activity:FuzzValidateLine
   ./activity:FuzzAppendJSONString

@@ -128,3 +128,12 @@ func plainScalar(s string) bool {
 
 // quoted returns s as a double-quoted YAML (and expr) string.
 func quoted(s string) string { return strconv.Quote(s) }
+
+// flowList is a YAML list of strings on one line: ["a", "b"].
+func flowList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = quoted(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}

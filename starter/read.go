@@ -122,13 +122,21 @@ func readAll(ctx context.Context, path string, sample *transform.Sample, src *So
 func probeMapping(s *transform.Sample) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "version: 1\ninput:\n  delimiter: %s\n  encoding: auto\n", quoted(string(s.Delimiter)))
+	names := mapping.DistinctNames(s.Header) // two columns alike, or one without a name
+	if names != nil {
+		fmt.Fprintf(&b, "  names: %s\n", flowList(names))
+	}
 	b.WriteString("activity:\n  $type: TOUCH\n  $ts: 1000000000000\n  $user_agent_id: probe\n  c:\n")
 	if len(s.Header) == 0 {
 		b.WriteString("    - none\n")
 	}
 	seen := map[string]bool{}
-	for _, h := range s.Header {
-		cell := expr("row[" + quoted(h) + "]")
+	for i, h := range s.Header {
+		name := h
+		if names != nil {
+			name = names[i]
+		}
+		cell := expr("row[" + quoted(name) + "]")
 		if seen[h] {
 			cell = `""` // row[name] reads the first column of that name
 		}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"csv2activity/mapping"
 )
 
 // yamlOut builds the YAML text line by line, comments aligned.
@@ -84,6 +86,9 @@ func (d *Draft) writeInput(y *yamlOut) {
 	y.line(0, "input:", "")
 	delim := strconv.QuoteRune(src.Delimiter)
 	y.kv(1, "delimiter", `"`+strings.Trim(delim, "'")+`"`, "sniffed from the header line")
+	if names := mapping.DistinctNames(d.header()); names != nil {
+		y.kv(1, "names", flowList(names), "the header names two columns alike (or one not at all): each its own name here")
+	}
 	switch src.Encoding {
 	case "windows-1252":
 		y.kv(1, "encoding", "windows-1252", "detected: bytes that are not UTF-8 after plain ASCII (Excel, tills)")
@@ -239,4 +244,13 @@ func propertyKey(name string) string {
 		return "column"
 	}
 	return scalar(key)
+}
+
+// header is the export's header: its columns' names.
+func (d *Draft) header() []string {
+	h := make([]string, len(d.Columns))
+	for i, c := range d.Columns {
+		h[i] = c.Name
+	}
+	return h
 }

@@ -43,6 +43,7 @@ func Previews(ctx context.Context, cfg Config, inputs []string, n int) (*Preview
 	if err != nil {
 		return nil, err
 	}
+	prog.StopWhen(ctx)
 	w := newWorker(prog)
 	w.collect, w.keepVals = true, true
 	p := &previewer{prog: prog, w: w, n: n, res: &PreviewResult{}, byKey: map[string]int{}}

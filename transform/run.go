@@ -75,6 +75,7 @@ func Run(ctx context.Context, cfg Config, inputs []string, out, rejects io.Write
 	if err != nil {
 		return Summary{}, err
 	}
+	prog.StopWhen(ctx) // a long expression gives up when the run is stopped
 	err = r.convert(ctx, first, prog, inputs[1:])
 	r.sum.Elapsed = time.Since(start)
 	return r.sum, err
@@ -117,7 +118,7 @@ func (r *run) open(path string, prog *mapping.Program) (*input, *mapping.Program
 		header = m.Input.Names
 	}
 	if prog != nil {
-		return in, prog, sameHeader(path, header, prog.Header)
+		return in, prog, sameHeader(path, header, prog.InputHeader)
 	}
 	prog, err = m.Compile(header)
 	if err != nil {
