@@ -173,6 +173,14 @@ func (s *source) cut() *batch {
 	b := &batch{file: s.name, line: s.line, data: s.buf[s.start:s.lastEnd:s.lastEnd]}
 	s.line += bytes.Count(b.data, []byte{'\n'})
 	rest := s.buf[s.lastEnd:s.end]
+	if len(b.data) < len(rest) {
+		// A short batch (the records before a rejected line): copy it out
+		// rather than the rest, so that a file full of stray quotes does
+		// not copy its buffer once per line.
+		b.data = append(getBuf(len(b.data)), b.data...)
+		s.start = s.lastEnd
+		return b
+	}
 	nb := getBuf(max(2*len(rest), batchSize*2))[:len(rest)] // not cap(s.buf): a long row must not make every batch as big
 	copy(nb, rest)
 	s.scanned -= s.lastEnd

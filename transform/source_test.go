@@ -136,6 +136,9 @@ func TestStrayQuote(t *testing.T) {
 		{"a multi-line cell closed wrongly", "1,\"note\npart two\" x,2.50\n2,b@x.fr,3.00\n", 0, []string{
 			`2 reject "1,\"note" | closed by a quote on line 3 with text after it`,
 			`3 ["part two\" x" "2.50"]`, `4 ["2" "b@x.fr" "3.00"]`}},
+		{"every other line with a stray quote", "1,\"a@x.fr,2.50\n2,b@x.fr,\"3.00\"\n3,\"c@x.fr,4.00\n4,d@x.fr,\"5.00\"\n", 0, []string{
+			`2 reject "1,\"a@x.fr,2.50" | closed by a quote on line 3 with text after it`, `3 ["2" "b@x.fr" "3.00"]`,
+			`4 reject "3,\"c@x.fr,4.00" | closed by a quote on line 5 with text after it`, `5 ["4" "d@x.fr" "5.00"]`}},
 		{"CR LF", "1,\"a@x.fr,2.50\r\n2,b@x.fr,3.00\r\n", 0, []string{
 			`2 reject "1,\"a@x.fr,2.50" | never closed; line 3, which`,
 			`3 ["2" "b@x.fr" "3.00"]`}},
