@@ -77,6 +77,7 @@ func TestUnterminatedQuote(t *testing.T) {
 	if got, want := len(readLines(t, out)), 10+tailRows; got != want {
 		t.Errorf("got %d activities, want %d: every row but the broken one", got, want)
 	}
+	t.Logf("peak memory %d MiB", rss>>20)
 	if rss > 200<<20 {
 		t.Errorf("peak memory %d MiB, want it bounded", rss>>20)
 	}
