@@ -27,13 +27,16 @@ import "bytes"
 //     lines is read as a row of its own (and rejected on its own if it is not
 //     a good one). A stray quote costs one line, never the rest of the file.
 //   - A record on one line is rejected (by the worker that parses it) when it
-//     is malformed; reading goes on at the next line, as encoding/csv does.
+//     is malformed; reading goes on at the next line, as encoding/csv does. A
+//     line longer than --max-row-size is rejected by the reader, which skips
+//     it to its end without holding it.
 //   - A stray quote that happens to close at a quote further down, leaving a
 //     well-formed record with the header's number of fields, cannot be told
 //     from a legitimate multi-line cell: it is read as one (its typed columns,
 //     if any, usually reject it).
 //   - The header line is not recovered: a malformed multi-line header is an
-//     error.
+//     error, and so is a header longer than --max-row-size (an endless input
+//     without a line break stops there).
 
 type scanState uint8
 
