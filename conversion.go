@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/urfave/cli/v2"
 
 	"csv2activity/internal/bytesize"
@@ -35,6 +37,9 @@ func conversionConfig(c *cli.Context) (transform.Config, error) {
 	rowSize, err := bytesize.Parse(c.String("max-row-size"))
 	if err != nil {
 		return transform.Config{}, usageError{"--max-row-size: " + err.Error()}
+	}
+	if rowSize < transform.MinRowSize {
+		return transform.Config{}, usageError{fmt.Sprintf("--max-row-size: give at least %dB, like 64KiB or 16MiB (a longer row is rejected; the default is 4MiB)", transform.MinRowSize)}
 	}
 	maxMem, err := bytesize.Parse(c.String("max-memory"))
 	if err != nil || maxMem < 1<<20 {

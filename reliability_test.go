@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,38 +25,60 @@ func loyaltyRows(n int) string {
 	return b.String()
 }
 
-// maxRSS is the peak resident memory of a finished child, in bytes.
-func maxRSS(cmd *exec.Cmd) int64 {
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss * 1024
+// vmHWM reads a running process's peak resident memory from its own
+// /proc/PID/status (VmHWM), in bytes.
+func vmHWM(t *testing.T, pid int) int64 {
+	t.Helper()
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatalf("no VmHWM in /proc/%d/status", pid)
 	return 0
 }
 
-// TestUnterminatedQuote: a quote left open, followed by 30 MB, rejects its
-// row (and only the bytes up to the row size limit), converts the rows before
-// and after, and keeps memory bounded.
+// TestUnterminatedQuote: a quote left open, followed by 30 MB, costs its line
+// alone: it is rejected once the row size limit is passed, every row after
+// it is converted, and memory stays bounded (the child's peak, read from its
+// /proc/PID/status once it has read the whole input and before it ends).
 func TestUnterminatedQuote(t *testing.T) {
 	dir := t.TempDir()
-	tail := strings.Repeat("LY9,tail@example.fr,purchase,1,2.50,S01,2024-03-05T10:00:00+01:00\n", 30<<20/66)
-	in := writeFile(t, dir, "in.csv", loyaltyHeader+loyaltyRows(10)+"LY1,\"broken@example.fr,purchase,1,2,S01,2024-03-05T10:00:00Z\n"+tail)
+	tailRows := 30 << 20 / 66
+	tail := strings.Repeat("LY9,tail@example.fr,purchase,1,2.50,S01,2024-03-05T10:00:00+01:00\n", tailRows)
 	out := filepath.Join(dir, "out.ndjson")
-	cmd := exec.Command(binary, "convert", "-m", "samples/loyalty.yaml", "-o", out, "--max-errors", "-1", in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
+	cmd, stdin, stderr := startPiped(t, nil, "convert", "-m", "samples/loyalty.yaml", "-o", out, "--max-errors", "-1", "-")
+	input := loyaltyHeader + loyaltyRows(10) + "LY1,\"broken@example.fr,purchase,1,2,S01,2024-03-05T10:00:00Z\n" + tail
+	if _, err := io.WriteString(stdin, input); err != nil {
+		t.Fatal(err)
+	}
+	// All but the pipe's last 64 KiB has been read: the open quote has long
+	// been given up on. The peak is read while the child still runs.
+	rss := vmHWM(t, cmd.Process.Pid)
+	stdin.Close()
+	err := cmd.Wait()
 	if code := cmd.ProcessState.ExitCode(); code != 3 {
 		t.Fatalf("exit %d (%v), want 3; stderr:\n%s", code, err, stderr.String())
 	}
 	rej := readLines(t, filepath.Join(dir, "out.rejects.ndjson"))
-	if len(rej) != 1 || !strings.Contains(rej[0], `"line":12`) || !strings.Contains(rej[0], "row size limit") {
+	if len(rej) != 1 || !strings.Contains(rej[0], `"line":12`) || !strings.Contains(rej[0], "is still open on line") || !strings.Contains(rej[0], "past the 4MiB row size limit") {
 		t.Fatalf("rejects: %v", rej)
 	}
-	tailRows := strings.Count(tail, "\n")
-	if got, want := len(readLines(t, out)), 10+tailRows-(4<<20)/66-1; got < want {
-		t.Errorf("got %d activities, want at least %d: the 10 rows before and the rows after the first 4 MiB", got, want)
+	if got, want := len(readLines(t, out)), 10+tailRows; got != want {
+		t.Errorf("got %d activities, want %d: every row but the broken one", got, want)
 	}
-	if rss := maxRSS(cmd); rss > 200<<20 {
+	t.Logf("peak memory %d MiB", rss>>20)
+	if rss > 200<<20 {
 		t.Errorf("peak memory %d MiB, want it bounded", rss>>20)
 	}
 }

@@ -10,6 +10,7 @@ time=${1:-60s}
 targets=(
   ./transform:FuzzScanner
   ./transform:FuzzScannerChunked
+  ./transform:FuzzSource
   ./transform:FuzzRun
   ./transform:FuzzParseBatch
   ./mapping:FuzzCompile

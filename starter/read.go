@@ -35,7 +35,7 @@ func Read(ctx context.Context, path string, opts Options) (*Profile, Source, err
 		opts.Sample = DefaultSample
 	}
 	in := mapping.Input{Encoding: "auto", Header: true}
-	sample, err := transform.ReadSample(path, in, opts.Sample)
+	sample, err := transform.ReadSample(ctx, path, in, opts.Sample)
 	if err != nil {
 		return nil, Source{}, err
 	}

@@ -52,18 +52,48 @@ func (b *byteReader) Read(p []byte) (int, error) {
 		b.src = make([]byte, n)
 	}
 	m, err := b.r.Read(b.src[:n])
-	src, out := b.src[:m], 0
-	for len(src) > 0 {
-		run := asciiPrefix(src)
-		out += copy(p[out:], src[:run])
-		src = src[run:]
-		for len(src) > 0 && src[0] >= utf8.RuneSelf {
-			out += copy(p[out:], b.table[src[0]-utf8.RuneSelf])
-			src = src[1:]
-		}
-	}
+	out, _ := decodeBytes(p, b.src, m, b.table, false)
 	return out, err
 }
+
+// decodeBytes decodes src[:n] into p (which has room for utf8Max bytes each)
+// with a one-byte charset's table, copying ASCII runs whole. With check, it
+// stops at the first byte that starts the UTF-8 encoding of a character the
+// table has (looking past n for its end) and returns its offset as twin, or
+// -1: autoReader's sign that windows-1252 input holds UTF-8.
+func decodeBytes(p, src []byte, n int, table *[128]string, check bool) (out, twin int) {
+	i := 0
+	for i < n {
+		run := asciiPrefix(src[i:n])
+		out += copy(p[out:], src[i:i+run])
+		i += run
+		for ; i < n && src[i] >= utf8.RuneSelf; i++ {
+			if check && src[i] >= 0xc2 && src[i] <= 0xe2 && utf8Twin(src[i:]) {
+				return out, i
+			}
+			out += copy(p[out:], table[src[i]-utf8.RuneSelf])
+		}
+	}
+	return out, -1
+}
+
+// utf8Twin reports whether b starts with the UTF-8 encoding of a non-ASCII
+// character windows-1252 has (its lead byte is then one of c2 c3 c5 c6 cb e2).
+func utf8Twin(b []byte) bool {
+	r, size := utf8.DecodeRune(b)
+	return size > 1 && windows1252Runes[r]
+}
+
+// windows1252Runes is the set of non-ASCII characters windows-1252 has.
+var windows1252Runes = func() map[rune]bool {
+	set := map[rune]bool{}
+	for _, s := range windows1252 {
+		if r, _ := utf8.DecodeRuneInString(s); r != utf8.RuneError {
+			set[r] = true
+		}
+	}
+	return set
+}()
 
 // byteTable is the UTF-8 of the upper half of a one-byte charset.
 func byteTable(c *charmap.Charmap) *[128]string {

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -32,8 +33,9 @@ func (in *input) encoding() string {
 }
 
 // openInput opens path ("-" is stdin), decodes it, sniffs its delimiter and
-// reads its header line.
-func openInput(path string, stdin io.Reader, in mapping.Input, maxRow int) (*input, error) {
+// reads its header line. Its reads stop once ctx is done, even one blocked
+// on a silent pipe.
+func openInput(ctx context.Context, path string, stdin io.Reader, in mapping.Input, maxRow int) (*input, error) {
 	var r io.Reader
 	var closer io.Closer = io.NopCloser(nil)
 	if path == "-" {
@@ -45,7 +47,7 @@ func openInput(path string, stdin io.Reader, in mapping.Input, maxRow int) (*inp
 		}
 		r, closer = f, f
 	}
-	in2, err := readInput(path, r, in, maxRow)
+	in2, err := readInput(ctx, path, newCancelReader(ctx, r), in, maxRow)
 	if err != nil {
 		closer.Close()
 		return nil, err
@@ -54,12 +56,12 @@ func openInput(path string, stdin io.Reader, in mapping.Input, maxRow int) (*inp
 	return in2, nil
 }
 
-func readInput(name string, r io.Reader, in mapping.Input, maxRow int) (*input, error) {
+func readInput(ctx context.Context, name string, r io.Reader, in mapping.Input, maxRow int) (*input, error) {
 	dec, err := decode(r, in.Encoding)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	src := newSource(name, dec.r, maxRow)
+	src := newSource(ctx, name, dec.r, maxRow)
 	head, err := src.head(64 << 10)
 	if err != nil {
 		return nil, err
@@ -77,16 +79,21 @@ func readInput(name string, r io.Reader, in mapping.Input, maxRow int) (*input, 
 	}
 	src.sc = scanner{comma: byte(comma), cr: crLineEnds(head)}
 	inp := &input{name: name, src: src, comma: comma, utf8: dec.utf8, dec: dec}
+	src.names = in.Names
 	if in.Header {
 		if inp.header, err = inp.readHeader(); err != nil {
 			return nil, err
 		}
+		src.names = inp.header
 	}
 	return inp, nil
 }
 
-// readHeader reads the first non-blank record as the column names, trimmed.
+// readHeader reads the first non-blank record as the column names, exactly as
+// written (spaces included: trimming could make two names one).
 func (in *input) readHeader() ([]string, error) {
+	in.src.inHeader = true
+	defer func() { in.src.inHeader = false }()
 	for {
 		b, err := in.src.next(1)
 		if err != nil {
@@ -95,17 +102,11 @@ func (in *input) readHeader() ([]string, error) {
 		if b == nil {
 			return nil, fmt.Errorf("%s: %w", in.name, ErrEmptyInput)
 		}
-		if b.oversize != nil {
-			return nil, fmt.Errorf("%s: the header line is longer than the row size limit", in.name)
-		}
-		b.comma = in.comma
 		var header []string
 		var perr error
 		parseBatch(b, in.comma, func(rec *record) {
 			perr = rec.err
-			for _, f := range rec.fields {
-				header = append(header, strings.TrimSpace(f))
-			}
+			header = append(header, rec.fields...)
 		})
 		if perr != nil {
 			return nil, fmt.Errorf("%s: header line: %s", in.name, csvReason(perr))

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"csv2activity/activity"
@@ -13,6 +14,7 @@ import (
 // a change helps or hurts shows here before it shows end to end.
 func BenchmarkStages(b *testing.B) {
 	input := benchExport(20000)
+	accented := bytes.ReplaceAll(input, []byte("Claire Gute"), []byte("Clémence Gute"))
 	nl := bytes.IndexByte(input, '\n')
 	m, err := mapping.Parse("bench.yaml", []byte(benchPerLine))
 	if err != nil {
@@ -42,6 +44,16 @@ func BenchmarkStages(b *testing.B) {
 		{"scan", func() {
 			sc := scanner{comma: ','}
 			for i := 0; i >= 0 && i < len(bt.data); i = sc.scan(bt.data, i) {
+			}
+		}},
+		// The reader goroutine's share: decoding (encoding: auto, the export
+		// holding UTF-8 accents) and cutting batches of whole records.
+		{"read", func() {
+			dec, _ := decode(bytes.NewReader(accented), "auto")
+			src := newSource(context.Background(), "bench", dec.r, DefaultMaxRowSize)
+			src.sc = scanner{comma: ','}
+			for b, _ := src.next(batchSize); b != nil; b, _ = src.next(batchSize) {
+				putBuf(b.data)
 			}
 		}},
 		{"csv", func() { parseBatch(bt, ',', func(*record) {}) }},

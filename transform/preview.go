@@ -37,7 +37,7 @@ type PreviewResult struct {
 // first row of the (n+1)th group, so groups are taken to be contiguous (as
 // exports write them) — convert itself gathers groups across the whole input.
 func Previews(ctx context.Context, cfg Config, inputs []string, n int) (*PreviewResult, error) {
-	r := &run{cfg: cfg}
+	r := &run{ctx: ctx, cfg: cfg}
 	r.defaults()
 	in, prog, err := r.open(inputs[0], nil)
 	if err != nil {
@@ -79,9 +79,9 @@ func (p *previewer) input(ctx context.Context, in *input) (bool, error) {
 			return false, err
 		}
 		b.comma, b.checkUTF8 = in.comma, in.utf8
-		if b.oversize != nil {
+		if b.reject != nil {
 			p.res.Read++
-			p.res.Rejected = append(p.res.Rejected, *b.oversize)
+			p.res.Rejected = append(p.res.Rejected, *b.reject)
 			continue
 		}
 		done := false

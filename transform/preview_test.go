@@ -43,7 +43,7 @@ func TestReadSample(t *testing.T) {
 	if err := writeTestFile(path, in); err != nil {
 		t.Fatal(err)
 	}
-	s, err := ReadSample(path, mapping.Input{Encoding: "auto", Header: true}, 2)
+	s, err := ReadSample(context.Background(), path, mapping.Input{Encoding: "auto", Header: true}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

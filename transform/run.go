@@ -13,7 +13,12 @@ import (
 
 // DefaultMaxRowSize is the longest row read: a longer one (an unterminated
 // quote swallowing the rest of a file, say) is rejected, not buffered.
-const DefaultMaxRowSize = 4 << 20
+// MinRowSize is the smallest limit the command line accepts: a smaller one is
+// a slip (--max-row-size 1, meant as 1MiB) that would reject every row.
+const (
+	DefaultMaxRowSize = 4 << 20
+	MinRowSize        = 64
+)
 
 // Config says how to run a conversion. Its zero value, with a Mapping, works.
 type Config struct {
@@ -23,7 +28,8 @@ type Config struct {
 	MaxErrors int
 	// Workers is how many goroutines parse and map rows; 0 means one per core.
 	Workers int
-	// MaxRowSize bounds the bytes of one row; 0 means DefaultMaxRowSize.
+	// MaxRowSize bounds the bytes of one row (as UTF-8, line break
+	// excluded), the header's included; 0 means DefaultMaxRowSize.
 	MaxRowSize int
 	// MaxMemory bounds the rows group_by holds in memory before spilling
 	// them to temporary files; 0 means DefaultMaxMemory.
@@ -69,7 +75,7 @@ func (e *TooManyRejectsError) Unwrap() error { return errTooManyRejects }
 func Run(ctx context.Context, cfg Config, inputs []string, out, rejects io.Writer) (Summary, error) {
 	start := time.Now()
 	removeStaleSpills()
-	r := &run{cfg: cfg, out: out, rejects: rejects}
+	r := &run{ctx: ctx, cfg: cfg, out: out, rejects: rejects}
 	r.defaults()
 	first, prog, err := r.open(inputs[0], nil)
 	if err != nil {
@@ -82,6 +88,7 @@ func Run(ctx context.Context, cfg Config, inputs []string, out, rejects io.Write
 }
 
 type run struct {
+	ctx     context.Context // stops reading the inputs
 	cfg     Config
 	out     io.Writer
 	rejects io.Writer
@@ -109,7 +116,7 @@ func (r *run) defaults() {
 // against its header.
 func (r *run) open(path string, prog *mapping.Program) (*input, *mapping.Program, error) {
 	m := r.cfg.Mapping
-	in, err := openInput(path, r.cfg.Stdin, m.Input, r.cfg.MaxRowSize)
+	in, err := openInput(r.ctx, path, r.cfg.Stdin, m.Input, r.cfg.MaxRowSize)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"context"
 	"fmt"
 
 	"csv2activity/mapping"
@@ -9,7 +10,7 @@ import (
 // Sample is the beginning of an input as convert reads it, for inferring a
 // starter mapping.
 type Sample struct {
-	Header    []string   // the column names, trimmed
+	Header    []string   // the column names, exactly as written
 	Rows      [][]string // up to the number of rows asked for
 	Lines     []int      // where each row starts
 	Delimiter rune       // as sniffed
@@ -18,11 +19,12 @@ type Sample struct {
 }
 
 // ReadSample reads the header and up to n records of path ("-" for
-// standard input) with the same decoding and delimiter sniffing as convert.
-func ReadSample(path string, in mapping.Input, n int) (*Sample, error) {
-	r := &run{}
+// standard input) with the same decoding, delimiter sniffing and row size
+// limit as convert; it stops with ctx's error once ctx is done.
+func ReadSample(ctx context.Context, path string, in mapping.Input, n int) (*Sample, error) {
+	r := &run{ctx: ctx}
 	r.defaults()
-	inp, err := openInput(path, r.cfg.Stdin, in, DefaultMaxRowSize)
+	inp, err := openInput(ctx, path, r.cfg.Stdin, in, DefaultMaxRowSize)
 	if err != nil {
 		return nil, err
 	}
@@ -36,8 +38,8 @@ func ReadSample(path string, in mapping.Input, n int) (*Sample, error) {
 		if b == nil {
 			break
 		}
-		if b.oversize != nil {
-			s.Rejected = append(s.Rejected, *b.oversize)
+		if b.reject != nil {
+			s.Rejected = append(s.Rejected, *b.reject)
 			continue
 		}
 		parseBatch(b, inp.comma, func(rec *record) {

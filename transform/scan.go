@@ -7,7 +7,36 @@ import "bytes"
 // for parallel workers. It follows encoding/csv's own rules exactly: a quote
 // opens a quoted field only at the start of a field; inside one, "" is a quote
 // and newlines are data; a line whose quotes are wrong ends at its line break
-// (encoding/csv rejects it there and goes on with the next line).
+// (encoding/csv rejects it there and goes on with the next line). FuzzScanner
+// and FuzzScannerChunked hold it to encoding/csv's record ends on any input.
+//
+// It also says when a record crossed a line break inside quotes (multi), for
+// the reader's stray-quote rule (source.go), which is this:
+//
+//   - A record that spans several physical lines is kept whole only if it is
+//     well-formed: its quotes close, it parses without error, it has as many
+//     fields as the header, and it is no longer than --max-row-size. This is
+//     how a legitimate multi-line cell (an address, a note typed with line
+//     breaks) reads, as encoding/csv and spreadsheets read it.
+//   - Otherwise (a quote never closed before the end of the input, a quote
+//     that closes in a way that is not CSV, a field count that differs from
+//     the header's, or a record still open after --max-row-size bytes) only
+//     the physical line where the record starts is rejected, with a reason
+//     that names the lines the quote would have swallowed, and reading starts
+//     again at the next physical line, at the start of a record: each of those
+//     lines is read as a row of its own (and rejected on its own if it is not
+//     a good one). A stray quote costs one line, never the rest of the file.
+//   - A record on one line is rejected (by the worker that parses it) when it
+//     is malformed; reading goes on at the next line, as encoding/csv does. A
+//     line longer than --max-row-size is rejected by the reader, which skips
+//     it to its end without holding it.
+//   - A stray quote that happens to close at a quote further down, leaving a
+//     well-formed record with the header's number of fields, cannot be told
+//     from a legitimate multi-line cell: it is read as one (its typed columns,
+//     if any, usually reject it).
+//   - The header line is not recovered: a malformed multi-line header is an
+//     error, and so is a header longer than --max-row-size (an endless input
+//     without a line break stops there).
 
 type scanState uint8
 
@@ -26,6 +55,10 @@ type scanner struct {
 	comma byte
 	cr    bool
 	state scanState
+	// multi is set when the record being scanned may span lines: a quoted
+	// field crossed a line break, or its end was not in view when it opened.
+	// Never false for a record that does span lines; the caller clears it.
+	multi bool
 }
 
 // scan advances over buf from i and returns the index just past the first
@@ -40,6 +73,7 @@ func (s *scanner) scan(buf []byte, i int) int {
 	if s.cr {
 		return s.scanBytes(buf, i)
 	}
+	eol := -1 // the current line's \n, once found in this call
 	for i < len(buf) {
 		switch s.state {
 		case fieldStart, unquoted:
@@ -63,12 +97,19 @@ func (s *scanner) scan(buf []byte, i int) int {
 				return -1
 			case (q == 0 && s.state == fieldStart) || (q > 0 && line[q-1] == s.comma):
 				s.state = quoted
+				eol = -1
+				if nl >= 0 {
+					eol = i + nl
+				}
 			default:
 				s.state = badLine
 			}
 			i += q + 1
 		case quoted:
 			q := bytes.IndexByte(buf[i:], '"')
+			if q < 0 || eol < 0 || i+q > eol {
+				s.multi = true
+			}
 			if q < 0 {
 				return -1
 			}
@@ -114,8 +155,11 @@ func (s *scanner) scanBytes(buf []byte, i int) int {
 				s.state = unquoted
 			}
 		case quoted:
-			if c == '"' {
+			switch c {
+			case '"':
 				s.state = quoteInQuoted
+			case '\n', '\r':
+				s.multi = true
 			}
 		case quoteInQuoted:
 			switch c {

@@ -28,6 +28,8 @@ var scanTests = []string{
 	"a,b\n\"q\"\r\n3,4\n",
 	"a,b\n\"q\"\rx\n3,4\n",
 	"a;b\n1;\"2;3\"\n",
+	"a,b\n1,\"x\n\"\"y\"\"\nz\"\n3,4\n",
+	"a,b\n1,\"stray,2\n3,4\n5,\"x\"y\n",
 	"",
 	"\n",
 }
@@ -63,9 +65,23 @@ func scannedRecords(data []byte, comma rune) []string {
 			end = len(data)
 		}
 		out = append(out, csvRecords(data[start:end], comma)...)
+		out = append(out, multiMissed(&sc, data[start:end])...)
 		start = end
 	}
 	return out
+}
+
+// multiMissed checks the scanner's multi flag after the record rec (and
+// clears it): set whenever rec spans lines. It describes a miss, so that the
+// comparison with encoding/csv fails on it.
+func multiMissed(sc *scanner, rec []byte) []string {
+	spans := bytes.IndexByte(rec[:rowLen(rec)], '\n') >= 0
+	missed := spans && !sc.multi
+	sc.multi = false
+	if missed {
+		return []string{fmt.Sprintf("multi not set for %q", rec)}
+	}
+	return nil
 }
 
 func TestScannerMatchesEncodingCSV(t *testing.T) {
@@ -138,6 +154,7 @@ func chunkedRecords(data []byte, comma rune, step int) []string {
 				break
 			}
 			out = append(out, csvRecords(data[start:e], comma)...)
+			out = append(out, multiMissed(&sc, data[start:e])...)
 			start, scanned = e, e
 		}
 		if end == len(data) {
@@ -146,6 +163,7 @@ func chunkedRecords(data []byte, comma rune, step int) []string {
 	}
 	if start < len(data) {
 		out = append(out, csvRecords(data[start:], comma)...)
+		out = append(out, multiMissed(&sc, data[start:])...)
 	}
 	return out
 }

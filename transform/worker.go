@@ -51,9 +51,9 @@ func newWorker(p *mapping.Program) *worker {
 // batch processes one batch of records.
 func (w *worker) batch(b *batch) *result {
 	res := &result{}
-	if b.oversize != nil {
+	if b.reject != nil {
 		res.read = 1
-		res.rejects = append(res.rejects, *b.oversize)
+		res.rejects = append(res.rejects, *b.reject)
 		return res
 	}
 	res.out = getBuf(3 * len(b.data))

@@ -1,0 +1,280 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+// Reading the input end to end: a stray quote costs one line, the row size
+// limit, endless input, mixed encodings.
+
+// TestStrayQuoteCostsOneLine puts a stray quote early, in the middle and on
+// the last line of 57-line exports (the American one, with a quoted cell on
+// every line and a legitimate two-line cell on lines 6-7; the French till
+// export, windows-1252, semicolons, CR LF): each time exactly that line is
+// rejected, saying which lines the quote would have swallowed, and every
+// other activity is byte for byte the clean run's.
+func TestStrayQuoteCostsOneLine(t *testing.T) {
+	orders := genOrders(56, rand.New(rand.NewSource(3)))
+	us := strings.Split(strings.TrimSuffix(usExport(orders[:55]), "\n"), "\n")
+	us[5] = strings.Replace(us[5], `" 4",`, `" 4`+"\n"+`(assembly required)",`, 1)
+	exports := []struct {
+		name    string
+		text    string
+		eol     string
+		stray   func(line string) string // the line with a stray quote typed in
+		twoLine int                      // where a row on two lines starts, if one does
+	}{
+		{"us", strings.Join(us, "\n") + "\n", "\n", func(l string) string { // a quote before the quantity, at the line's end
+			i := strings.LastIndexByte(l, ',')
+			return l[:i+1] + `"` + l[i+1:]
+		}, 6},
+		{"fr", frExport(t, orders), "\r\n", func(l string) string { return strings.Replace(l, ";Chaise", `;"Chaise`, 1) }, 0},
+	}
+	for _, ex := range exports {
+		dir := t.TempDir()
+		m := writeFile(t, dir, "m.yaml", strings.Replace(perLineMappings[ex.name], "EVENT", "$transaction_confirmed", 1))
+		clean := filepath.Join(dir, "clean.ndjson")
+		in := writeFile(t, dir, "clean.csv", ex.text)
+		if res := runCLI(t, "", nil, nil, "convert", "-m", m, "-o", clean, in); res.code != 0 {
+			t.Fatalf("%s, clean: exit %d\n%s", ex.name, res.code, res.stderr)
+		}
+		want := readLines(t, clean)
+		lines := strings.Split(strings.TrimSuffix(ex.text, ex.eol), ex.eol)
+		if len(lines) != 57 {
+			t.Fatalf("%s: %d lines, want 57", ex.name, len(lines))
+		}
+		for _, at := range []int{3, 29, 57} { // early, in the middle, the last line
+			t.Run(fmt.Sprintf("%s/line %d", ex.name, at), func(t *testing.T) {
+				stray := append([]string(nil), lines...)
+				stray[at-1] = ex.stray(stray[at-1])
+				in := writeFile(t, dir, fmt.Sprintf("stray%d.csv", at), strings.Join(stray, ex.eol)+ex.eol)
+				out := filepath.Join(dir, fmt.Sprintf("stray%d.ndjson", at))
+				res := runCLI(t, "", nil, nil, "convert", "-m", m, "-o", out, in)
+				if res.code != 3 || !strings.Contains(res.stderr, fmt.Sprintf("%d rows read: %d in %d activities written, 0 filtered by where, 1 rejected", len(want), len(want)-1, len(want)-1)) {
+					t.Fatalf("exit %d, want 3 and one row rejected:\n%s", res.code, res.stderr)
+				}
+				lost := at - 2 // the activity of the row on line at
+				if ex.twoLine > 0 && at > ex.twoLine {
+					lost--
+				}
+				got := readLines(t, out)
+				if w := append(append([]string(nil), want[:lost]...), want[lost+1:]...); strings.Join(got, "\n") != strings.Join(w, "\n") {
+					t.Errorf("activities differ from the clean run's without line %d's", at)
+				}
+				rej := readLines(t, strings.TrimSuffix(out, ".ndjson")+".rejects.ndjson")
+				if len(rej) != 1 || !strings.Contains(rej[0], fmt.Sprintf(`"line":%d,`, at)) || !strings.Contains(rej[0], fmt.Sprintf("a quote opened on line %d", at)) {
+					t.Fatalf("rejects: %v", rej)
+				}
+				swallowed := fmt.Sprintf("lines %d–57, which it would have swallowed, were read again as rows", at+1)
+				if ex.name == "us" { // the next line's quoted cell closes the stray quote, wrongly
+					swallowed = fmt.Sprintf("is closed by a quote on line %d with text after it, which is not CSV; line %[1]d, which it would have swallowed, was read again as a row", at+1)
+				}
+				if at < 57 && !strings.Contains(rej[0], swallowed) {
+					t.Errorf("the reject does not name the lines swallowed (%s): %s", swallowed, rej[0])
+				}
+			})
+		}
+	}
+}
+
+// TestMaxRowSize: --max-row-size means what it says, for every command that
+// takes it; a size too small to hold a row is a usage error.
+func TestMaxRowSize(t *testing.T) {
+	dir := t.TempDir()
+	long := "LY4," + strings.Repeat("x", 40000) + "@example.fr,purchase,1,2.50,S01,2024-03-05T10:00:00+01:00\n"
+	in := writeFile(t, dir, "in.csv", loyaltyHeader+loyaltyRows(3)+long+loyaltyRows(2))
+	for _, size := range []string{"0", "1", "63B", "0.01KB"} {
+		for _, command := range []string{"convert", "check"} {
+			res := runCLI(t, "", nil, nil, command, "-m", "samples/loyalty.yaml", "--max-row-size", size, in)
+			if res.code != 2 || !strings.Contains(res.stderr, "--max-row-size: give at least 64B") {
+				t.Errorf("%s --max-row-size %s: exit %d, want 2:\n%s", command, size, res.code, res.stderr)
+			}
+		}
+	}
+	out := filepath.Join(dir, "out.ndjson")
+	res := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "--max-row-size", "1KB", "-o", out, in)
+	if res.code != 3 || !strings.Contains(res.stderr, "6 rows read: 5 in 5 activities written, 0 filtered by where, 1 rejected") {
+		t.Fatalf("exit %d, want 3:\n%s", res.code, res.stderr)
+	}
+	rej := readLines(t, filepath.Join(dir, "out.rejects.ndjson"))
+	if len(rej) != 1 || !strings.Contains(rej[0], `"line":5,`) || !strings.Contains(rej[0], "row is longer than the 1000B row size limit (--max-row-size): 40061 bytes") {
+		t.Errorf("rejects: %v", rej)
+	}
+	res = runCLI(t, "", nil, nil, "check", "-m", "samples/loyalty.yaml", "--max-row-size", "1KB", in)
+	if res.code != 3 || !strings.Contains(res.stdout+res.stderr, "row is longer than the 1000B row size limit") {
+		t.Errorf("check: exit %d, want 3:\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	// preview and init read with the default limit, 4MiB.
+	huge := writeFile(t, dir, "huge.csv", loyaltyHeader+loyaltyRows(2)+"LY4,"+strings.Repeat("x", 5<<20)+",purchase,1,2.50,S01,2024-03-05T10:00:00+01:00\n"+loyaltyRows(3))
+	res = runCLI(t, "", nil, nil, "preview", "-m", "samples/loyalty.yaml", "-n", "5", huge)
+	if res.code != 3 || !strings.Contains(res.stdout+res.stderr, "row is longer than the 4MiB row size limit") {
+		t.Errorf("preview: exit %d, want 3 and the long row rejected:\n%.2000s", res.code, res.stdout+res.stderr)
+	}
+	if res = runCLI(t, "", nil, nil, "init", huge); res.code != 0 || !strings.Contains(res.stdout, "member_id") {
+		t.Errorf("init: exit %d:\n%.2000s", res.code, res.stderr)
+	}
+}
+
+// TestEndlessInput feeds a pipe that never ends (the test writes NUL bytes
+// into it, as from /dev/zero, for as long as the child reads): without a
+// line break, the header is given up on at the row size limit; after a
+// header, the endless row is skipped in bounded memory and SIGTERM stops the
+// run; on a pipe that stays silent, SIGTERM stops it too.
+func TestEndlessInput(t *testing.T) {
+	zeros := make([]byte, 64<<10)
+	feed := func(w io.WriteCloser, head string, n int64) <-chan int64 {
+		fed := make(chan int64, 1)
+		go func() {
+			defer w.Close()
+			written, _ := io.WriteString(w, head)
+			total := int64(written)
+			for {
+				k, err := w.Write(zeros)
+				total += int64(k)
+				if total >= n && n > 0 {
+					fed <- total
+					n = 0
+				}
+				if err != nil {
+					return // the child is gone
+				}
+			}
+		}()
+		return fed
+	}
+	commands := [][]string{
+		{"convert", "-m", "samples/loyalty.yaml", "-o", "OUT", "-"},
+		{"check", "-m", "samples/loyalty.yaml", "-"},
+		{"preview", "-m", "samples/loyalty.yaml", "-"},
+		{"init", "-"},
+	}
+	for _, args := range commands {
+		args = append([]string(nil), args...)
+		for i := range args {
+			if args[i] == "OUT" {
+				args[i] = filepath.Join(t.TempDir(), "out.ndjson")
+			}
+		}
+		t.Run(args[0]+"/no header end", func(t *testing.T) {
+			cmd, stdin, stderr := startPiped(t, nil, args...)
+			feed(stdin, "", 0)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(60 * time.Second):
+				cmd.Process.Kill()
+				t.Fatal("still reading 60s later")
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "the header line is longer than the row size limit (--max-row-size 4MiB)") {
+				t.Errorf("exit %d, want 1:\n%s", code, stderr.String())
+			}
+		})
+		t.Run(args[0]+"/an endless row", func(t *testing.T) {
+			cmd, stdin, stderr := startPiped(t, nil, args...)
+			<-feed(stdin, loyaltyHeader+loyaltyRows(3), 16<<20) // well past the row size limit
+			if rss := vmHWM(t, cmd.Process.Pid); rss > 200<<20 {
+				t.Errorf("peak memory %d MiB after 16 MiB of one row, want it bounded", rss>>20)
+			}
+			stopWith(t, cmd, syscall.SIGTERM, 30*time.Second)
+			if code := cmd.ProcessState.ExitCode(); code != 1 {
+				t.Errorf("exit %d, want 1:\n%s", code, stderr.String())
+			}
+		})
+		t.Run(args[0]+"/a silent pipe", func(t *testing.T) {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			cmd := exec.Command(binary, args...)
+			var stderr bytes.Buffer
+			cmd.Stdin, cmd.Stderr = r, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			r.Close()
+			// The beginning of a header, then silence. Once the child has
+			// read it, it is waiting for more, its signal handling set up.
+			io.WriteString(w, "member_id,em")
+			waitFor(t, func() bool { return pipeBuffered(t, w) == 0 })
+			stopWith(t, cmd, syscall.SIGTERM, 30*time.Second)
+			if code := cmd.ProcessState.ExitCode(); code != 1 {
+				t.Errorf("exit %d, want 1:\n%s", code, stderr.String())
+			}
+		})
+	}
+}
+
+// pipeBuffered is how many bytes written to the pipe w are not read yet.
+func pipeBuffered(t *testing.T, w *os.File) int {
+	var n int32
+	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, w.Fd(), syscall.TIOCINQ, uintptr(unsafe.Pointer(&n))); errno != 0 {
+		t.Fatalf("FIONREAD: %v", errno)
+	}
+	return int(n)
+}
+
+// TestMixedEncodings: with encoding: auto, a windows-1252 export holding a
+// UTF-8 line, or a UTF-8 export holding a windows-1252 byte, stops the run
+// (exit 1, nothing written) naming both lines; a declared encoding rejects
+// the rows that do not decode, as before; and the real windows-1252 French
+// till export reads the same with auto as with its declared encoding.
+func TestMixedEncodings(t *testing.T) {
+	dir := t.TempDir()
+	auto := writeFile(t, dir, "auto.yaml", strings.Replace(mustRead(t, "samples/fr-caisse.yaml"), "encoding: windows-1252", "encoding: auto", 1))
+	till := mustRead(t, "samples/fr-caisse.csv")
+	utf8Line := "T99999;28/12/2024;20:29;M027;Paris Bastille;2900007654321;3270190207924;Crème brûlée;Épicerie;1;2,79;0,00;2,79\n"
+	loyaltyUTF8 := writeFile(t, dir, "utf8.yaml", strings.Replace(mustRead(t, "samples/loyalty.yaml"), "version: 1", "version: 1\ninput: {encoding: utf-8}", 1))
+	mixedLoyalty := loyaltyHeader + "LY1,chloé.durand@example.fr,purchase,1,2.50,S01,2024-03-05T10:00:00Z\n" + loyaltyRows(3) + "LY7,caf\xe9@example.fr,purchase,1,2.50,S01,2024-03-05T10:00:00Z\n"
+	tests := []struct {
+		name, mapping, input string
+		code                 int
+		stderr               string
+	}{
+		{"windows-1252, then UTF-8", auto, till + utf8Line, 1,
+			"mixed encodings: line 1 has the byte 0xb0, which is not UTF-8, so the input was read as windows-1252; but line 27 holds UTF-8 (\"è\", bytes c3 a8), which would come out as \"Ã¨\". Set input.encoding in the mapping: utf-8"},
+		{"UTF-8, then windows-1252", "samples/loyalty.yaml", mixedLoyalty, 1,
+			"mixed encodings: line 2 holds UTF-8 (\"é\", bytes c3 a9), so the input was read as UTF-8; but line 6 has the byte 0xe9, which is not UTF-8 (\"é\" in windows-1252)"},
+		{"UTF-8 declared", loyaltyUTF8, mixedLoyalty, 3, "1 rejected"},
+		{"windows-1252, read with auto", auto, till, 0, "0 rejected"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := writeFile(t, t.TempDir(), "in.csv", tt.input)
+			out := filepath.Join(filepath.Dir(in), "out.ndjson")
+			res := runCLI(t, "", nil, nil, "convert", "-m", tt.mapping, "-o", out, in)
+			if res.code != tt.code || !strings.Contains(res.stderr, tt.stderr) {
+				t.Fatalf("exit %d, want %d and %q in:\n%s", res.code, tt.code, tt.stderr, res.stderr)
+			}
+			if _, err := os.Stat(out); (err == nil) != (tt.code != 1) {
+				t.Errorf("output written: %v, want %v", err == nil, tt.code != 1)
+			}
+		})
+	}
+	// The windows-1252 export reads the same with auto as declared.
+	outs := map[string][]byte{}
+	for _, m := range []string{auto, "samples/fr-caisse.yaml"} {
+		out := filepath.Join(dir, filepath.Base(m)+".ndjson")
+		runCLI(t, "", nil, nil, "convert", "-m", m, "-o", out, "samples/fr-caisse.csv")
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs[m] = b
+	}
+	if !bytes.Equal(outs[auto], outs["samples/fr-caisse.yaml"]) || len(outs[auto]) == 0 {
+		t.Errorf("auto and declared windows-1252 differ on the French till export")
+	}
+}
