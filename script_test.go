@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -16,7 +18,7 @@ import (
 // expects (Go's cmd/go style). Each script starts in a fresh folder holding a
 // copy of samples/, testdata/broken/ and mappings.example.yaml, with the
 // binary built by TestMain on PATH as csv2activity. Beyond testscript's own
-// commands, scripts may use mkfifo, hardlink and mode (see scriptCmds).
+// commands, scripts may use exits, mkfifo, hardlink and mode (see scriptCmds).
 //
 //	go test -run TestScripts/NAME    one script
 //	go test -run TestScripts -testwork    keep the folders to look at them
@@ -61,6 +63,25 @@ func copyTree(from, to string) error {
 
 // scriptCmds are the commands scripts may use beyond testscript's own.
 var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	// exits CODE PROG [ARGS...]: run a program, as exec does (its standard
+	// output and error kept for stdout and stderr), that must exit with CODE.
+	"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 2 {
+			ts.Fatalf("usage: exits CODE PROG [ARGS...]")
+		}
+		want, err := strconv.Atoi(args[0])
+		ts.Check(err)
+		got := 0
+		var exit *exec.ExitError
+		if err := ts.Exec(args[1], args[2:]...); errors.As(err, &exit) {
+			got = exit.ExitCode()
+		} else if err != nil {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		if got != want {
+			ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+		}
+	},
 	// mkfifo PATH: make a named pipe.
 	"mkfifo": func(ts *testscript.TestScript, neg bool, args []string) {
 		if neg || len(args) != 1 {

@@ -181,3 +181,24 @@ func TestSuggest(t *testing.T) {
 		})
 	}
 }
+
+func TestSuggestKey(t *testing.T) {
+	tests := []struct {
+		got, want string
+	}{
+		{"$a", ""},
+		{"$tz", ""},
+		{"$tss", "$ts"},
+		{"$TYPE", "$type"},
+		{"$timestamp", "$ts"},
+		{"$Quantity", ""}, // $quantity is a synonym in items only
+		{"$user_acount_id", "$user_account_id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.got, func(t *testing.T) {
+			if got := suggestKey(tt.got, knownKeys[placeActivity]); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

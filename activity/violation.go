@@ -173,11 +173,13 @@ func cut(s string) string {
 const maxSuggestDistance = 2
 
 // suggest returns the candidate closest to got, ignoring case, if it is within
-// maxSuggestDistance edits; a candidate equal to got but for case wins; ties go
-// to the earlier candidate. It returns "" when none is close.
+// maxSuggestDistance edits and the edits change less than half of got (less
+// its "$": "$a" is not "$ts" misspelt); a candidate equal to got but for case
+// wins; ties go to the earlier candidate. It returns "" when none is close.
 func suggest(got string, candidates []string) string {
 	lower := strings.ToLower(got)
-	best, bestDist := "", maxSuggestDistance+1
+	limit := min(maxSuggestDistance, (len(strings.TrimPrefix(got, "$"))-1)/2)
+	best, bestDist := "", limit+1
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
 		if lc == lower {
