@@ -113,22 +113,26 @@ var identifierSpecs = []identifierSpec{
 var identifierTypes = []string{"USER_ACCOUNT", "USER_AGENT", "USER_EMAIL"}
 
 // userIdentifiers checks $user_identifiers: an array of exactly one entry
-// (bulk import takes one identifier per line).
+// (bulk import takes one identifier per line), then each entry.
 func (c *checker) userIdentifiers(p *path, v any) {
 	if c.hole(p, v, ruleUserIdentifiers) {
 		return
 	}
 	a, repeat, ok := c.list(v)
-	switch {
-	case !ok:
+	if !ok {
 		c.report(p.violationf("must be an array holding one identifier object, got %s", describe(v)))
 		return
-	case len(a) != 1 && !repeat:
-		c.report(p.violationf("must hold exactly one identifier (bulk import accepts one per line), got %d", len(a)))
-		return
 	}
-	at := p.elem(0)
-	c.userIdentifier(&at, a[0])
+	if len(a) != 1 && !repeat {
+		c.report(p.violationf("must hold exactly one identifier (bulk import accepts one per line), got %d", len(a)))
+	}
+	for i, e := range a {
+		if c.stop {
+			return
+		}
+		at := p.elem(i)
+		c.userIdentifier(&at, e)
+	}
 }
 
 // userIdentifier checks one $user_identifiers entry: its $type first, then

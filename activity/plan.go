@@ -218,13 +218,15 @@ func (r *Rules) Plan(o *Object, holes []*Hole) error {
 
 // CheckTemplate returns every rule a template activity breaks whatever the
 // values of its holes, each of which may also be nil (leaving its key out),
-// and whatever the length of its Repeat lists: a misspelt or unknown key, a
-// constant that breaks the rule of its place, a required key absent, two
-// identifiers whose values are constants. Where a hole decides the rules
-// (an event's $event_name), the part it decides is checked by the rules
-// every choice shares: the properties of such an event as those of an event
-// no page lists keys for. A Repeat's element has the path of a first
-// element ("[0]"). The holes are not modified.
+// and whatever the length of its Repeat lists, as long as they are not
+// empty: a constant that breaks the rule of its place, a required key
+// absent, two identifiers whose values are constants, and a misspelt or
+// unknown key, which is a mistake on every row that writes it even when its
+// value, a hole, may be nil on others. Where a hole decides the rules (an
+// event's $event_name), the part it decides is checked by the rules every
+// choice shares: the properties of such an event as those of an event no
+// page lists keys for. A Repeat's element has the path of a first element
+// ("[0]"). The holes are not modified.
 func (r *Rules) CheckTemplate(o *Object) []*Violation {
 	c := checker{rules: r, mode: modeTemplate}
 	c.activity(o)

@@ -1,6 +1,8 @@
 package activity
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -118,5 +120,103 @@ func TestProblemsDuplicateKey(t *testing.T) {
 	found, _ := (&Rules{}).Problems(o, 0)
 	if got := texts(found); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// checkTemplates build templates with holes and repeats, some with mistakes
+// CheckTemplate must find, some with none.
+var checkTemplates = []func(h func() *Hole) *Object{
+	func(h func() *Hole) *Object { // a retail order, a misspelt item key, a constant return
+		item := obj("$id", h(), "$quantity", h(), "$price", h(), "$category", h(), "note", h())
+		return obj("$type", "TOUCH", "$ts", h(), "$user_account_id", h(), "$compartment_id", h(),
+			"$events", []any{obj("$event_name", "$transaction_confirmed", "$ts", h(), "$properties",
+				obj("$currency", h(), "$items", &Repeat{Item: item}, "total", h())),
+				obj("$event_name", "$transaction_confirmed", "$ts", h(), "$properties",
+					obj("$items", []any{obj("$id", "X", "$qty", -1, "$price", h())}))})
+	},
+	func(h func() *Hole) *Object { // computed event names and identifiers
+		return obj("$type", h(), "$ts", h(), "$user_agent_id", h(), "$email_hash", obj("$hash", h(), "$email", h()),
+			"$events", &Repeat{Item: obj("$event_name", h(), "$ts", h(), "$properties",
+				obj("$currency", h(), "$quantity", h(), "$items", &Repeat{Item: obj("$id", h(), "$qty", h(), "$unit_price", h())}))})
+	},
+	func(h func() *Hole) *Object { // constants at every place
+		return obj("$type", "TOCH", "$ts", 1709630000, "$session_status", h(), "$user_agent_id", "a", "$user_account_id", "b",
+			"$origin", obj("$chanel", h(), "$ts", h()), "$location", obj("$latlon", []any{h(), 200}, "$source", "gps"),
+			"$user_identifiers", &Repeat{Item: obj("$type", "USER_AGENT", "$user_agent_id", h(), "$hash", h())})
+	},
+	func(h func() *Hole) *Object { // no mistake
+		return obj("$type", "TOUCH", "$ts", h(), "$user_account_id", h(), "$user_agent_id", h(),
+			"$events", &Repeat{Item: obj("$event_name", h(), "$ts", h(), "$properties", h())},
+			"lines", &Repeat{Item: obj("$anything", h())})
+	},
+}
+
+// fillTemplate replaces the holes of a template by random values of
+// planValues, or nil when nils is set (then their key is left out, as a
+// producer leaves it out), and each Repeat by 1 to 3 elements, in a copy.
+func fillTemplate(v any, rng *rand.Rand, nils bool) (any, bool) {
+	switch x := v.(type) {
+	case *Hole:
+		if nils && rng.IntN(4) == 0 {
+			return nil, false
+		}
+		return planValues[rng.IntN(len(planValues))], true
+	case *Repeat:
+		var out []any
+		for range 1 + rng.IntN(3) {
+			if e, ok := fillTemplate(x.Item, rng, nils); ok {
+				out = append(out, e)
+			}
+		}
+		return out, true
+	case []any:
+		out := []any{}
+		for _, e := range x {
+			if f, ok := fillTemplate(e, rng, nils); ok {
+				out = append(out, f)
+			}
+		}
+		return out, true
+	case *Object:
+		o := &Object{}
+		for _, f := range x.Fields {
+			if fv, ok := fillTemplate(f.Value, rng, nils); ok {
+				o.Fields = append(o.Fields, Field{Key: f.Key, Value: fv})
+			}
+		}
+		return o, true
+	}
+	return v, true
+}
+
+// TestCheckTemplateHoldsForEveryFilling fills templates at random: when
+// CheckTemplate finds a problem of the fixed part (a constant, a missing
+// key), no filling is a valid activity, even with nil values that leave
+// keys out; an unknown key it finds is found in the same words in every
+// filling that writes it. So a mapping refused at load would have had
+// every row rejected, or every row writing the key.
+func TestCheckTemplateHoldsForEveryFilling(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for ti, build := range checkTemplates {
+		tmpl := build(func() *Hole { return &Hole{} })
+		found := (&Rules{}).CheckTemplate(tmpl)
+		if (len(found) == 0) != (ti == len(checkTemplates)-1) {
+			t.Fatalf("template %d: got %v", ti, found)
+		}
+		fixed := slices.ContainsFunc(found, func(v *Violation) bool { return v.Key == "" })
+		for i := range 6000 {
+			nils := i%2 == 0
+			filled, _ := fillTemplate(tmpl, rng, nils)
+			o := filled.(*Object)
+			all, _ := (&Rules{}).Problems(o, 0)
+			if (fixed || !nils) && len(found) > 0 && len(all) == 0 {
+				t.Fatalf("template %d: CheckTemplate finds %v, but %s is valid", ti, found, o)
+			}
+			for _, v := range found {
+				if !nils && v.Key != "" && !slices.ContainsFunc(all, func(w *Violation) bool { return w.Error() == v.Error() }) {
+					t.Fatalf("template %d: CheckTemplate finds %q, not Problems in %s: %v", ti, v, o, all)
+				}
+			}
+		}
 	}
 }
