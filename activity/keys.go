@@ -201,18 +201,3 @@ func (r *Rules) candidates(pl place) []string {
 	}
 	return slices.Concat(knownKeys[pl], r.allowed[pl.allowPlace()])
 }
-
-// Allowed returns the allowed keys, spelled as Allow takes them, in the
-// order of the places and then of the calls.
-func (r *Rules) Allowed() []string {
-	if r == nil {
-		return nil
-	}
-	var keys []string
-	for p, names := range r.allowed {
-		for _, name := range names {
-			keys = append(keys, placePaths[p]+name)
-		}
-	}
-	return keys
-}
