@@ -57,9 +57,15 @@ func (c *checker) report(bad *Violation) {
 func (c *checker) hole(p *path, v any, r rule) bool {
 	h, ok := v.(*Hole)
 	if ok && c.mode == modePlan {
-		h.at, h.rule, h.rules = p.keep(), r, c.rules
+		c.give(h, p, r)
 	}
 	return ok
+}
+
+// give gives the hole h at p the rule r (Plan), apart from hole so that
+// hole, called for every value, stays small enough to be inlined.
+func (c *checker) give(h *Hole, p *path, r rule) {
+	h.at, h.rule, h.rules = p.keep(), r, c.rules
 }
 
 // decidedBy notes that the value of a hole at p decides the rules of other

@@ -216,7 +216,7 @@ func qtyProblem(p *path, v any) *Violation {
 	if bad := numberRuleProblem(p, v); bad != nil {
 		return bad
 	}
-	if f, _ := asFloat(v); f <= 0 {
+	if sign(v) <= 0 {
 		return p.violationf("%s is not a quantity bought (must be above 0): %s", numberText(v), notAPurchase)
 	}
 	return nil
@@ -227,7 +227,7 @@ func priceProblem(p *path, v any) *Violation {
 	if bad := numberRuleProblem(p, v); bad != nil {
 		return bad
 	}
-	if f, _ := asFloat(v); f < 0 {
+	if sign(v) < 0 {
 		return p.violationf("%s is not a price paid (must be 0 or more): %s", numberText(v), notAPurchase)
 	}
 	return nil

@@ -105,7 +105,9 @@ func (c *checker) scalar(p *path, v any, r rule) {
 	if c.hole(p, v, r) {
 		return
 	}
-	c.report(r.scalarProblem(p, v))
+	if bad := r.scalarProblem(p, v); bad != nil {
+		c.report(bad)
+	}
 }
 
 // asObject returns v as a non-nil *Object, or the violation "must be an
