@@ -46,6 +46,7 @@ func importCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			opts.Rules = &cfg.Mapping.Rules // the keys its allow_keys lets through
 			return importRun(c.Context, cfg, opts, c.String("rejects"), c.App.ErrWriter)
 		},
 	}

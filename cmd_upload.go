@@ -38,13 +38,16 @@ func uploadCommand() *cli.Command {
 			"Exit codes: 0 sent (and, with --wait, every line accepted); 1 the upload failed or was\n" +
 			"refused (rerun to resume); 2 bad flags, an invalid line or a mismatching state file,\n" +
 			"before anything was sent; 3 with --wait, the API refused some lines (see error_file_uri).",
-		Flags: uploadFlags(),
+		Flags: append(uploadFlags(), allowKeyFlag()),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usageError{"upload: no FILE.ndjson given"}
 			}
 			opts, err := uploadOptions(c, c.Args().Slice())
 			if err != nil {
+				return err
+			}
+			if opts.Rules, err = allowedKeys(c); err != nil {
 				return err
 			}
 			return uploadFiles(c.Context, opts, c.App.ErrWriter)

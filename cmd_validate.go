@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/urfave/cli/v2"
 
@@ -21,15 +22,20 @@ func validateCommand() *cli.Command {
 		ArgsUsage: "FILE.ndjson... (- for standard input)",
 		Description: "Checks every line of existing ndjson (hand-made, or from another tool) against the rules\n" +
 			"convert applies before it writes an activity: $ts in milliseconds, exactly one user\n" +
-			"identifier, a known $type, named events, numeric $qty and $price… Prints one line per\n" +
-			"problem, FILE:LINE: reason, on standard output, and a count on standard error. A line\n" +
-			"that is not JSON is a problem like any other; empty lines are skipped (and counted).\n" +
-			"Files are streamed: memory holds one line at a time, up to --max-line-size.\n" +
-			"Exit 0 when every line is valid, 3 when some are not, 1 when a file cannot be read.\n\n" +
+			"identifier, a known $type, no unknown $ key at any depth, items with $id, $qty and $price,\n" +
+			"no return counted as a purchase… Prints one line per problem, FILE:LINE: reason, on\n" +
+			"standard output (every problem of a line, up to " + strconv.Itoa(maxLineProblems) + ", then how many more), and a count\n" +
+			"on standard error. A line that is not JSON is a problem like any other; empty lines are\n" +
+			"skipped (and counted). Files are streamed: memory holds one line at a time, up to\n" +
+			"--max-line-size. --allow-key lets through a $ key the platform reads that no page lists,\n" +
+			"as a mapping's allow_keys does. Exit 0 when every line is valid, 3 when some are not,\n" +
+			"1 when a file cannot be read.\n\n" +
 			"   csv2activity validate activities.ndjson\n" +
+			"   csv2activity validate --allow-key '$events[].$properties.$items[].$discount' activities.ndjson\n" +
 			"   zcat export.ndjson.gz | csv2activity validate -",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "max-line-size", Usage: "report a line longer than `SIZE` instead of reading it whole", Value: "100MiB"},
+			allowKeyFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			opts, err := validateOptionsFrom(c)
@@ -41,12 +47,18 @@ func validateCommand() *cli.Command {
 	}
 }
 
-// validateOptions is a validation: the files, and the longest line read.
+// validateOptions is a validation: the files, the longest line read, and
+// the rules the lines are checked against.
 type validateOptions struct {
 	files   []string
 	maxLine int
+	rules   *activity.Rules
 	stdin   io.Reader
 }
+
+// maxLineProblems is how many problems validate prints for one line; it
+// counts the others.
+const maxLineProblems = 10
 
 func validateOptionsFrom(c *cli.Context) (validateOptions, error) {
 	if c.NArg() == 0 {
@@ -56,7 +68,29 @@ func validateOptionsFrom(c *cli.Context) (validateOptions, error) {
 	if err != nil || size < 1 {
 		return validateOptions{}, usageError{fmt.Sprintf("--max-line-size: %q is not a size", c.String("max-line-size"))}
 	}
-	return validateOptions{files: c.Args().Slice(), maxLine: int(size), stdin: os.Stdin}, nil
+	rules, err := allowedKeys(c)
+	if err != nil {
+		return validateOptions{}, err
+	}
+	return validateOptions{files: c.Args().Slice(), maxLine: int(size), rules: rules, stdin: os.Stdin}, nil
+}
+
+// allowKeyFlag is --allow-key, for the commands that check activities
+// without a mapping.
+func allowKeyFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "allow-key", Usage: "let the $ key `PLACE.KEY` through, spelled like a mapping's allow_keys ($foo, " +
+		"$events[].$properties.$foo, $events[].$properties.$items[].$foo…); repeat it for more"}
+}
+
+// allowedKeys returns the rules with the keys of --allow-key allowed.
+func allowedKeys(c *cli.Context) (*activity.Rules, error) {
+	rules := &activity.Rules{}
+	for _, key := range c.StringSlice("allow-key") {
+		if err := rules.Allow(key); err != nil {
+			return nil, usageError{"--allow-key: " + err.Error()}
+		}
+	}
+	return rules, nil
 }
 
 // validateCount is what a validation saw.
@@ -116,14 +150,33 @@ func validateFile(name string, opts validateOptions, out io.Writer, n *validateC
 			continue
 		}
 		n.lines++
-		if err == nil {
-			err = activity.ValidateLine(line)
-		}
 		if err != nil {
 			n.invalid++
 			fmt.Fprintf(out, "%s:%d: %v\n", name, lineNo, err)
+			continue
+		}
+		if reportLine(out, name, lineNo, line, opts.rules) {
+			n.invalid++
 		}
 	}
+}
+
+// reportLine prints every problem of one line, up to maxLineProblems and
+// then how many more, and reports whether it has any.
+func reportLine(out io.Writer, name string, lineNo int, line []byte, rules *activity.Rules) bool {
+	o, err := activity.Parse(line)
+	if err != nil {
+		fmt.Fprintf(out, "%s:%d: %v\n", name, lineNo, err)
+		return true
+	}
+	found, more := rules.Problems(o, maxLineProblems)
+	for _, v := range found {
+		fmt.Fprintf(out, "%s:%d: %v\n", name, lineNo, v)
+	}
+	if more > 0 {
+		fmt.Fprintf(out, "%s:%d: and %s on this line\n", name, lineNo, countOf(more, "more problem"))
+	}
+	return len(found) > 0
 }
 
 // openNDJSON opens a file, or returns stdin for "-".

@@ -40,7 +40,7 @@ activity:
             $qty: ${ Quantity }
             $price: ${ Sales / Quantity }
             $category1: ${ Category }
-            $name: ${ Product_Name }
+            name: ${ Product_Name }
 `,
 	"fr": `version: 1
 input:
@@ -66,7 +66,7 @@ activity:
             $qty: ${ Qté }
             $price: ${ Montant / Qté }
             $category1: ${ Catégorie }
-            $name: ${ Libellé }
+            name: ${ Libellé }
 `,
 }
 

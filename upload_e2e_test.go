@@ -348,7 +348,7 @@ func TestImportRefusalsE2E(t *testing.T) {
 	t.Parallel()
 	sb := startSandbox(t, "--quiet")
 	dir := t.TempDir()
-	bad := writeFile(t, dir, "bad.yaml", "version: 1\nactivity:\n  $type: TOUCH\n  $ts: ${ No_Such_Column }\n")
+	bad := writeFile(t, dir, "bad.yaml", "version: 1\nactivity:\n  $type: TOUCH\n  $user_agent_id: vec:1\n  $ts: ${ No_Such_Column }\n")
 	tests := []struct {
 		name string
 		args []string

@@ -1,199 +1,245 @@
 package activity
 
 // The event rules: $events is an array of {"$event_name", "$ts", "$properties"}
-// objects; a $transaction_confirmed event's properties carry the $items and
-// $currency that the platform's analytics read.
+// objects. The name of an event decides the place of its properties: a
+// $transaction_confirmed carries the $items and $currency that the platform's
+// analytics read, an $ad_click, $ad_view or $conversion their own keys, any
+// other event the keys the platform defines for the properties of some event.
 
-var (
-	eventKeys       = []string{"$event_name", "$ts", "$properties"}
-	transactionKeys = []string{"$items", "$currency"}
-	itemKeys        = []string{"$id", "$qty", "$price", "$brand", "$category1", "$category2", "$category3", "$category4", "$name"}
-)
-
-// transactionConfirmed is the event name whose properties follow the
-// transaction rules.
-const transactionConfirmed = "$transaction_confirmed"
-
-// checkEvents checks $events: an array, possibly empty, of events.
-func checkEvents(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleEvents)
+// events checks $events: an array, possibly empty, of events.
+func (c *checker) events(p *path, v any) {
+	if c.hole(p, v, ruleEvents) {
+		return
 	}
-	events, ok := v.([]any)
+	events, _, ok := c.list(v)
 	if !ok {
-		return p.violationf("must be an array of events, got %s", describe(v))
+		c.report(p.violationf("must be an array of events, got %s", describe(v)))
+		return
 	}
 	for i, e := range events {
 		at := p.elem(i)
-		if bad := checkEvent(&at, e); bad != nil {
-			return bad
+		c.event(&at, e)
+		if c.stop {
+			return
 		}
 	}
-	return nil
 }
 
-// checkEvent checks one event: a non-empty string $event_name, an epoch in
+// propertiesPlace returns the place of the properties of an event named name.
+func propertiesPlace(name any) place {
+	switch name {
+	case "$transaction_confirmed":
+		return placeTransaction
+	case "$ad_click", "$ad_view":
+		return placeAd
+	case "$conversion":
+		return placeConversion
+	}
+	return placeProperties
+}
+
+// event checks one event: a non-empty string $event_name, an epoch in
 // milliseconds $ts, an optional object $properties; other "$" keys are
 // unknown, keys without "$" are custom properties.
-func checkEvent(at *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(at, ruleEvent)
+func (c *checker) event(at *path, v any) {
+	if c.hole(at, v, ruleEvent) {
+		return
 	}
-	o, bad := asObject(at, v, "an event object")
-	if bad != nil {
-		return bad
+	o := c.object(at, v, "an event object")
+	if o == nil {
+		return
 	}
 	name, _ := o.Get("$event_name")
 	if isHole(name) {
-		return at.violation(errHoleHere.Error())
+		p := at.field("$event_name")
+		c.decidedBy(&p)
+		// In a template, the properties are checked as those of an event
+		// no page lists: what they refuse, every place refuses.
 	}
-	transaction := name == transactionConfirmed
+	props := propertiesPlace(name)
 	hasName, hasTS := false, false
 	var keys keySet
 	for i, f := range o.Fields {
-		if bad := checkKey(at, &keys, o.Fields[:i], f.Key); bad != nil {
-			return bad
+		if c.duplicate(at, &keys, o.Fields[:i], f.Key) {
+			continue
 		}
 		p := at.field(f.Key)
 		switch f.Key {
 		case "$event_name":
 			hasName = true
-			bad = checkNonEmptyString(&p, f.Value)
+			c.scalar(&p, f.Value, ruleNonEmptyString)
 		case "$ts":
 			hasTS = true
-			bad = checkTimestamp(&p, f.Value)
+			c.scalar(&p, f.Value, ruleTimestamp)
 		case "$properties":
-			if transaction {
-				bad = checkTransaction(&p, f.Value)
-			} else {
-				bad = checkFreeProperties(&p, f.Value)
-			}
+			c.properties(&p, f.Value, props)
 		default:
-			bad = checkCustom(at, f, eventKeys)
+			c.custom(at, placeEvent, f)
 		}
-		if bad != nil {
-			return bad
+		if c.stop {
+			return
 		}
 	}
-	switch {
-	case !hasName:
-		return missingKey(at, "$event_name")
-	case !hasTS:
-		return missingKey(at, "$ts")
+	if !hasName {
+		c.missing(at, "$event_name")
 	}
-	return nil
+	if !hasTS {
+		c.missing(at, "$ts")
+	}
 }
 
-// checkTransaction checks the $properties of a $transaction_confirmed event.
-func checkTransaction(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleTransaction)
+// properties checks an event's $properties at the place pl: an object whose
+// "$" keys are those of pl, $items and $currency checked by their rules and
+// the other known ones free; keys without "$" are custom properties.
+func (c *checker) properties(at *path, v any, pl place) {
+	if c.hole(at, v, propertiesRule[pl]) {
+		return
 	}
-	return checkProperties(p, v, true)
-}
-
-// checkFreeProperties checks the $properties of other events.
-func checkFreeProperties(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleFreeProperties)
-	}
-	return checkProperties(p, v, false)
-}
-
-// checkProperties checks an event's $properties: an object, free unless the
-// event is a $transaction_confirmed.
-func checkProperties(at *path, v any, transaction bool) *Violation {
-	o, bad := asObject(at, v, "an object")
-	if bad != nil {
-		return bad
-	}
-	if !transaction {
-		return checkFields(at, o)
+	o := c.object(at, v, "an object")
+	if o == nil {
+		return
 	}
 	var keys keySet
 	for i, f := range o.Fields {
-		if bad := checkKey(at, &keys, o.Fields[:i], f.Key); bad != nil {
-			return bad
+		if c.duplicate(at, &keys, o.Fields[:i], f.Key) {
+			continue
 		}
 		p := at.field(f.Key)
-		switch f.Key {
-		case "$items":
-			bad = checkItems(&p, f.Value)
-		case "$currency":
-			bad = checkCurrency(&p, f.Value)
+		switch {
+		case f.Key == "$items" && pl.knows(f.Key):
+			c.items(&p, f.Value, pl == placeTransaction)
+		case f.Key == "$currency" && pl.knows(f.Key):
+			c.scalar(&p, f.Value, ruleCurrency)
 		default:
-			bad = checkLoose(at, f, transactionKeys)
+			c.custom(at, pl, f)
 		}
-		if bad != nil {
-			return bad
+		if c.stop {
+			return
 		}
 	}
-	return nil
 }
 
-// checkItems checks the $items of a transaction: an array of item objects.
-func checkItems(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleItems)
+// items checks $items: an array of item objects, those of a purchase when
+// the event is a $transaction_confirmed.
+func (c *checker) items(p *path, v any, purchase bool) {
+	if c.hole(p, v, itemsRule[b2i(purchase)]) {
+		return
 	}
-	items, ok := v.([]any)
+	items, _, ok := c.list(v)
 	if !ok {
-		return p.violationf("must be an array of item objects, got %s", describe(v))
+		c.report(p.violationf("must be an array of item objects, got %s", describe(v)))
+		return
 	}
 	for i, item := range items {
 		at := p.elem(i)
-		if bad := checkItem(&at, item); bad != nil {
-			return bad
+		c.item(&at, item, purchase)
+		if c.stop {
+			return
 		}
 	}
-	return nil
 }
 
-// checkItem checks one item: a non-empty string $id; numbers $qty and $price;
-// strings $brand, $category1 to $category4 and $name. A "$" key one or two
-// edits away from these is taken for a misspelling; other keys are free.
-func checkItem(at *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(at, ruleItem)
+// item checks one item: a non-empty string $id, numbers $qty and $price,
+// strings $brand and $category1 to $category4; other "$" keys are unknown,
+// keys without "$" are custom properties. An item of a purchase needs $id,
+// $qty and $price, a $qty above 0 and a $price of at least 0.
+func (c *checker) item(at *path, v any, purchase bool) {
+	if c.hole(at, v, itemRule[b2i(purchase)]) {
+		return
 	}
-	o, bad := asObject(at, v, "an item object")
-	if bad != nil {
-		return bad
+	o := c.object(at, v, "an item object")
+	if o == nil {
+		return
 	}
-	hasID := false
+	hasID, hasQty, hasPrice := false, false, false
 	var keys keySet
 	for i, f := range o.Fields {
-		if bad := checkKey(at, &keys, o.Fields[:i], f.Key); bad != nil {
-			return bad
+		if c.duplicate(at, &keys, o.Fields[:i], f.Key) {
+			continue
 		}
 		p := at.field(f.Key)
 		switch f.Key {
 		case "$id":
 			hasID = true
-			bad = checkNonEmptyString(&p, f.Value)
-		case "$qty", "$price":
-			bad = checkNumber(&p, f.Value)
-		case "$brand", "$category1", "$category2", "$category3", "$category4", "$name":
-			bad = checkStringRule(&p, f.Value)
+			c.scalar(&p, f.Value, ruleNonEmptyString)
+		case "$qty":
+			hasQty = true
+			c.scalar(&p, f.Value, qtyRule[b2i(purchase)])
+		case "$price":
+			hasPrice = true
+			c.scalar(&p, f.Value, priceRule[b2i(purchase)])
+		case "$brand", "$category1", "$category2", "$category3", "$category4":
+			c.scalar(&p, f.Value, ruleString)
 		default:
-			bad = checkLoose(at, f, itemKeys)
+			c.custom(at, placeItem, f)
 		}
-		if bad != nil {
-			return bad
+		if c.stop {
+			return
 		}
 	}
-	if !hasID {
-		return missingKey(at, "$id")
+	if !purchase {
+		return
+	}
+	for _, k := range [...]struct {
+		has bool
+		key string
+	}{{hasID, "$id"}, {hasQty, "$qty"}, {hasPrice, "$price"}} {
+		if !k.has {
+			c.missing(at, k.key)
+		}
+	}
+}
+
+// The rules of the places whose rule depends on the event (indexed by
+// place) or on whether it is a purchase.
+var (
+	propertiesRule = [numPlaces]rule{
+		placeProperties: ruleProperties, placeTransaction: ruleTransaction,
+		placeAd: ruleAdProperties, placeConversion: ruleConversionProperties,
+	}
+	itemsRule = [2]rule{ruleItems, rulePurchaseItems}
+	itemRule  = [2]rule{ruleItem, rulePurchaseItem}
+	qtyRule   = [2]rule{ruleNumber, ruleQty}
+	priceRule = [2]rule{ruleNumber, rulePrice}
+)
+
+// b2i is 1 for true, 0 for false: the index of the purchase rules above.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// qtyProblem checks the $qty of a purchase: a number above 0.
+func qtyProblem(p *path, v any) *Violation {
+	if bad := numberRuleProblem(p, v); bad != nil {
+		return bad
+	}
+	if sign(v) <= 0 {
+		return p.violationf("%s is not a quantity bought (must be above 0): %s", numberText(v), notAPurchase)
 	}
 	return nil
 }
 
-// checkCurrency checks a currency code that looks like ISO 4217: three
-// upper-case ASCII letters.
-func checkCurrency(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleCurrency)
+// priceProblem checks the $price of a purchase: a number of at least 0.
+func priceProblem(p *path, v any) *Violation {
+	if bad := numberRuleProblem(p, v); bad != nil {
+		return bad
 	}
+	if sign(v) < 0 {
+		return p.violationf("%s is not a price paid (must be 0 or more): %s", numberText(v), notAPurchase)
+	}
+	return nil
+}
+
+// notAPurchase says why an item of a purchase cannot take back what was bought.
+const notAPurchase = "a return or cancellation must not be counted as a conversion; " +
+	"leave such rows out (where) or send them as a custom event"
+
+// currencyProblem checks a currency code that looks like ISO 4217: three
+// upper-case ASCII letters.
+func currencyProblem(p *path, v any) *Violation {
 	s, bad := checkString(p, v)
 	if bad != nil {
 		return bad

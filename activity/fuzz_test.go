@@ -18,7 +18,7 @@ func seedLines(f *testing.F) {
 	for _, tt := range parseErrorTests {
 		f.Add([]byte(tt.line))
 	}
-	for _, tests := range [][]validateTest{activityTests, identifierTests, eventTests} {
+	for _, tests := range [][]validateTest{activityTests, identifierTests, eventTests, returnTests} {
 		for _, tt := range tests {
 			f.Add([]byte(tt.line))
 		}
@@ -113,8 +113,9 @@ func toStd(v any) any {
 }
 
 // FuzzValidateLine checks that ValidateLine never panics, is Parse then
-// Validate, returns a *Violation for a parsed line, and judges a line the same
-// after AppendJSON re-encodes it.
+// Validate, returns a *Violation for a parsed line, judges a line the same
+// after AppendJSON re-encodes it, and that Problems finds no problem on a
+// valid line and Validate's violation first on an invalid one.
 func FuzzValidateLine(f *testing.F) {
 	seedLines(f)
 	f.Fuzz(func(t *testing.T, line []byte) {
@@ -133,6 +134,13 @@ func FuzzValidateLine(f *testing.F) {
 		var v *Violation
 		if err != nil && !errors.As(err, &v) {
 			t.Fatalf("ValidateLine(%q): got %T, want a *Violation", line, err)
+		}
+		found, more := (&Rules{}).Problems(o, 3)
+		switch {
+		case err == nil && (len(found) > 0 || more > 0):
+			t.Fatalf("ValidateLine(%q) passes, but Problems finds %v", line, found)
+		case err != nil && (len(found) == 0 || found[0].Error() != err.Error()):
+			t.Fatalf("ValidateLine(%q) = %v, but Problems finds %v first", line, err, found)
 		}
 		out := AppendJSON(nil, o)
 		if again := ValidateLine(out); errorText(again) != errorText(err) {

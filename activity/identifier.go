@@ -13,86 +13,88 @@ import (
 // identifierKeys are the top-level keys that each identify the user.
 var identifierKeys = [...]string{"$user_agent_id", "$user_account_id", "$email_hash", "$user_identifiers"}
 
-// identifiers records the identifier keys met in an activity, in order.
+// identifiers records the identifier keys met in an activity, in order. In a
+// template, a key whose value is a hole may be left out (maybe): it counts
+// towards "no identifier" but not towards "several".
 type identifiers struct {
 	keys        [len(identifierKeys)]string
-	n           int
-	account     bool // $user_account_id seen
-	compartment bool // $compartment_id seen
+	n           int  // keys met
+	sure        int  // of them, keys that cannot be left out
+	account     bool // $user_account_id met
+	compartment bool // $compartment_id met, and cannot be left out
 }
 
 // see records key if it is an identifier key or $compartment_id. The walk
-// refuses repeated keys first, so keys cannot overflow.
-func (ids *identifiers) see(key string) {
+// skips repeated keys first, so keys cannot overflow.
+func (ids *identifiers) see(key string, maybe bool) {
 	switch key {
 	case "$compartment_id":
-		ids.compartment = true
+		ids.compartment = !maybe
 		return
 	case "$user_account_id":
 		ids.account = true
 	}
 	for _, k := range identifierKeys {
 		if key == k && ids.n < len(ids.keys) {
-			ids.keys[ids.n] = key
+			if !maybe {
+				ids.keys[ids.sure] = key
+				ids.sure++
+			}
 			ids.n++
 			return
 		}
 	}
 }
 
-// check returns the whole-activity identifier violation, if any: a
-// $compartment_id without $user_account_id, then no identifier or several.
-func (ids *identifiers) check() *Violation {
+// check reports the whole-activity identifier violations: a $compartment_id
+// without $user_account_id, then no identifier or several.
+func (ids *identifiers) check(c *checker) {
 	if ids.compartment && !ids.account {
 		at := (*path)(nil).field("$compartment_id")
-		return at.violation("set without $user_account_id (the compartment goes with an account id)")
+		c.report(at.violation("set without $user_account_id (the compartment goes with an account id)"))
 	}
-	switch ids.n {
-	case 0:
-		return &Violation{Msg: "no user identifier: set exactly one of $user_account_id, $user_agent_id, $email_hash, $user_identifiers"}
-	case 1:
-		return nil
+	switch {
+	case ids.n == 0:
+		c.report(&Violation{Msg: "no user identifier: set exactly one of $user_account_id, $user_agent_id, $email_hash, $user_identifiers"})
+	case ids.sure > 1:
+		c.report(&Violation{Msg: strconv.Itoa(ids.sure) + " user identifiers (" + strings.Join(ids.keys[:ids.sure], ", ") +
+			"): bulk import accepts exactly one per line"})
 	}
-	return &Violation{Msg: strconv.Itoa(ids.n) + " user identifiers (" + strings.Join(ids.keys[:ids.n], ", ") +
-		"): bulk import accepts exactly one per line"}
 }
 
-var emailHashKeys = []string{"$hash", "$email"}
-
-// checkEmailHash checks $email_hash: an object with a non-empty string $hash,
-// an optional string $email and nothing else.
-func checkEmailHash(at *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(at, ruleEmailHash)
+// emailHash checks $email_hash: an object with a non-empty string $hash, an
+// optional string $email and nothing else.
+func (c *checker) emailHash(at *path, v any) {
+	if c.hole(at, v, ruleEmailHash) {
+		return
 	}
-	o, bad := asObject(at, v, `an object {"$hash": ..., "$email": ...}`)
-	if bad != nil {
-		return bad
+	o := c.object(at, v, `an object {"$hash": ..., "$email": ...}`)
+	if o == nil {
+		return
 	}
 	hash := false
 	var keys keySet
 	for i, f := range o.Fields {
-		if bad := checkKey(at, &keys, o.Fields[:i], f.Key); bad != nil {
-			return bad
+		if c.duplicate(at, &keys, o.Fields[:i], f.Key) {
+			continue
 		}
 		p := at.field(f.Key)
 		switch f.Key {
 		case "$hash":
 			hash = true
-			bad = checkNonEmptyString(&p, f.Value)
+			c.scalar(&p, f.Value, ruleNonEmptyString)
 		case "$email":
-			bad = checkStringRule(&p, f.Value)
+			c.scalar(&p, f.Value, ruleString)
 		default:
-			bad = unknownKey(at, f.Key, emailHashKeys)
+			c.custom(at, placeEmailHash, f)
 		}
-		if bad != nil {
-			return bad
+		if c.stop {
+			return
 		}
 	}
 	if !hash {
-		return missingKey(at, "$hash")
+		c.missing(at, "$hash")
 	}
-	return nil
 }
 
 // identifierSpec is the shape of one kind of $user_identifiers entry.
@@ -110,80 +112,93 @@ var identifierSpecs = []identifierSpec{
 
 var identifierTypes = []string{"USER_ACCOUNT", "USER_AGENT", "USER_EMAIL"}
 
-// checkUserIdentifiers checks $user_identifiers: an array of exactly one entry
-// (bulk import takes one identifier per line).
-func checkUserIdentifiers(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleUserIdentifiers)
+// userIdentifiers checks $user_identifiers: an array of exactly one entry
+// (bulk import takes one identifier per line), then each entry.
+func (c *checker) userIdentifiers(p *path, v any) {
+	if c.hole(p, v, ruleUserIdentifiers) {
+		return
 	}
-	a, ok := v.([]any)
+	a, repeat, ok := c.list(v)
 	if !ok {
-		return p.violationf("must be an array holding one identifier object, got %s", describe(v))
+		c.report(p.violationf("must be an array holding one identifier object, got %s", describe(v)))
+		return
 	}
-	if len(a) != 1 {
-		return p.violationf("must hold exactly one identifier (bulk import accepts one per line), got %d", len(a))
+	if len(a) != 1 && !repeat {
+		c.report(p.violationf("must hold exactly one identifier (bulk import accepts one per line), got %d", len(a)))
 	}
-	at := p.elem(0)
-	return checkUserIdentifier(&at, a[0])
+	for i, e := range a {
+		if c.stop {
+			return
+		}
+		at := p.elem(i)
+		c.userIdentifier(&at, e)
+	}
 }
 
-// checkUserIdentifier checks one $user_identifiers entry: its $type first, then
+// userIdentifier checks one $user_identifiers entry: its $type first, then
 // its keys in order against the spec of that type, all non-empty strings.
-func checkUserIdentifier(at *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(at, ruleUserIdentifier)
+func (c *checker) userIdentifier(at *path, v any) {
+	if c.hole(at, v, ruleUserIdentifier) {
+		return
 	}
-	o, bad := asObject(at, v, "an identifier object")
-	if bad != nil {
-		return bad
+	o := c.object(at, v, "an identifier object")
+	if o == nil {
+		return
 	}
-	spec, bad := identifierType(at, o)
-	if bad != nil {
-		return bad
+	spec, ok := c.identifierType(at, o)
+	if !ok {
+		return
 	}
 	var keys keySet
 	required := false
 	for i, f := range o.Fields {
-		if bad := checkKey(at, &keys, o.Fields[:i], f.Key); bad != nil {
-			return bad
-		}
-		switch {
-		case f.Key == "$type":
+		if c.duplicate(at, &keys, o.Fields[:i], f.Key) || f.Key == "$type" {
 			continue
-		case !slices.Contains(spec.keys, f.Key):
-			return at.violationf("unknown key %s for %s%s", quote(f.Key), spec.typ, didYouMean(f.Key, spec.keys))
 		}
-		required = required || f.Key == spec.required
 		p := at.field(f.Key)
-		if bad := checkNonEmptyString(&p, f.Value); bad != nil {
-			return bad
+		switch {
+		case slices.Contains(spec.keys, f.Key):
+			required = required || f.Key == spec.required
+			c.scalar(&p, f.Value, ruleNonEmptyString)
+		case c.rules.allows(placeIdentifier, f.Key):
+			c.property(at, f)
+		default:
+			bad := at.violationf("unknown key %s for %s%s", quote(f.Key), spec.typ, didYouMean(f.Key, spec.keys))
+			bad.Key = f.Key
+			c.report(bad)
+		}
+		if c.stop {
+			return
 		}
 	}
 	if !required {
-		return at.violationf("missing required key %s for %s", quote(spec.required), spec.typ)
+		c.report(at.violationf("missing required key %s for %s", quote(spec.required), spec.typ))
 	}
-	return nil
 }
 
-// identifierType checks the $type of a $user_identifiers entry and returns its
-// spec.
-func identifierType(at *path, o *Object) (identifierSpec, *Violation) {
+// identifierType checks the $type of a $user_identifiers entry and returns
+// its spec; ok is false when there is none to check the entry with.
+func (c *checker) identifierType(at *path, o *Object) (spec identifierSpec, ok bool) {
 	typ, ok := o.Get("$type")
 	if !ok {
-		return identifierSpec{}, missingKey(at, "$type")
-	}
-	if isHole(typ) {
-		return identifierSpec{}, at.violation(errHoleHere.Error())
+		c.missing(at, "$type")
+		return spec, false
 	}
 	p := at.field("$type")
+	if isHole(typ) {
+		c.decidedBy(&p)
+		return spec, false
+	}
 	s, bad := checkString(&p, typ)
 	if bad != nil {
-		return identifierSpec{}, bad
+		c.report(bad)
+		return spec, false
 	}
 	for _, spec := range identifierSpecs {
 		if s == spec.typ {
-			return spec, nil
+			return spec, true
 		}
 	}
-	return identifierSpec{}, p.violationf("unknown identifier type %s%s", quote(s), didYouMean(s, identifierTypes))
+	c.report(p.violationf("unknown identifier type %s%s", quote(s), didYouMean(s, identifierTypes)))
+	return spec, false
 }

@@ -1,9 +1,11 @@
 package activity
 
 import (
+	"cmp"
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/govalues/decimal"
 )
@@ -137,6 +139,41 @@ func asFloat(v any) (f float64, ok bool) {
 		return f, err == nil
 	}
 	return 0, false
+}
+
+// sign returns -1, 0 or +1 for a number of the model that is below, at or
+// above zero (a NaN is 0), without converting it; 0 for a non-number.
+func sign(v any) int {
+	switch v := v.(type) {
+	case int:
+		return cmp.Compare(v, 0)
+	case int64:
+		return cmp.Compare(v, 0)
+	case float64:
+		return cmp.Compare(v, 0) // NaN compares below every number: refused before
+	case decimal.Decimal:
+		return v.Sign()
+	case json.Number:
+		return numberSign(string(v))
+	}
+	return 0
+}
+
+// numberSign is sign for a JSON number literal: zero when every digit of
+// its mantissa is.
+func numberSign(s string) int {
+	neg := strings.HasPrefix(s, "-")
+	for _, c := range strings.TrimPrefix(s, "-") {
+		switch {
+		case c == 'e' || c == 'E':
+			return 0
+		case c >= '1' && c <= '9' && neg:
+			return -1
+		case c >= '1' && c <= '9':
+			return 1
+		}
+	}
+	return 0
 }
 
 // numberText returns a number as it reads in a message: its JSON form, or NaN,

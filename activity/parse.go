@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -81,10 +82,9 @@ func kind(v any) string {
 // It is built once and only read.
 var interned = func() map[string]string {
 	m := make(map[string]string)
-	for _, list := range [][]string{
-		activityKeys, activityTypes, sessionStatuses, locationSources, emailHashKeys,
-		identifierTypes, eventKeys, transactionKeys, itemKeys, {"$type", transactionConfirmed},
-	} {
+	lists := [][]string{activityTypes, sessionStatuses, locationSources, identifierTypes,
+		{"$transaction_confirmed", "$ad_click", "$ad_view", "$conversion"}}
+	for _, list := range slices.Concat(lists, knownKeys[:]) {
 		for _, s := range list {
 			m[s] = s
 		}

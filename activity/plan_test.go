@@ -21,6 +21,9 @@ var planValues = []any{
 	&Object{}, &Object{Fields: []Field{{Key: "$hash", Value: "abc"}}},
 	&Object{Fields: []Field{{Key: "$event_name", Value: "visit"}, {Key: "$ts", Value: int64(1_700_000_000_000)}}},
 	&Object{Fields: []Field{{Key: "$id", Value: "sku"}, {Key: "$qty", Value: 2}}},
+	&Object{Fields: []Field{{Key: "$id", Value: "sku"}, {Key: "$qty", Value: 2}, {Key: "$price", Value: 0.5}, {Key: "$discount", Value: 1}}},
+	&Object{Fields: []Field{{Key: "$url", Value: "/"}, {Key: "$items", Value: []any{}}}},
+	&Object{Fields: []Field{{Key: "$quantity", Value: 2}}},
 	&Object{Fields: []Field{{Key: "k", Value: "v"}, {Key: "k", Value: "w"}}},
 }
 
@@ -60,6 +63,21 @@ var planTemplates = []func(h func() *Hole) *Object{
 			}}}},
 		}}
 	},
+	func(h func() *Hole) *Object { // allowed keys, computed properties
+		return &Object{Fields: []Field{
+			{Key: "$ts", Value: h()}, {Key: "$type", Value: "TOUCH"}, {Key: "$user_agent_id", Value: h()},
+			{Key: "$events", Value: []any{
+				&Object{Fields: []Field{{Key: "$event_name", Value: "$transaction_confirmed"}, {Key: "$ts", Value: h()}, {Key: "$properties", Value: h()}}},
+				&Object{Fields: []Field{{Key: "$event_name", Value: "$transaction_confirmed"}, {Key: "$ts", Value: h()}, {Key: "$properties", Value: &Object{Fields: []Field{
+					{Key: "$url", Value: h()}, {Key: "$items", Value: []any{h(), &Object{Fields: []Field{
+						{Key: "$id", Value: h()}, {Key: "$qty", Value: h()}, {Key: "$price", Value: h()}, {Key: "$discount", Value: h()},
+					}}}},
+				}}}}},
+				&Object{Fields: []Field{{Key: "$event_name", Value: "$page_view"}, {Key: "$ts", Value: h()}, {Key: "$properties", Value: h()}}},
+				&Object{Fields: []Field{{Key: "$event_name", Value: "$ad_view"}, {Key: "$ts", Value: h()}, {Key: "$properties", Value: h()}}},
+			}},
+		}}
+	},
 	func(h func() *Hole) *Object { // a whole identifier entry
 		return &Object{Fields: []Field{
 			{Key: "$ts", Value: h()}, {Key: "$type", Value: "TOUCH"}, {Key: "$user_identifiers", Value: []any{h()}},
@@ -89,13 +107,15 @@ func fill(v any, vals map[*Hole]any) any {
 }
 
 // TestPlanMatchesValidate fills planned templates with random values: the
-// first failing hole check must be exactly Validate's violation.
+// first failing hole check must be exactly Validate's violation, with the
+// same Rules.
 func TestPlanMatchesValidate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	r := allowing(t, "$events[].$properties.$url", "$events[].$properties.$items[].$discount")
 	for ti, build := range planTemplates {
 		var holes []*Hole
 		tmpl := build(func() *Hole { h := &Hole{}; holes = append(holes, h); return h })
-		if err := Plan(tmpl, holes); err != nil {
+		if err := r.Plan(tmpl, holes); err != nil {
 			t.Fatalf("template %d: %v", ti, err)
 		}
 		for range 5000 {
@@ -106,7 +126,7 @@ func TestPlanMatchesValidate(t *testing.T) {
 					vals[h] = goodValue(h)
 				}
 			}
-			want := Validate(fill(tmpl, vals).(*Object))
+			want := r.Validate(fill(tmpl, vals).(*Object))
 			var got error
 			for _, h := range holes {
 				if got = h.Check(vals[h]); got != nil {

@@ -2,34 +2,9 @@ package activity
 
 // Validate checks an activity against the rules of the mediarithmics bulk
 // import API and returns nil or the first rule it breaks as a *Violation.
-//
-// The walk follows the fields in order, depth first, so the violation is the
-// first in document order, with these exceptions: the checks that need the
-// whole object come after the walk of its fields (missing required keys, then
-// $compartment_id without $user_account_id, then the user identifier count);
-// an event's $event_name is read first to know whether the
-// $transaction_confirmed rules apply to its $properties; the $type of a
-// $user_identifiers entry is checked before the entry's other keys, which
-// depend on it.
-//
-// Beyond the documented rules Validate refuses what AppendJSON cannot write
-// faithfully: NaN and infinite numbers, a json.Number that is not a JSON
-// literal or overflows a float64, strings and keys that are not valid UTF-8,
-// values outside the model, repeated keys, nesting deeper than 10000 levels.
-// A $ key present with a null value breaks its rule like any wrong type (the
-// producer drops nil keys). Validate(nil) reports "nil activity".
-//
-// Validate does not modify o, so concurrent calls on one activity are safe.
-// It allocates only to report a violation, or to look for a misspelling when
-// an item or transaction has a "$" key it does not know.
+// It is (*Rules)(nil).Validate: the platform's rules, no key allowed besides.
 func Validate(o *Object) error {
-	if o == nil {
-		return &Violation{Msg: "nil activity"}
-	}
-	if bad := checkActivity(o); bad != nil {
-		return bad
-	}
-	return nil
+	return (*Rules)(nil).Validate(o)
 }
 
 // ValidateLine parses one ndjson line with Parse and validates it. It returns
@@ -37,11 +12,125 @@ func Validate(o *Object) error {
 // ErrTrailingData or ErrDuplicateKey and reads "not JSON: ...", "not a JSON
 // object: ..."), or the *Violation of Validate.
 func ValidateLine(line []byte) error {
+	return (*Rules)(nil).ValidateLine(line)
+}
+
+// Validate checks an activity against the rules and returns nil or the first
+// rule it breaks as a *Violation: the first of Problems.
+//
+// The walk follows the fields in order, depth first, so the violation is the
+// first in document order, with these exceptions: the checks that need the
+// whole object come after the walk of its fields (missing required keys, then
+// $compartment_id without $user_account_id, then the user identifier count);
+// an event's $event_name is read first to know the place of its $properties;
+// the $type of a $user_identifiers entry is checked before the entry's other
+// keys, which depend on it.
+//
+// Beyond the documented rules Validate refuses what AppendJSON cannot write
+// faithfully: NaN and infinite numbers, a json.Number that is not a JSON
+// literal or overflows a float64, strings and keys that are not valid UTF-8,
+// values outside the model, repeated keys, nesting deeper than 10000 levels.
+// A $ key present with a null value breaks its rule like any wrong type (the
+// producer drops nil keys). Validate(nil) reports "nil activity". A template's
+// *Hole is taken for a value that passes.
+//
+// Validate does not modify o, so concurrent calls on one activity are safe.
+// It allocates only to report a violation, or to look for a misspelling.
+func (r *Rules) Validate(o *Object) error {
+	c := checker{rules: r}
+	c.activity(o)
+	if c.first != nil {
+		return c.first
+	}
+	return nil
+}
+
+// ValidateLine is ValidateLine with the rules r.
+func (r *Rules) ValidateLine(line []byte) error {
 	o, err := Parse(line)
 	if err != nil {
 		return err
 	}
-	return Validate(o)
+	return r.Validate(o)
+}
+
+// Problems returns every rule o breaks, in the order Validate meets them (so
+// the first is Validate's violation): one per value at most, and each
+// missing or unknown key. It keeps the first max of them (max <= 0: all) and
+// counts the others in more. It allocates only when o breaks a rule.
+func (r *Rules) Problems(o *Object, max int) (found []*Violation, more int) {
+	c := checker{rules: r, mode: modeAll, max: max}
+	c.activity(o)
+	return c.found, c.more
+}
+
+// activityWalk is what the walk of an activity's top-level fields has seen,
+// for the checks on the whole object.
+type activityWalk struct {
+	ts, typ bool
+	ids     identifiers
+}
+
+// activity walks the top-level fields, then checks the whole object.
+func (c *checker) activity(o *Object) {
+	if o == nil {
+		c.report(&Violation{Msg: "nil activity"})
+		return
+	}
+	var w activityWalk
+	var keys keySet
+	for i, f := range o.Fields {
+		if c.duplicate(nil, &keys, o.Fields[:i], f.Key) {
+			continue
+		}
+		c.activityField(&w, f)
+		if c.stop {
+			return
+		}
+	}
+	if !w.ts {
+		c.missing(nil, "$ts")
+	}
+	if !w.typ {
+		c.missing(nil, "$type")
+	}
+	w.ids.check(c)
+}
+
+// activityField checks one top-level field; the switch is the table of the
+// activity's keys and their rules.
+func (c *checker) activityField(w *activityWalk, f Field) {
+	at := (*path)(nil).field(f.Key)
+	p, v := &at, f.Value
+	w.ids.see(f.Key, c.maybeAbsent(v))
+	switch f.Key {
+	case "$ts":
+		w.ts = true
+		c.scalar(p, v, ruleTimestamp)
+	case "$type":
+		w.typ = true
+		c.scalar(p, v, ruleActivityType)
+	case "$session_status":
+		c.scalar(p, v, ruleSessionStatus)
+	case "$user_agent_id", "$user_account_id", "$compartment_id":
+		c.scalar(p, v, ruleNonEmptyString)
+	case "$email_hash":
+		c.emailHash(p, v)
+	case "$user_identifiers":
+		c.userIdentifiers(p, v)
+	case "$events":
+		c.events(p, v)
+	case "$ttl":
+		c.scalar(p, v, ruleTTL)
+	case "$unique_key", "$site_id", "$app_id":
+		c.scalar(p, v, ruleString)
+	case "$origin":
+		c.origin(p, v)
+	case "$location":
+		c.location(p, v)
+	default:
+		c.custom(nil, placeActivity, f)
+	}
 }
 
 // Enumerations of the activity and their did-you-mean candidates.
@@ -53,94 +142,18 @@ var (
 	}
 	sessionStatuses = []string{"NO_SESSION", "IN_SESSION", "CLOSED_SESSION", "SESSION_SNAPSHOT"}
 	locationSources = []string{"GPS", "IP", "OTHER"}
-	activityKeys    = []string{
-		"$ts", "$type", "$session_status", "$user_agent_id", "$user_account_id",
-		"$compartment_id", "$email_hash", "$user_identifiers", "$events", "$ttl",
-		"$unique_key", "$site_id", "$app_id", "$origin", "$location",
-	}
 )
 
-// activityWalk is what the walk of an activity's top-level fields has seen,
-// for the checks on the whole object.
-type activityWalk struct {
-	ts, typ bool
-	ids     identifiers
+func activityTypeProblem(p *path, v any) *Violation {
+	return enumProblem(p, v, "activity type", activityTypes)
 }
 
-// checkActivity walks the top-level fields, then checks the whole object.
-func checkActivity(o *Object) *Violation {
-	var w activityWalk
-	var keys keySet
-	for i, f := range o.Fields {
-		if bad := checkKey(nil, &keys, o.Fields[:i], f.Key); bad != nil {
-			return bad
-		}
-		if bad := w.field(f); bad != nil {
-			return bad
-		}
-	}
-	switch {
-	case !w.ts:
-		return missingKey(nil, "$ts")
-	case !w.typ:
-		return missingKey(nil, "$type")
-	}
-	return w.ids.check()
+func sessionStatusProblem(p *path, v any) *Violation {
+	return enumProblem(p, v, "session status", sessionStatuses)
 }
 
-// field checks one top-level field; the switch is the table of top-level keys.
-func (w *activityWalk) field(f Field) *Violation {
-	at := (*path)(nil).field(f.Key)
-	p, v := &at, f.Value
-	w.ids.see(f.Key)
-	switch f.Key {
-	case "$ts":
-		w.ts = true
-		return checkTimestamp(p, v)
-	case "$type":
-		w.typ = true
-		return checkActivityType(p, v)
-	case "$session_status":
-		return checkSessionStatus(p, v)
-	case "$user_agent_id", "$user_account_id", "$compartment_id":
-		return checkNonEmptyString(p, v)
-	case "$email_hash":
-		return checkEmailHash(p, v)
-	case "$user_identifiers":
-		return checkUserIdentifiers(p, v)
-	case "$events":
-		return checkEvents(p, v)
-	case "$ttl":
-		return checkTTL(p, v)
-	case "$unique_key", "$site_id", "$app_id":
-		return checkStringRule(p, v)
-	case "$origin":
-		return checkOrigin(p, v)
-	case "$location":
-		return checkLocation(p, v)
-	}
-	return checkCustom(nil, f, activityKeys)
-}
-
-func checkActivityType(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleActivityType)
-	}
-	return checkEnum(p, v, "activity type", activityTypes)
-}
-
-func checkSessionStatus(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleSessionStatus)
-	}
-	return checkEnum(p, v, "session status", sessionStatuses)
-}
-
-// checkTTL checks $ttl: whole minutes, 0 for never expiring.
-func checkTTL(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleTTL)
-	}
+// ttlProblem checks $ttl: whole minutes, 0 for never expiring.
+func ttlProblem(p *path, v any) *Violation {
 	n, bad := checkInt(p, v, "an integer >= 0 (minutes)")
 	if bad == nil && n < 0 {
 		return p.violationf("must be an integer >= 0 (minutes), got %d", n)
@@ -148,79 +161,91 @@ func checkTTL(p *path, v any) *Violation {
 	return bad
 }
 
-// checkOrigin checks $origin: an object whose content is free.
-func checkOrigin(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleOrigin)
+// origin checks $origin: an object of the platform's origin keys, whose
+// values are free, and custom keys.
+func (c *checker) origin(at *path, v any) {
+	if c.hole(at, v, ruleOrigin) {
+		return
 	}
-	o, bad := asObject(p, v, "an object")
-	if bad != nil {
-		return bad
-	}
-	return checkFields(p, o)
-}
-
-// checkLocation checks $location: an object whose $source, if present, is GPS,
-// IP or OTHER and whose $latlon, if present, is [lat, lon]; other keys are
-// free.
-func checkLocation(at *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(at, ruleLocation)
-	}
-	o, bad := asObject(at, v, "an object")
-	if bad != nil {
-		return bad
+	o := c.object(at, v, "an object")
+	if o == nil {
+		return
 	}
 	var keys keySet
 	for i, f := range o.Fields {
-		if bad := checkKey(at, &keys, o.Fields[:i], f.Key); bad != nil {
-			return bad
+		if c.duplicate(at, &keys, o.Fields[:i], f.Key) {
+			continue
+		}
+		c.custom(at, placeOrigin, f)
+		if c.stop {
+			return
+		}
+	}
+}
+
+// location checks $location: an object whose $source, if present, is GPS, IP
+// or OTHER and whose $latlon, if present, is [lat, lon]; the values of its
+// other keys are free.
+func (c *checker) location(at *path, v any) {
+	if c.hole(at, v, ruleLocation) {
+		return
+	}
+	o := c.object(at, v, "an object")
+	if o == nil {
+		return
+	}
+	var keys keySet
+	for i, f := range o.Fields {
+		if c.duplicate(at, &keys, o.Fields[:i], f.Key) {
+			continue
 		}
 		p := at.field(f.Key)
 		switch f.Key {
 		case "$source":
-			bad = checkLocationSource(&p, f.Value)
+			c.scalar(&p, f.Value, ruleLocationSource)
 		case "$latlon":
-			bad = checkLatLon(&p, f.Value)
+			c.latLon(&p, f.Value)
 		default:
-			bad = checkProperty(at, f)
+			c.custom(at, placeLocation, f)
 		}
-		if bad != nil {
-			return bad
+		if c.stop {
+			return
 		}
 	}
-	return nil
 }
 
-func checkLocationSource(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleLocationSource)
+func locationSourceProblem(p *path, v any) *Violation {
+	return enumProblem(p, v, "location source", locationSources)
+}
+
+// latLon checks an array of exactly 2 numbers, a latitude in [-90, 90] and a
+// longitude in [-180, 180].
+func (c *checker) latLon(p *path, v any) {
+	if c.hole(p, v, ruleLatLon) {
+		return
 	}
-	return checkEnum(p, v, "location source", locationSources)
-}
-
-// checkLatLon checks an array of exactly 2 numbers, a latitude in [-90, 90]
-// and a longitude in [-180, 180].
-func checkLatLon(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleLatLon)
+	if _, repeat, _ := c.list(v); repeat {
+		return // a list of any length: its length decides
 	}
 	a, ok := v.([]any)
 	if !ok || len(a) != 2 {
-		return p.violationf("must be an array of 2 numbers [lat, lon], got %s", describe(v))
+		c.report(p.violationf("must be an array of 2 numbers [lat, lon], got %s", describe(v)))
+		return
 	}
 	for i, limit := range [2]float64{90, 180} {
 		at := p.elem(i)
 		if isHole(a[i]) { // the range check below reads the number
-			return at.violation(errHoleHere.Error())
+			c.decidedBy(&at)
+			continue
 		}
-		if bad := checkNumber(&at, a[i]); bad != nil {
-			return bad
-		}
-		if f, _ := asFloat(a[i]); f < -limit || f > limit {
+		if bad := numberRuleProblem(&at, a[i]); bad != nil {
+			c.report(bad)
+		} else if f, _ := asFloat(a[i]); f < -limit || f > limit {
 			name := [2]string{"latitude", "longitude"}[i]
-			return at.violationf("%s %s out of range [-%g, %g]", name, numberText(a[i]), limit, limit)
+			c.report(at.violationf("%s %s out of range [-%g, %g]", name, numberText(a[i]), limit, limit))
+		}
+		if c.stop {
+			return
 		}
 	}
-	return nil
 }

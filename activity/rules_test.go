@@ -91,7 +91,19 @@ var activityTests = []validateTest{
 	{"longitude out of range", act(`,"$location":{"$latlon":[45.7,-180.5]}`), `$location.$latlon[1]: longitude -180.5 out of range [-180, 180]`},
 	{"latlon at the limits", act(`,"$location":{"$latlon":[-90,180]}`), ""},
 	{"unknown key close", act(`,"$user_acount_id":"u1"`), `unknown key "$user_acount_id" (did you mean "$user_account_id"?)`},
-	{"unknown key far", act(`,"$foo":1`), `unknown key "$foo"`},
+	{"unknown key far", act(`,"$foo":1`), `unknown key "$foo": custom keys must not start with $`},
+	{"unknown key, synonym", act(`,"$timestamp":1704452400000`), `unknown key "$timestamp" (did you mean "$ts"?)`},
+	{"visit keys", act(`,"$session_duration":120,"$topics":{"sport":1}`), ""},
+	{"origin, every key", act(`,"$origin":{"$campaign_id":"1","$campaign_name":"Noël","$channel":"store","$creative_id":"2",` +
+		`"$creative_name":"c","$engagement_content_id":"3","$gclid":"g","$keywords":"k","$log_id":"l","$message_id":"m",` +
+		`"$message_technical_name":"mt","$referral_path":"/","$social_network":"x","$source":"s","$sub_campaign_id":"4",` +
+		`"$sub_campaign_technical_name":"st","$ts":1704452400000,"coupon":"NOEL24"}`), ""},
+	{"origin, misspelt key", act(`,"$origin":{"$chanel":"store"}`), `$origin: unknown key "$chanel" (did you mean "$channel"?)`},
+	{"origin, unknown key", act(`,"$origin":{"$campaign_id":"x","$coupon":"NOEL24"}`), `$origin: unknown key "$coupon": custom keys must not start with $`},
+	{"location, misspelt key", act(`,"$location":{"$zipcode":"69003"}`), `$location: unknown key "$zipcode" (did you mean "$zip_code"?)`},
+	{"location, synonym", act(`,"$location":{"$postal_code":"69003"}`), `$location: unknown key "$postal_code" (did you mean "$zip_code"?)`},
+	{"location, unknown key", act(`,"$location":{"$store":"Lyon"}`), `$location: unknown key "$store": custom keys must not start with $`},
+	{"location, custom key", act(`,"$location":{"$city":"Lyon","store":"Part-Dieu"}`), ""},
 	{"events object", act(`,"$events":{}`), `$events: must be an array of events, got object`},
 	{"document order", `{"$ts":1,"$type":"X","$ttl":-1}`, `$ts: 1 looks like seconds, not milliseconds (below 10^11)`},
 }
@@ -164,6 +176,27 @@ func TestSuggest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.got, func(t *testing.T) {
 			if got := suggest(tt.got, activityTypes); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSuggestKey(t *testing.T) {
+	tests := []struct {
+		got, want string
+	}{
+		{"$a", ""},
+		{"$tz", ""},
+		{"$tss", "$ts"},
+		{"$TYPE", "$type"},
+		{"$timestamp", "$ts"},
+		{"$Quantity", ""}, // $quantity is a synonym in items only
+		{"$user_acount_id", "$user_account_id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.got, func(t *testing.T) {
+			if got := suggestKey(tt.got, knownKeys[placeActivity]); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

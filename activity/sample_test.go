@@ -8,9 +8,9 @@ import (
 const sampleLine = `{"$ts":1704452400000,"$type":"TOUCH","$session_status":"NO_SESSION",` +
 	`"$user_account_id":"CUST-004211","$compartment_id":"1593","$events":[{"$event_name":"$transaction_confirmed",` +
 	`"$ts":1704452400000,"$properties":{"$items":[` +
-	`{"$id":"SKU-1001","$qty":2,"$price":19.9,"$brand":"Acme","$category1":"Furniture","$category2":"Chairs","$name":"Oak chair"},` +
-	`{"$id":"SKU-2040","$qty":1,"$price":149,"$brand":"Acme","$category1":"Furniture","$category2":"Tables","$name":"Oak table"},` +
-	`{"$id":"SKU-3300","$qty":4,"$price":12.5,"$brand":"Lumo","$category1":"Lighting","$category2":"Bulbs","$name":"LED bulb \"warm\""}],` +
+	`{"$id":"SKU-1001","$qty":2,"$price":19.9,"$brand":"Acme","$category1":"Furniture","$category2":"Chairs","name":"Oak chair"},` +
+	`{"$id":"SKU-2040","$qty":1,"$price":149,"$brand":"Acme","$category1":"Furniture","$category2":"Tables","name":"Oak table"},` +
+	`{"$id":"SKU-3300","$qty":4,"$price":12.5,"$brand":"Lumo","$category1":"Lighting","$category2":"Bulbs","name":"LED bulb \"warm\""}],` +
 	`"$currency":"EUR","order_id":"ORD-2024-000113","store":"Lyon Part-Dieu","total":237.8}}],` +
 	`"loyalty_tier":"gold"}`
 
@@ -19,7 +19,7 @@ const sampleLine = `{"$ts":1704452400000,"$type":"TOUCH","$session_status":"NO_S
 func sampleActivity() *Object {
 	item := func(id string, qty int64, price, brand, cat1, cat2, name string) *Object {
 		return obj("$id", id, "$qty", qty, "$price", decimal.MustParse(price), "$brand", brand,
-			"$category1", cat1, "$category2", cat2, "$name", name)
+			"$category1", cat1, "$category2", cat2, "name", name)
 	}
 	return obj(
 		"$ts", int64(1704452400000),

@@ -9,118 +9,105 @@ import (
 )
 
 // This file holds the checks shared by every place of an activity: value types,
-// finite numbers, valid UTF-8, unique keys, nesting depth, and the walk of
-// values no rule names (custom properties).
+// finite numbers, valid UTF-8, nesting depth, and the walk of values no rule
+// names (custom properties).
 
-// checkValue checks a value no rule names: it must be of the model, its
-// numbers finite and valid, its strings and keys valid UTF-8, its objects free
-// of repeated keys, and it must not nest deeper than maxDepth. A nil *Object is
-// taken as null, as AppendJSON writes it.
-func checkValue(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleValue)
+// value checks a value no rule names: it must be of the model, its numbers
+// finite and valid, its strings and keys valid UTF-8, its objects free of
+// repeated keys, and it must not nest deeper than maxDepth. A nil *Object is
+// taken as null, as AppendJSON writes it. The keys of its objects are free:
+// the value of a custom property is the user's own, "$" keys included.
+func (c *checker) value(p *path, v any) {
+	if c.hole(p, v, ruleValue) {
+		return
 	}
 	switch v := v.(type) {
 	case nil, bool, int, int64, decimal.Decimal:
-		return nil
 	case string:
-		return checkUTF8(p, v)
+		c.report(checkUTF8(p, v))
 	case float64, json.Number:
 		if msg := numberProblem(v); msg != "" {
-			return p.violation(msg)
+			c.report(p.violation(msg))
 		}
-		return nil
-	case []any:
-		if p.level()+1 > maxDepth {
-			return tooDeep(p)
-		}
-		var at path // outside the loop, so that escape analysis keeps it on the stack
-		for i, e := range v {
-			at = p.elem(i)
-			if bad := checkValue(&at, e); bad != nil {
-				return bad
-			}
-		}
-		return nil
+	case []any, *Repeat:
+		c.array(p, v)
 	case *Object:
 		if v == nil {
-			return nil
+			return
 		}
 		if p.level()+1 > maxDepth {
-			return tooDeep(p)
+			c.report(tooDeep(p))
+			return
 		}
-		return checkFields(p, v)
+		c.fields(p, v)
+	default:
+		c.report(p.violationf("unsupported value type %T (want nil, bool, string, a number, []any or *Object)", v))
 	}
-	return p.violationf("unsupported value type %T (want nil, bool, string, a number, []any or *Object)", v)
+}
+
+// array checks the elements of a free array.
+func (c *checker) array(p *path, v any) {
+	elems, _, ok := c.list(v)
+	if !ok {
+		c.report(p.violationf("unsupported value type %T (want nil, bool, string, a number, []any or *Object)", v))
+		return
+	}
+	if p.level()+1 > maxDepth {
+		c.report(tooDeep(p))
+		return
+	}
+	var at path // outside the loop, so that escape analysis keeps it on the stack
+	for i, e := range elems {
+		at = p.elem(i)
+		c.value(&at, e)
+		if c.stop {
+			return
+		}
+	}
 }
 
 func tooDeep(p *path) *Violation {
 	return p.violationf("nested deeper than %d levels", maxDepth)
 }
 
-// checkFields checks the fields of a free object (custom properties, $origin)
-// with checkProperty.
-func checkFields(at *path, o *Object) *Violation {
+// fields checks the fields of a free object (the value of a custom property)
+// with property.
+func (c *checker) fields(at *path, o *Object) {
 	var keys keySet
 	for i, f := range o.Fields {
-		if bad := checkKey(at, &keys, o.Fields[:i], f.Key); bad != nil {
-			return bad
+		if c.duplicate(at, &keys, o.Fields[:i], f.Key) {
+			continue
 		}
-		if bad := checkProperty(at, f); bad != nil {
-			return bad
+		c.property(at, f)
+		if c.stop {
+			return
 		}
 	}
-	return nil
 }
 
-// checkKey checks key, the next key of the object at, against the keys before
-// it (prev). Every walk of an object calls it first for each field.
-func checkKey(at *path, keys *keySet, prev []Field, key string) *Violation {
-	if keys.repeats(prev, key) {
-		return at.violation("duplicate key " + quote(key))
-	}
-	return nil
-}
-
-// checkProperty checks a field of the object at that no rule names: its key
-// must be valid UTF-8 and its value pass checkValue. (Keys that rules name are
+// property checks a field of the object at whose value no rule names: its key
+// must be valid UTF-8 and its value pass value. (Keys that rules name are
 // ASCII, so only these keys need the UTF-8 check.)
-func checkProperty(at *path, f Field) *Violation {
+func (c *checker) property(at *path, f Field) {
 	if !utf8.ValidString(f.Key) {
-		return at.violationf("key %s is not valid UTF-8 (check the input encoding)", quote(f.Key))
+		v := at.violationf("key %s is not valid UTF-8 (check the input encoding)", quote(f.Key))
+		v.Key = f.Key
+		c.report(v)
+		return
 	}
-	var p path // outside any loop, so that escape analysis keeps it on the stack
+	var p path // outside any branch, so that escape analysis keeps it on the stack
 	p = at.field(f.Key)
-	return checkValue(&p, f.Value)
+	c.value(&p, f.Value)
 }
 
-// checkCustom checks a field of the object at that its rules do not name: a
-// key starting with "$" is reserved, so it is an unknown key (with a did you
-// mean among known); any other key is a custom property, checked by
-// checkProperty.
-func checkCustom(at *path, f Field, known []string) *Violation {
-	if strings.HasPrefix(f.Key, "$") {
-		return unknownKey(at, f.Key, known)
+// scalar checks v at p with a rule r that judges one value alone.
+func (c *checker) scalar(p *path, v any, r rule) {
+	if c.hole(p, v, r) {
+		return
 	}
-	return checkProperty(at, f)
-}
-
-// checkLoose is checkCustom for objects whose reserved keys are not all known
-// (transaction properties, items): a "$" key is refused only when it looks
-// like a misspelling of a known key; otherwise it is checked by checkProperty.
-func checkLoose(at *path, f Field, known []string) *Violation {
-	if strings.HasPrefix(f.Key, "$") && suggest(f.Key, known) != "" {
-		return unknownKey(at, f.Key, known)
+	if bad := r.scalarProblem(p, v); bad != nil {
+		c.report(bad)
 	}
-	return checkProperty(at, f)
-}
-
-func unknownKey(at *path, key string, known []string) *Violation {
-	return at.violation("unknown key " + quote(key) + didYouMean(key, known))
-}
-
-func missingKey(at *path, key string) *Violation {
-	return at.violation("missing required key " + quote(key))
 }
 
 // asObject returns v as a non-nil *Object, or the violation "must be an
@@ -130,6 +117,14 @@ func asObject(p *path, v any, what string) (*Object, *Violation) {
 		return o, nil
 	}
 	return nil, p.violationf("must be %s, got %s", what, describe(v))
+}
+
+// object returns v as a non-nil *Object, or reports that it must be one
+// (what names it) and returns nil.
+func (c *checker) object(p *path, v any, what string) *Object {
+	o, bad := asObject(p, v, what)
+	c.report(bad)
+	return o
 }
 
 // checkString checks that v is a valid UTF-8 string and returns it. A number
@@ -146,20 +141,13 @@ func checkString(p *path, v any) (string, *Violation) {
 	return s, checkUTF8(p, s)
 }
 
-// checkStringRule is checkString as a rule.
-func checkStringRule(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleString)
-	}
+func stringProblem(p *path, v any) *Violation {
 	_, bad := checkString(p, v)
 	return bad
 }
 
-// checkNonEmptyString is checkString refusing "".
-func checkNonEmptyString(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleNonEmptyString)
-	}
+// nonEmptyStringProblem is checkString refusing "".
+func nonEmptyStringProblem(p *path, v any) *Violation {
 	s, bad := checkString(p, v)
 	if bad == nil && s == "" {
 		return p.violation("must not be empty")
@@ -174,9 +162,9 @@ func checkUTF8(p *path, s string) *Violation {
 	return nil
 }
 
-// checkEnum checks that v is one of values; what names the set in the
+// enumProblem checks that v is one of values; what names the set in the
 // message ("unknown activity type \"TOUCHE\" (did you mean \"TOUCH\"?)").
-func checkEnum(p *path, v any, what string, values []string) *Violation {
+func enumProblem(p *path, v any, what string, values []string) *Violation {
 	s, bad := checkString(p, v)
 	if bad != nil {
 		return bad
@@ -189,12 +177,9 @@ func checkEnum(p *path, v any, what string, values []string) *Violation {
 	return p.violationf("unknown %s %s%s", what, quote(s), didYouMean(s, values))
 }
 
-// checkNumber checks that v is a finite, valid number. A string holding a
-// number gets the hint "unquote it".
-func checkNumber(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleNumber)
-	}
+// numberRuleProblem checks that v is a finite, valid number. A string
+// holding a number gets the hint "unquote it".
+func numberRuleProblem(p *path, v any) *Violation {
 	if !isNumber(v) {
 		msg := "must be a number, got " + describe(v)
 		if s, ok := v.(string); ok && validNumber(json.Number(strings.TrimSpace(s))) {
@@ -224,13 +209,10 @@ func checkInt(p *path, v any, want string) (int64, *Violation) {
 	return n, nil
 }
 
-// checkTimestamp checks an epoch in milliseconds ($ts of an activity or an
+// timestampProblem checks an epoch in milliseconds ($ts of an activity or an
 // event): an integer in [10^11, 10^14], i.e. from 1973 to 5138. Below, it is
 // taken for seconds; above, for microseconds or (past 10^17) nanoseconds.
-func checkTimestamp(p *path, v any) *Violation {
-	if h := hole(v); h != nil {
-		return h.take(p, ruleTimestamp)
-	}
+func timestampProblem(p *path, v any) *Violation {
 	n, bad := checkInt(p, v, "an integer (epoch milliseconds)")
 	switch {
 	case bad != nil:

@@ -1,6 +1,7 @@
 package activity
 
 import (
+	"cmp"
 	"encoding/json"
 	"math"
 	"strings"
@@ -130,5 +131,26 @@ func TestValidateAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("got %v allocations per valid activity, want 0", allocs)
+	}
+}
+
+func TestSign(t *testing.T) {
+	tests := []struct {
+		v    any
+		want int
+	}{
+		{0, 0}, {-3, -1}, {int64(7), 1}, {0.0, 0}, {math.Copysign(0, -1), 0}, {-0.5, -1}, {1e-300, 1},
+		{decimal.MustParse("0.00"), 0}, {decimal.MustParse("-0.01"), -1}, {decimal.MustParse("12.5"), 1},
+		{json.Number("0"), 0}, {json.Number("-0"), 0}, {json.Number("-0.0e5"), 0}, {json.Number("0.001"), 1},
+		{json.Number("-0.001"), -1}, {json.Number("-7"), -1}, {json.Number("1e-400"), 1}, {json.Number("-2E3"), -1},
+		{"1", 0}, {nil, 0},
+	}
+	for _, tt := range tests {
+		if got := sign(tt.v); got != tt.want {
+			t.Errorf("sign(%#v) = %d, want %d", tt.v, got, tt.want)
+		}
+		if f, ok := asFloat(tt.v); ok && f != 0 && cmp.Compare(f, 0) != tt.want {
+			t.Errorf("sign(%#v) = %d, but the number is %g", tt.v, tt.want, f)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package activity
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,17 +12,20 @@ import (
 	"github.com/govalues/decimal"
 )
 
-// Violation is the first rule an activity breaks, as Validate reports it.
+// Violation is a rule an activity breaks, as Validate and Problems report it.
 //
 // Path locates the offending value from the top of the activity, keys joined by
 // dots and array indexes in brackets: "$ts", "$events[0].$ts",
 // "$events[1].$properties.$items[2].$qty". Path is the enclosing object's path
 // for a rule about the object as a whole (a missing or unknown key, a repeated
 // key, the identifier count), so it is empty for such a rule on the activity
-// itself. Msg is short, lower-case and names the offending value.
+// itself. Msg is short, lower-case and names the offending value. Key is,
+// for a rule about one key of the object at Path (an unknown or repeated
+// key), that key; it is empty otherwise.
 type Violation struct {
 	Path string
 	Msg  string
+	Key  string
 }
 
 // Error returns Path + ": " + Msg, or Msg alone when Path is empty.
@@ -129,6 +133,8 @@ func describe(v any) string {
 			return "null"
 		}
 		return "object"
+	case *Repeat:
+		return "array"
 	}
 	return fmt.Sprintf("unsupported type %T", v)
 }
@@ -167,11 +173,13 @@ func cut(s string) string {
 const maxSuggestDistance = 2
 
 // suggest returns the candidate closest to got, ignoring case, if it is within
-// maxSuggestDistance edits; a candidate equal to got but for case wins; ties go
-// to the earlier candidate. It returns "" when none is close.
+// maxSuggestDistance edits and the edits change less than half of got (less
+// its "$": "$a" is not "$ts" misspelt); a candidate equal to got but for case
+// wins; ties go to the earlier candidate. It returns "" when none is close.
 func suggest(got string, candidates []string) string {
 	lower := strings.ToLower(got)
-	best, bestDist := "", maxSuggestDistance+1
+	limit := min(maxSuggestDistance, (len(strings.TrimPrefix(got, "$"))-1)/2)
+	best, bestDist := "", limit+1
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
 		if lc == lower {
@@ -182,6 +190,15 @@ func suggest(got string, candidates []string) string {
 		}
 	}
 	return best
+}
+
+// suggestKey is suggest for a key: a known synonym among the candidates
+// ($quantity for $qty), else the closest candidate.
+func suggestKey(got string, candidates []string) string {
+	if s, ok := synonyms[strings.ToLower(got)]; ok && slices.Contains(candidates, s) {
+		return s
+	}
+	return suggest(got, candidates)
 }
 
 // didYouMean returns ` (did you mean "X"?)` for the suggestion for got, or "".

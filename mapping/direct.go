@@ -5,7 +5,7 @@ import "csv2activity/activity"
 // The compiled template: the fast path of a mapping without group_by and
 // without for_each, whose activity has the same shape for every row. Its
 // constant JSON is written once, when the mapping is compiled, and its
-// constants and keys are checked once (activity.Plan); for each row only
+// constants and keys are checked once (activity.Rules.Plan); for each row only
 // the values of its expressions are computed, checked against the rule of
 // their place, and appended between the constant bytes. No activity tree is
 // built.
@@ -47,7 +47,7 @@ func (p *Program) compileDirect() *direct {
 	for i, h := range b.d.holes {
 		holes[i] = h.hole
 	}
-	if activity.Plan(obj, holes) != nil {
+	if p.Rules.Plan(obj, holes) != nil {
 		return nil
 	}
 	b.d.tail = b.lit

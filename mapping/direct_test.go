@@ -75,6 +75,8 @@ activity:
         $currency: ${ Product_ID }
         $items:
           - $id: ${ Customer_ID }
+            $qty: 1
+            $price: '${ Order_ID == "CA-1" ? -1 : 0 }'
             $category1: ${ Sub_Category }
             $category2: ${ Sub_Category }
 `, true},

@@ -13,7 +13,7 @@ import (
 // given rows (one group), returning its JSON.
 func apply(t *testing.T, mapping string, rows ...[]string) (string, error) {
 	t.Helper()
-	m, err := Parse("m.yaml", []byte("version: 1\n"+mapping))
+	m, err := parse("m.yaml", []byte("version: 1\n"+mapping), false)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}

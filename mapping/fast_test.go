@@ -117,7 +117,7 @@ func TestGroupSumMatchesVM(t *testing.T) {
 // an activity whose one value is ${ src }, and returns that expression.
 func compileExpr(t *testing.T, more, src string) (*Program, *Expr) {
 	t.Helper()
-	m, err := Parse("m.yaml", []byte("version: 1\n"+typedColumns+more+"activity:\n  v: '${ "+src+" }'\n"))
+	m, err := parse("m.yaml", []byte("version: 1\n"+typedColumns+more+"activity:\n  v: '${ "+src+" }'\n"), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
+
+	"csv2activity/activity"
 )
 
 // Limits on a mapping file: a mapping is written by hand, so anything larger is
@@ -30,6 +32,8 @@ type Mapping struct {
 	Where    *Expr     // nil: every row passes
 	GroupBy  *Expr     // nil: one activity per row
 	Activity *Node     // an object template
+	// Rules are the activity rules, with the keys allow_keys lets through.
+	Rules activity.Rules
 
 	src *source
 }
@@ -66,6 +70,13 @@ func Load(path string) (*Mapping, error) {
 
 // Parse is Load for a mapping already in memory; name is used in errors.
 func Parse(name string, text []byte) (*Mapping, error) {
+	return parse(name, text, true)
+}
+
+// parse is Parse; with checkRules false the activity template is not
+// checked against the activity rules, for the tests of expressions, whose
+// templates are no activities.
+func parse(name string, text []byte, checkRules bool) (*Mapping, error) {
 	src := newSource(name, text)
 	if len(text) > MaxFileSize {
 		src.errorAt(1, 1, "mapping file is %d bytes, more than the %d allowed", len(text), MaxFileSize)
@@ -83,7 +94,7 @@ func Parse(name string, text []byte) (*Mapping, error) {
 		src.errorAt(1, 1, "mapping file must hold exactly one YAML document")
 		return nil, src.err()
 	}
-	l := &loader{src: src, m: &Mapping{File: name, src: src, Input: Input{Encoding: "auto", Header: true, Timezone: time.UTC}}}
+	l := &loader{src: src, checkRules: checkRules, m: &Mapping{File: name, src: src, Input: Input{Encoding: "auto", Header: true, Timezone: time.UTC}}}
 	l.top(f.Docs[0].Body)
 	if err := src.err(); err != nil {
 		return nil, err
@@ -106,11 +117,12 @@ func yamlError(src *source, err error) {
 }
 
 type loader struct {
-	src *source
-	m   *Mapping
+	src        *source
+	m          *Mapping
+	checkRules bool
 }
 
-var topKeys = []string{"version", "input", "columns", "where", "group_by", "activity"}
+var topKeys = []string{"version", "input", "columns", "where", "group_by", "activity", "allow_keys"}
 
 // top walks the document's root map.
 func (l *loader) top(root ast.Node) {
@@ -137,6 +149,8 @@ func (l *loader) top(root ast.Node) {
 			l.m.GroupBy = l.exprValue(kv.Value, "group_by")
 		case "activity":
 			l.m.Activity = l.template(kv.Value, "activity", 0)
+		case "allow_keys":
+			l.allowKeys(kv.Value)
 		default:
 			l.unknownKey(kv.Key, key, "mapping", topKeys)
 		}
@@ -148,8 +162,8 @@ func (l *loader) top(root ast.Node) {
 		l.errorAt(root, "missing \"activity:\": the template of the activity to build")
 	} else if l.m.Activity != nil && l.m.Activity.Kind != ObjectNode {
 		l.errorAt(root, "activity must be a map of fields")
-	} else if l.m.Activity != nil {
-		l.checkVocabulary(l.m.Activity)
+	} else if l.m.Activity != nil && l.checkRules {
+		l.checkActivityRules()
 	}
 }
 

@@ -135,7 +135,7 @@ func (p *previewer) finish() *PreviewResult {
 		}
 		pv.Activity, pv.Err = p.prog.NewEvaluator().Apply(vals) // each keeps its own memory
 		if pv.Err == nil {
-			pv.Err = activity.Validate(pv.Activity)
+			pv.Err = p.prog.Rules.Validate(pv.Activity)
 		}
 		p.res.Activities = append(p.res.Activities, pv)
 	}

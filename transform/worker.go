@@ -170,7 +170,7 @@ func (w *worker) activity(group [][]any, res *result) string {
 	if err != nil {
 		return err.Error()
 	}
-	if err := activity.Validate(obj); err != nil {
+	if err := w.p.Rules.Validate(obj); err != nil {
 		return "activity breaks a rule: " + err.Error()
 	}
 	res.out = activity.AppendJSON(res.out, obj)

@@ -110,6 +110,7 @@ type cutter struct {
 	line   int    // the next line's number
 	// lines, when set, checks the lines instead of add (on every core).
 	lines *lineChecker
+	rules *activity.Rules // the rules the lines are checked against
 }
 
 func newCutter(name, file string, index int, max int64, cuts []int64) *cutter {
@@ -121,7 +122,7 @@ func newCutter(name, file string, index int, max int64, cuts []int64) *cutter {
 func (cu *cutter) add(line []byte) (*Chunk, error) {
 	if cu.lines != nil {
 		cu.lines.add(cu.line, line)
-	} else if err := checkLine(cu.name, cu.line, line); err != nil {
+	} else if err := checkLine(cu.rules, cu.name, cu.line, line); err != nil {
 		return nil, err
 	}
 	n := int64(len(line))
@@ -164,8 +165,8 @@ func (cu *cutter) close() *Chunk {
 
 // checkLine validates one line (with or without its newline) against the
 // activity rules.
-func checkLine(name string, n int, line []byte) error {
-	if err := activity.ValidateLine(line); err != nil {
+func checkLine(rules *activity.Rules, name string, n int, line []byte) error {
+	if err := rules.ValidateLine(line); err != nil {
 		return &LineError{File: name, Line: n, Err: err}
 	}
 	return nil
@@ -175,14 +176,14 @@ func checkLine(name string, n int, line []byte) error {
 // returns its chunks, numbered from index; cuts are the lengths of its chunks
 // the state records. An invalid line is reported as the first one in the
 // file.
-func planFile(path string, index int, max int64, cuts []int64) ([]Chunk, error) {
+func planFile(path string, index int, max int64, cuts []int64, rules *activity.Rules) ([]Chunk, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, usagef("open input: %w", err)
 	}
 	defer f.Close()
 	cu := newCutter(path, path, index, max, cuts)
-	cu.lines = newLineChecker(path)
+	cu.lines = newLineChecker(path, rules)
 	chunks, err := cutFile(cu, bufio.NewReaderSize(f, 1<<20))
 	if bad := cu.lines.wait(); bad != nil {
 		return nil, bad
@@ -223,6 +224,7 @@ func cutFile(cu *cutter, r *bufio.Reader) ([]Chunk, error) {
 // first invalid one in the input.
 type lineChecker struct {
 	name  string
+	rules *activity.Rules
 	work  chan lineBatch
 	wg    sync.WaitGroup
 	cur   lineBatch
@@ -240,9 +242,9 @@ type lineBatch struct {
 
 const checkBatch = 1 << 20
 
-func newLineChecker(name string) *lineChecker {
+func newLineChecker(name string, rules *activity.Rules) *lineChecker {
 	n := runtime.GOMAXPROCS(0)
-	lc := &lineChecker{name: name, work: make(chan lineBatch, 2*n)}
+	lc := &lineChecker{name: name, rules: rules, work: make(chan lineBatch, 2*n)}
 	lc.wg.Add(n)
 	for range n {
 		go lc.run()
@@ -268,7 +270,7 @@ func (lc *lineChecker) run() {
 	for b := range lc.work {
 		start := 0
 		for i, end := range b.ends {
-			if err := checkLine(lc.name, b.first+i, b.data[start:end]); err != nil {
+			if err := checkLine(lc.rules, lc.name, b.first+i, b.data[start:end]); err != nil {
 				lc.report(err.(*LineError))
 				break
 			}

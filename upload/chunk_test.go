@@ -77,7 +77,7 @@ func TestChunksAreCutBetweenLinesAsLateAsFits(t *testing.T) {
 	path, data := writeStream(t, randomLines(200, 1))
 	for _, max := range []int64{900, 4096, 65536, 1 << 20} {
 		t.Run(fmt.Sprint(max), func(t *testing.T) {
-			chunks, err := planFile(path, 0, max, nil)
+			chunks, err := planFile(path, 0, max, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -107,12 +107,12 @@ func TestChunksAreCutBetweenLinesAsLateAsFits(t *testing.T) {
 
 func TestRecordedCutsAreKeptWhateverTheSize(t *testing.T) {
 	path, data := writeStream(t, randomLines(100, 2))
-	first, err := planFile(path, 0, 2000, nil)
+	first, err := planFile(path, 0, 2000, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cuts := []int64{first[0].Length, first[1].Length, first[2].Length}
-	again, err := planFile(path, 0, 8000, cuts)
+	again, err := planFile(path, 0, 8000, cuts, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestRecordedCutsAreKeptWhateverTheSize(t *testing.T) {
 
 func TestCutsThatNoLongerFitAreRefused(t *testing.T) {
 	path, _ := writeStream(t, randomLines(20, 3))
-	chunks, _ := planFile(path, 0, 2000, nil)
+	chunks, _ := planFile(path, 0, 2000, nil, nil)
 	tests := []struct {
 		name string
 		cuts []int64
@@ -141,7 +141,7 @@ func TestCutsThatNoLongerFitAreRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := planFile(path, 0, 2000, tt.cuts); !IsUsage(err) || !strings.Contains(err.Error(), "has changed since") {
+			if _, err := planFile(path, 0, 2000, tt.cuts, nil); !IsUsage(err) || !strings.Contains(err.Error(), "has changed since") {
 				t.Errorf("got %v, want a usage error saying the input changed", err)
 			}
 		})
@@ -151,7 +151,7 @@ func TestCutsThatNoLongerFitAreRefused(t *testing.T) {
 func TestLineLongerThanAChunkIsRefused(t *testing.T) {
 	lines := randomLines(5, 4)
 	path, data := writeStream(t, lines)
-	_, err := planFile(path, 0, 300, nil)
+	_, err := planFile(path, 0, 300, nil, nil)
 	var le *LineError
 	if !errors.As(err, &le) || le.Line != 1 || !strings.Contains(err.Error(), "--chunk-size") {
 		t.Errorf("file: got %v, want line 1 refused naming --chunk-size", err)
@@ -166,7 +166,7 @@ func TestLastLineWithoutNewline(t *testing.T) {
 	lines := randomLines(3, 5)
 	path := filepath.Join(t.TempDir(), "s.ndjson")
 	os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644)
-	chunks, err := planFile(path, 0, 1<<20, nil)
+	chunks, err := planFile(path, 0, 1<<20, nil, nil)
 	if err != nil || len(chunks) != 1 || chunks[0].Lines != 3 {
 		t.Fatalf("got %+v, %v; want one chunk of 3 lines", chunks, err)
 	}
@@ -191,7 +191,7 @@ func TestInvalidLinesNameFileAndLine(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			bad := append(append([]string{}, lines[:2]...), tt.line, lines[3])
 			path, _ := writeStream(t, bad)
-			_, err := planFile(path, 0, 1<<20, nil)
+			_, err := planFile(path, 0, 1<<20, nil, nil)
 			if want := path + ":3: "; err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want %s… %s", err, want, tt.want)
 			}
@@ -205,7 +205,7 @@ func TestTheFirstInvalidLineIsReportedWhateverTheCore(t *testing.T) {
 	lines[4321] = `[1, 2]`
 	path, _ := writeStream(t, lines)
 	for range 5 {
-		_, err := planFile(path, 0, 1<<20, nil)
+		_, err := planFile(path, 0, 1<<20, nil, nil)
 		if want := path + ":4322: not a JSON object"; err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Fatalf("got %v, want %s…", err, want)
 		}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"csv2activity/activity"
 )
 
 // Defaults of Options.
@@ -71,6 +73,9 @@ type Options struct {
 	// HTTPClient sends the requests; nil means a client with connection and
 	// answer timeouts.
 	HTTPClient *http.Client
+	// Rules are the activity rules every line is checked against; nil means
+	// the platform's, with no key allowed besides.
+	Rules *activity.Rules
 }
 
 // prepare fills in the defaults and checks the options, before anything is
