@@ -432,7 +432,7 @@ func TestLineLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	rejects := rejectsOf(t, rej)
-	if sum.Activities != 1 || len(rejects) != 40 || !strings.Contains(rejects[2], `group "A" rejected whole: the activity is`) || !strings.Contains(rejects[2], "longer than the 300B an upload execution may hold") {
+	if sum.Activities != 1 || len(rejects) != 40 || !strings.Contains(rejects[2], `group "A" rejected whole: the activity is`) || !strings.Contains(rejects[2], "more than the 300 bytes an upload execution may hold") {
 		t.Errorf("got %d activities, rejects %d: %q", sum.Activities, len(rejects), rejects[2])
 	}
 	if !strings.Contains(out, `"items":["SKU-1x1"]`) {
@@ -447,7 +447,7 @@ activity:
 `
 	input := "customer,sku\nC1,short\nC2," + strings.Repeat("x", 200) + "\n"
 	out, rej, _, err = runInput(t, Config{Mapping: parseMapping(t, perLine), MaxErrors: -1, MaxLineSize: 150}, []byte(input))
-	if err != nil || strings.Count(out, "\n") != 1 || !strings.Contains(rejectsOf(t, rej)[3], "longer than the 150B") {
+	if err != nil || strings.Count(out, "\n") != 1 || !strings.Contains(rejectsOf(t, rej)[3], "more than the 150 bytes") {
 		t.Errorf("per line: err %v, out %s, rejects %s", err, out, rej)
 	}
 }

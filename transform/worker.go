@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"csv2activity/activity"
-	"csv2activity/internal/bytesize"
 	"csv2activity/mapping"
 )
 
@@ -269,8 +268,8 @@ func (w *worker) overLong(res *result, start int) string {
 		return ""
 	}
 	res.out = res.out[:start]
-	return fmt.Sprintf("the activity is %s (%d bytes), longer than the %s an upload execution may hold (the bulk import API's limit; --chunk-size with import)",
-		bytesize.Format(int64(n)), n, bytesize.Format(int64(w.maxLine)))
+	return fmt.Sprintf("the activity is %s bytes, more than the %s bytes an upload execution may hold (the bulk import API's 100 MB, or import's --chunk-size)",
+		thousands(int64(n)), thousands(int64(w.maxLine)))
 }
 
 // groups builds the activities of a run of complete groups, parsing their
