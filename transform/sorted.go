@@ -79,7 +79,7 @@ func (s *streamer) consume(res *result) error {
 func (s *streamer) join(u *sortedUnit, row *groupRow) {
 	g := s.cur
 	if g.fall == nil && row.reason == "" {
-		if g.size += int64(len(row.raw)) + rowCost + 16*int64(len(row.vals)); g.size <= s.cap {
+		if g.size += int64(len(row.raw)) + rowCost; g.size <= s.cap { // as the group store counts
 			g.rows = append(g.rows, *row)
 			u.held++
 			return
