@@ -39,10 +39,11 @@ const groupShare = 16
 func groupCap(budget int64) int64 { return budget / groupShare }
 
 // storedGroup is a group (or, for a group too large to build, a part of it)
-// handed out for building.
+// handed out for building. Its key is not kept (the keys would stay in memory
+// through the whole merge): the worker computes it again from the group's
+// first row when a reason needs it.
 type storedGroup struct {
 	rows []storedRow
-	key  string
 	fall *fall // why the group is rejected whole, when it is
 	part int   // 0 for a group's first part
 }
@@ -222,10 +223,6 @@ func (g *groupStore) compact() error {
 // whole, so that no group larger than that is ever held.
 func (g *groupStore) groups(emit func([]storedGroup) bool) error {
 	defer g.close()
-	keys := make([]string, len(g.seqs))
-	for k, seq := range g.seqs {
-		keys[seq] = k
-	}
 	g.seqs = nil
 	g.sortRows()
 	m, err := newMerger(g.runs, g.rows)
@@ -245,7 +242,7 @@ func (g *groupStore) groups(emit func([]storedGroup) bool) error {
 			break
 		}
 		seq := part[0].seq
-		sg := storedGroup{rows: part, key: keys[seq], fall: g.fallen[seq]}
+		sg := storedGroup{rows: part, fall: g.fallen[seq]}
 		switch {
 		case big != nil && big.rows[0].seq == seq:
 			sg.fall, sg.part = big.fall, big.part+1

@@ -285,7 +285,7 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 			if g.part == 0 && g.fall.line == 0 {
 				res.groupsRejected++ // a group a row made fall was counted then
 			}
-			w.rejectWhole(res, g.rows, inputs, g.key, g.fall)
+			w.rejectWhole(res, g.rows, inputs, g.fall)
 			continue
 		}
 		vals = vals[:0]
@@ -309,18 +309,42 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 		}
 		if reason != "" {
 			res.groupsRejected++
-			w.rejectWhole(res, g.rows, inputs, g.key, &fall{reason: reason})
+			w.rejectWhole(res, g.rows, inputs, &fall{reason: reason})
 		}
 	}
 	return res
 }
 
 // rejectWhole rejects every row of a group that fell.
-func (w *worker) rejectWhole(res *result, rows []storedRow, inputs []inputInfo, key string, f *fall) {
+func (w *worker) rejectWhole(res *result, rows []storedRow, inputs []inputInfo, f *fall) {
+	key := w.storedKey(rows[0], inputs)
 	for _, r := range rows {
 		file := inputs[r.input].name
 		res.rejects = append(res.rejects, Reject{File: file, Line: r.line, Raw: r.raw, Reason: f.rowReason(key, file)})
 	}
+}
+
+// storedKey computes again the key of a stored row, which was keyed when it
+// was read.
+func (w *worker) storedKey(r storedRow, inputs []inputInfo) (key string) {
+	key = "?"
+	parseBatch(&batch{data: []byte(r.raw)}, inputs[r.input].comma, func(rec *record) {
+		if rec.err != nil || len(rec.fields) != w.width {
+			return
+		}
+		if vals, err := w.p.KeyCells(rec.fields); err == nil {
+			if k, err := w.ev.Key(vals); err == nil {
+				key = k
+				return
+			}
+		}
+		if vals, err := w.p.Row(rec.fields); err == nil {
+			if k, err := w.ev.Key(vals); err == nil {
+				key = k
+			}
+		}
+	})
+	return key
 }
 
 // reparse splits the stored rows of a unit's groups (those that did not
