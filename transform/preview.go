@@ -60,7 +60,7 @@ func Previews(ctx context.Context, cfg Config, inputs []string, n int) (*Preview
 	}
 	w := r.newWorker(prog)
 	w.collect, w.keepVals = true, true
-	p := &previewer{prog: prog, w: w, n: n, res: &PreviewResult{}, byKey: map[string]int{}}
+	p := &previewer{prog: prog, w: w, n: n, res: &PreviewResult{}, byKey: map[string]int{}, cap: groupCap(r.cfg.MaxMemory)}
 	for i := 0; ; i++ {
 		done, err := p.input(ctx, in)
 		in.closer.Close()
@@ -80,13 +80,16 @@ type previewer struct {
 	res    *PreviewResult
 	groups []previewGroup
 	byKey  map[string]int
+	cap    int64 // the most bytes of rows a group may take, as in convert
 }
 
-// previewGroup is a group being gathered: its rows, rejected ones included.
+// previewGroup is a group being gathered: its rows, rejected ones included
+// (no more once it is over cap).
 type previewGroup struct {
 	key  string
 	rows []groupRow
-	fall *fall // its first rejected row, when it has one
+	size int64
+	fall *fall // its first rejected row, or its size, when it falls
 	last int   // the line of its last row
 }
 
@@ -166,6 +169,12 @@ func (p *previewer) add(row *groupRow) bool {
 	}
 	g := &p.groups[i]
 	g.last = row.line
+	if g.size += int64(len(row.raw)) + rowCost; g.size > p.cap {
+		if g.fall == nil {
+			g.fall = tooBig(p.cap)
+		}
+		return false // rows past the cap are not kept, as convert keeps none
+	}
 	g.rows = append(g.rows, *row)
 	if row.reason != "" && g.fall == nil {
 		g.fall = &fall{file: row.file, line: row.line, reason: row.reason}

@@ -91,3 +91,28 @@ func TestReadSample(t *testing.T) {
 func writeTestFile(path, content string) error {
 	return os.WriteFile(path, []byte(content), 0o644)
 }
+
+// TestPreviewsBigGroup: a group over its share of the memory budget is shown
+// rejected whole, as convert rejects it, without holding its rows.
+func TestPreviewsBigGroup(t *testing.T) {
+	m, err := mapping.Parse("m.yaml", []byte(orderMapping))
+	if err != nil {
+		t.Fatal(err)
+	}
+	input := "order,customer,sku,qty,price\n" + strings.Repeat("A,c1,a1,1,1\n", 2000) + "B,c2,b1,1,1\n"
+	cfg := Config{Mapping: m, MaxMemory: 64 << 10, Stdin: strings.NewReader(input)}
+	res, err := Previews(context.Background(), cfg, []string{"-"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ge *GroupError
+	if len(res.Activities) != 1 || !errors.As(res.Activities[0].Err, &ge) || !strings.HasPrefix(ge.Reason, `group "A" rejected whole: its rows take more than 4KiB`) {
+		t.Fatalf("got %+v, want group A rejected whole for its size", res.Activities)
+	}
+	if rows := len(res.Activities[0].Rows); rows == 0 || rows > 4096/(len("A,c1,a1,1,1")+rowCost)+1 {
+		t.Errorf("kept %d rows of the big group, want no more than fit in 4KiB", rows)
+	}
+	if res.Read != 2001 || res.NextGroup != 2002 {
+		t.Errorf("read %d rows, stopped at line %d; want all of A and the first of B", res.Read, res.NextGroup)
+	}
+}
