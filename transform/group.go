@@ -273,20 +273,3 @@ func (g *groupStore) close() {
 		g.spill = nil
 	}
 }
-
-// groupLines lists where a group's rows start, for reject reasons.
-func groupLines(rows []storedRow) string {
-	var b strings.Builder
-	b.WriteString("lines ")
-	for i, r := range rows {
-		if i == 8 {
-			fmt.Fprintf(&b, ", … (%d rows)", len(rows))
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprint(&b, r.line)
-	}
-	return b.String()
-}
