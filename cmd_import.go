@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -62,14 +63,23 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	if err != nil {
 		return err
 	}
+	if opts.ChunkSize > 0 {
+		cfg.MaxLineSize = opts.ChunkSize // a longer activity could not be sent
+	}
 	var conv transform.Summary
 	var convErr error
 	usum, err := upload.Stream(ctx, opts, func(w io.Writer) error {
 		conv, convErr = transform.Run(ctx, cfg, opts.Inputs, w, rej)
 		return convErr
 	})
-	if rerr := rej.close(convErr == nil); err == nil {
+	// A failed conversion keeps the rejects that explain it; an
+	// interrupted one leaves nothing behind.
+	keep := convErr == nil || (conv.Rejected > 0 && !errors.Is(convErr, context.Canceled))
+	if rerr := rej.close(keep); err == nil {
 		err = rerr
+	}
+	if keep && rej.f != nil {
+		conv.RejectsFile = rejectsPath
 	}
 	if conv.Read > 0 || convErr == nil {
 		fmt.Fprintln(stderr, conv)
@@ -117,13 +127,13 @@ func openRejects(ctx context.Context, path string, stderr io.Writer) (*rejectsFi
 	return &rejectsFile{Writer: f, f: f}, nil
 }
 
-// close renames the file into place when the conversion completed, and
-// removes it otherwise.
-func (r *rejectsFile) close(complete bool) error {
+// close renames the file into place when it is to be kept, and removes it
+// otherwise.
+func (r *rejectsFile) close(keep bool) error {
 	if r.f == nil {
 		return nil
 	}
-	if !complete {
+	if !keep {
 		r.f.Abort()
 		return nil
 	}

@@ -78,23 +78,45 @@ func preview(ctx context.Context, opts previewOptions, stdout io.Writer) error {
 		return fail(err)
 	}
 	pal := paletteFor(stdout)
-	broken := 0
+	broken, fallen := 0, 0
 	for _, it := range previewItems(res) {
-		if it.reject != nil {
+		var ge *transform.GroupError
+		switch {
+		case it.reject != nil:
 			writeRejected(stdout, pal, it.reject)
 			continue
-		}
-		if it.preview.Err != nil {
+		case errors.As(it.preview.Err, &ge):
+			fallen++
+		case it.preview.Err != nil:
 			broken++
 		}
 		writePreview(stdout, pal, it.index, it.preview)
 	}
-	fmt.Fprintf(stdout, "%s shown (%d breaking a rule); %d rows read, %d filtered by where, %d rejected\n",
-		countOf(len(res.Activities), "activity"), broken, res.Read, res.Filtered, len(res.Rejected))
-	if broken > 0 || len(res.Rejected) > 0 {
+	whole := ""
+	if fallen > 0 {
+		whole = fmt.Sprintf(", %d rejected whole", fallen)
+	}
+	fmt.Fprintf(stdout, "%s shown (%d breaking a rule%s); %d rows read, %d filtered by where, %d rejected\n",
+		countOf(len(res.Activities), "activity"), broken, whole, res.Read, res.Filtered, len(res.Rejected))
+	writeContiguity(stdout, pal, res)
+	if broken > 0 || fallen > 0 || len(res.Rejected) > 0 {
 		return errRejected
 	}
 	return nil
+}
+
+// writeContiguity says, with group_by, how far preview's reading of groups
+// as contiguous goes: where it stopped, and any group seen scattered.
+func writeContiguity(w io.Writer, pal palette, res *transform.PreviewResult) {
+	if s := res.Scattered; s != nil {
+		fmt.Fprintln(w, pal.warn(fmt.Sprintf("⚠ the groups of this input are not contiguous: group %q has rows at lines %d and %d with another group between.\n"+
+			"  preview stops reading at the first row of the group after the last one shown, so a group may be shown without its rows\n"+
+			"  further down; convert gathers every group from the whole input (check -m MAPPING INPUT shows what it would write).", s.Key, s.Lines[0], s.Lines[1])))
+		return
+	}
+	if res.NextGroup > 0 {
+		fmt.Fprintln(w, pal.dim(fmt.Sprintf("groups taken as contiguous: preview read up to line %d, where the next group starts; rows of the groups above that stand further down, if any, are not shown (convert gathers them).", res.NextGroup)))
+	}
 }
 
 // previewItem is an activity or a rejected row, placed by its first line.

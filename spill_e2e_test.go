@@ -13,8 +13,9 @@ import (
 
 // TestSpillEndToEnd runs group_by through the binary with a memory budget
 // far below the input, so that rows are spilled to temporary files: the
-// output is byte-identical to the in-memory run's, and the spill files are
-// gone afterwards, after an error, and after Ctrl-C.
+// output is byte-identical to the in-memory run's, the spill files are gone
+// afterwards, after an error, and after Ctrl-C, and the summary of a stopped
+// run adds up.
 func TestSpillEndToEnd(t *testing.T) {
 	lines := genOrders(60000, rand.New(rand.NewSource(3)))
 	shuffled := append([]orderLine(nil), lines...)
@@ -48,6 +49,11 @@ func TestSpillEndToEnd(t *testing.T) {
 	if res.code != 1 || !strings.Contains(res.stderr, "more than 5 rows rejected") {
 		t.Fatalf("too many rejects: exit %d\n%s", res.code, res.stderr)
 	}
+	// The summary adds up: the rows spilled, waiting for the end of the
+	// input, were not converted because the run stopped.
+	if n := summaryAddsUp(t, res.stderr); n["rejected"] != 6 || n["unconverted"] < 20000 || !strings.Contains(res.stderr, "rejects in "+filepath.Join(dir, "out.rejects.ndjson")) {
+		t.Errorf("too many rejects: summary %v, want 6 rejected, the spilled rows not converted, and the rejects file named:\n%s", n, res.stderr)
+	}
 	noSpillFiles("after too many rejects")
 
 	// Ctrl-C while rows are being spilled.
@@ -61,6 +67,9 @@ func TestSpillEndToEnd(t *testing.T) {
 	stopWith(t, cmd, syscall.SIGINT, 5*time.Second)
 	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "interrupted after") {
 		t.Errorf("Ctrl-C: exit %d\n%s", code, stderr.String())
+	}
+	if n := summaryAddsUp(t, stderr.String()); n["read"] == 0 || n["unconverted"] != n["read"] {
+		t.Errorf("Ctrl-C: summary %v, want every row read not converted", n)
 	}
 	noSpillFiles("after Ctrl-C")
 	if _, err := os.Stat(filepath.Join(dir, "interrupted.ndjson")); err == nil {

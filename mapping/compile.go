@@ -49,6 +49,11 @@ type Program struct {
 	recKeys []recKey         // the fields of a Record
 	direct  *direct          // the compiled template, when there is one (direct.go)
 	stop    atomic.Bool      // set by StopWhen: every evaluation gives up
+
+	// The columns group_by and where read, for the group of a row
+	// rejected for another cell (KeyCells, WhereCells); nil when the
+	// expression reads the whole row.
+	keyCells, whereCells []bool
 }
 
 // StopWhen makes every evaluation of p, in every Evaluator, fail with
@@ -102,6 +107,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
 	p.direct = p.compileDirect()
 	p.textColumns(c)
+	p.keyCells, p.whereCells = p.cellsOf(c.groupNames), p.cellsOf(c.whereNames)
 	p.keyText = make([]bool, len(p.cols))
 	if !keyNames[NameRow] && !keyNames[NameRows] && !keyNames[NameItem] {
 		for i, col := range p.cols {
@@ -156,6 +162,23 @@ func (p *Program) bindColumns() {
 	}
 }
 
+// cellsOf returns the skip set of rowInto that types only the columns names
+// reads, or nil when names reads the whole row.
+func (p *Program) cellsOf(names []string) []bool {
+	read := map[string]bool{}
+	for _, n := range names {
+		if n == NameRow || n == NameRows {
+			return nil
+		}
+		read[n] = true
+	}
+	skip := make([]bool, len(p.cols))
+	for i, col := range p.cols {
+		skip[i] = !read[Ident(col.Name)]
+	}
+	return skip
+}
+
 func reserved(name string) bool {
 	return name == NameRows || name == NameRow || name == NameItem || name == NameIndex || name == guardName
 }
@@ -168,6 +191,8 @@ type compiler struct {
 	summed  map[int]bool    // columns a groupSum fast path reads (by a field of #, not by name)
 	vmUsed  map[string]bool // identifiers named by expressions that run on the VM
 	records recordUse       // how VM expressions use records
+
+	whereNames, groupNames []string // the names where and group_by use
 }
 
 // compileAll compiles every expression of the mapping, and returns the
@@ -175,10 +200,10 @@ type compiler struct {
 func (c *compiler) compileAll() map[string]bool {
 	m := c.p.Mapping
 	if m.Where != nil {
-		c.compile(m.Where, false, false, expr.AsBool())
+		c.whereNames = c.compile(m.Where, false, false, expr.AsBool())
 	}
 	if m.GroupBy != nil {
-		c.compile(m.GroupBy, false, false)
+		c.groupNames = c.compile(m.GroupBy, false, false)
 	}
 	keyNames := maps.Clone(c.used)
 	c.node(m.Activity, false)
@@ -245,15 +270,16 @@ func zero(t Type) any {
 // compile checks the names an expression uses and compiles it once. A bare
 // column name (or rows, as a for_each list) takes a fast path that skips the
 // VM; the names of the other expressions are bound for the VM on every row.
-func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) {
+// It returns the names the expression uses.
+func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) []string {
 	tree, err := parser.Parse(e.Source)
 	if err != nil {
 		c.exprError(e, err)
-		return
+		return nil
 	}
 	names, ok := c.checkNames(e, tree.Node, inItem)
 	if !ok {
-		return
+		return nil
 	}
 	opts = append(opts, expr.Env(c.env(names, inItem)), expr.AllowUndefinedVariables(), expr.Timezone(c.p.Input.Timezone.String()))
 	opts = append(opts, operators()...)
@@ -262,7 +288,7 @@ func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) {
 	prog, err := expr.Compile(e.Source, opts...)
 	if err != nil {
 		c.exprError(e, err)
-		return
+		return nil
 	}
 	e.program = prog
 	e.fast = c.fastPath(tree.Node, forEach)
@@ -279,6 +305,7 @@ func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) {
 	if e.fast.kind == slow {
 		c.records.visit(tree.Node)
 	}
+	return names
 }
 
 // exprError records an expr error at its position in the mapping file.

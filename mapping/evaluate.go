@@ -59,6 +59,29 @@ func (p *Program) KeyRowInto(dst []any, fields []string) ([]any, error) {
 	return p.rowInto(dst, fields, p.keyText)
 }
 
+// KeyCells types only the cells group_by reads, leaving the others nil, so
+// that the group of a row rejected for another cell is still known. It
+// returns ErrWholeRow when group_by reads the whole row (row, rows).
+func (p *Program) KeyCells(fields []string) ([]any, error) {
+	return p.cellsInto(fields, p.keyCells)
+}
+
+// WhereCells is KeyCells for the cells where reads.
+func (p *Program) WhereCells(fields []string) ([]any, error) {
+	return p.cellsInto(fields, p.whereCells)
+}
+
+// ErrWholeRow is the error of KeyCells and WhereCells for an expression that
+// reads the whole row.
+var ErrWholeRow = errors.New("the expression reads the whole row")
+
+func (p *Program) cellsInto(fields []string, skip []bool) ([]any, error) {
+	if skip == nil {
+		return nil, ErrWholeRow
+	}
+	return p.rowInto(nil, fields, skip)
+}
+
 // Complete types the columns DirectRowInto left out.
 func (p *Program) Complete(vals []any, fields []string) {
 	for i, c := range p.cols {

@@ -35,8 +35,20 @@ type Mapping struct {
 	// Rules are the activity rules, with the keys allow_keys lets through.
 	Rules activity.Rules
 
+	// OnRejectedRow says what a rejected row does to its group (with
+	// group_by): RejectGroup (the default) or DropRow.
+	OnRejectedRow string
+
 	src *source
 }
+
+// The values of on_rejected_row. With RejectGroup, a group with any rejected
+// row is rejected whole, so that an order is written whole or not at all;
+// DropRow writes the group without the rejected rows.
+const (
+	RejectGroup = "reject_group"
+	DropRow     = "drop_row"
+)
 
 // Input says how to read the CSV.
 type Input struct {
@@ -94,7 +106,7 @@ func parse(name string, text []byte, checkRules bool) (*Mapping, error) {
 		src.errorAt(1, 1, "mapping file must hold exactly one YAML document")
 		return nil, src.err()
 	}
-	l := &loader{src: src, checkRules: checkRules, m: &Mapping{File: name, src: src, Input: Input{Encoding: "auto", Header: true, Timezone: time.UTC}}}
+	l := &loader{src: src, checkRules: checkRules, m: &Mapping{File: name, src: src, OnRejectedRow: RejectGroup, Input: Input{Encoding: "auto", Header: true, Timezone: time.UTC}}}
 	l.top(f.Docs[0].Body)
 	if err := src.err(); err != nil {
 		return nil, err
@@ -122,7 +134,7 @@ type loader struct {
 	checkRules bool
 }
 
-var topKeys = []string{"version", "input", "columns", "where", "group_by", "activity", "allow_keys"}
+var topKeys = []string{"version", "input", "columns", "where", "group_by", "on_rejected_row", "activity", "allow_keys"}
 
 // top walks the document's root map.
 func (l *loader) top(root ast.Node) {
@@ -147,6 +159,8 @@ func (l *loader) top(root ast.Node) {
 			l.m.Where = l.exprValue(kv.Value, "where")
 		case "group_by":
 			l.m.GroupBy = l.exprValue(kv.Value, "group_by")
+		case "on_rejected_row":
+			l.onRejectedRow(kv.Value)
 		case "activity":
 			l.m.Activity = l.template(kv.Value, "activity", 0)
 		case "allow_keys":
@@ -174,6 +188,19 @@ func (l *loader) version(n ast.Node) {
 		return
 	}
 	l.m.Version = 1
+}
+
+// onRejectedRow reads on_rejected_row: reject_group or drop_row.
+func (l *loader) onRejectedRow(n ast.Node) {
+	v, ok := l.scalar(n, "on_rejected_row")
+	if !ok {
+		return
+	}
+	if v != RejectGroup && v != DropRow {
+		l.errorAt(n, "on_rejected_row: %q is neither %s nor %s%s", v, RejectGroup, DropRow, didYouMean(v, []string{RejectGroup, DropRow}))
+		return
+	}
+	l.m.OnRejectedRow = v
 }
 
 // key returns a map entry's key as a string, reporting duplicates.

@@ -67,7 +67,12 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 		// An interrupted run leaves nothing behind; a failed one keeps the
 		// rejects that explain it.
 		interrupted := errors.Is(err, context.Canceled)
-		rejFile.finish(sum.Rejected > 0 && !interrupted, false)
+		keep := sum.Rejected > 0 && !interrupted
+		if rejFile.finish(keep, false) == nil && keep && rejFile != nil {
+			sum.RejectsFile = rejPath
+		}
+		_, toStdout := outFile.(stdoutFile)
+		sum.Discarded = !toStdout
 		if interrupted {
 			err = fmt.Errorf("interrupted after %d rows: nothing written: %w", sum.Read, err)
 		}
@@ -80,7 +85,12 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 	if sf, ok := outFile.(*splitFile); ok {
 		sum.Parts = len(sf.parts)
 	}
-	return sum, rejFile.finish(sum.Rejected > 0 || o.Rejects != "", true)
+	keep := sum.Rejected > 0 || o.Rejects != ""
+	err = rejFile.finish(keep, true)
+	if err == nil && keep && rejFile != nil {
+		sum.RejectsFile = rejPath
+	}
+	return sum, err
 }
 
 // Check refuses, with an *atomicfile.OutputError, outputs that would destroy
@@ -229,17 +239,39 @@ func (a *atomicFile) finish(keep, complete bool) error {
 }
 
 // String is the human summary printed on standard error at the end of a run.
+// Its counts add up whether the run completed or stopped: rows read = in
+// activities + filtered + rejected (+ not converted, when it stopped).
 func (s Summary) String() string {
 	rate := 0.0
 	if secs := s.Elapsed.Seconds(); secs > 0 {
 		rate = float64(s.Read) / secs
 	}
-	parts := ""
-	if s.Parts > 0 {
-		parts = fmt.Sprintf(" in %d parts", s.Parts)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d rows read: %d in %d activities", s.Read, s.InActivities, s.Activities)
+	switch {
+	case s.Discarded:
+		b.WriteString(" (not kept: the output was removed)")
+	case s.Parts > 0:
+		fmt.Fprintf(&b, " written in %d parts", s.Parts)
+	default:
+		b.WriteString(" written")
 	}
-	return fmt.Sprintf("%d rows read: %d in %d activities written%s, %d filtered by where, %d rejected; %s (%s rows/s)",
-		s.Read, s.InActivities, s.Activities, parts, s.Filtered, s.Rejected, s.Elapsed.Round(time.Millisecond), thousands(int64(rate)))
+	fmt.Fprintf(&b, ", %d filtered by where, %d rejected", s.Filtered, s.Rejected)
+	switch s.GroupsRejected {
+	case 0:
+	case 1:
+		b.WriteString(" (1 group rejected whole)")
+	default:
+		fmt.Fprintf(&b, " (%d groups rejected whole)", s.GroupsRejected)
+	}
+	if s.Stopped {
+		fmt.Fprintf(&b, ", %d not converted because the run stopped", s.Unconverted)
+	}
+	if s.RejectsFile != "" {
+		fmt.Fprintf(&b, "; rejects in %s", s.RejectsFile)
+	}
+	fmt.Fprintf(&b, "; %s (%s rows/s)", s.Elapsed.Round(time.Millisecond), thousands(int64(rate)))
+	return b.String()
 }
 
 func thousands(n int64) string {

@@ -13,8 +13,8 @@ import (
 
 // FuzzRun feeds arbitrary bytes through the whole pipeline (decoding,
 // record scanning, encoding/csv, typing, a grouped and an ungrouped
-// mapping): it must never panic, every row must be accounted for, and every
-// line written must be a valid activity.
+// mapping, groups gathered and --sorted): it must never panic, every row
+// must be accounted for, and every line written must be a valid activity.
 func FuzzRun(f *testing.F) {
 	f.Add([]byte("a,b,c\n1,2,3\n\"x\ny\",\"\",z\n"))
 	f.Add([]byte("\xef\xbb\xbfa;b\r\n1;\"2\r\n3\"\r\n"))
@@ -33,9 +33,9 @@ func FuzzRun(f *testing.F) {
 		mappings = append(mappings, m)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		for _, m := range mappings {
+		for i, m := range append(mappings, mappings[1]) {
 			var out, rej bytes.Buffer
-			cfg := Config{Mapping: m, MaxErrors: -1, Workers: 2, MaxRowSize: 64 << 10, MaxMemory: 4 << 10, Stdin: bytes.NewReader(in)}
+			cfg := Config{Mapping: m, MaxErrors: -1, Workers: 2, MaxRowSize: 64 << 10, MaxMemory: 4 << 10, Stdin: bytes.NewReader(in), Sorted: i == 2}
 			sum, err := Run(context.Background(), cfg, []string{"-"}, &out, &rej)
 			if err != nil {
 				if errors.Is(err, ErrEmptyInput) || errors.Is(err, ErrHeaderTooLong) || errors.Is(err, ErrMixedEncoding) ||
@@ -44,8 +44,8 @@ func FuzzRun(f *testing.F) {
 				}
 				t.Fatalf("run: %v", err)
 			}
-			if sum.Read != sum.InActivities+sum.Filtered+sum.Rejected {
-				t.Fatalf("read %d != %d + %d + %d", sum.Read, sum.InActivities, sum.Filtered, sum.Rejected)
+			if sum.Read != sum.InActivities+sum.Filtered+sum.Rejected || bytes.Count(rej.Bytes(), []byte("\n")) != sum.Rejected {
+				t.Fatalf("read %d != %d + %d + %d, or not %d lines in the rejects", sum.Read, sum.InActivities, sum.Filtered, sum.Rejected, sum.Rejected)
 			}
 			for _, line := range bytes.Split(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n")) {
 				if len(line) > 0 {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"csv2activity/internal/bytesize"
 )
 
 // DefaultMaxMemory is the default budget for the rows that group_by holds in
@@ -25,6 +27,59 @@ type storedRow struct {
 // rowCost is what a stored row costs in memory beyond its text.
 const rowCost = 48
 
+// groupShare is the part of the memory budget one group's rows may take (as
+// read, before typing): building a group's activity takes several times its
+// rows' size, and each worker may be building one. A larger group is
+// rejected whole, its rows streamed to the rejects file; an activity that
+// big would be far over the API's line limit anyway.
+const groupShare = 16
+
+// groupCap is the most bytes of rows (as read) one group may take under a
+// memory budget.
+func groupCap(budget int64) int64 { return budget / groupShare }
+
+// storedGroup is a group (or, for a group too large to build, a part of it)
+// handed out for building. Its key is not kept (the keys would stay in memory
+// through the whole merge): the worker computes it again from the group's
+// first row when a reason needs it.
+type storedGroup struct {
+	rows []storedRow
+	fall *fall // why the group is rejected whole, when it is
+	part int   // 0 for a group's first part
+}
+
+// fall is why a group is rejected whole: its first rejected row, or its size.
+type fall struct {
+	file   string
+	line   int
+	reason string
+}
+
+// fellWith is the reason given to a row rejected for reason whose group
+// falls with it.
+func fellWith(reason, key string) string {
+	return fmt.Sprintf("%s; group %q rejected whole", reason, key)
+}
+
+// rowReason is the reason given to a row of a group rejected whole: the
+// group, and what made it fall.
+func (f *fall) rowReason(key, file string) string {
+	if f.line == 0 {
+		return fmt.Sprintf("group %q rejected whole: %s", key, f.reason)
+	}
+	where := fmt.Sprintf("line %d", f.line)
+	if f.file != file {
+		where = fmt.Sprintf("%s line %d", f.file, f.line)
+	}
+	return fmt.Sprintf("group %q rejected whole: %s: %s", key, where, f.reason)
+}
+
+// tooBig is the fall of a group larger than cap.
+func tooBig(cap int64) *fall {
+	return &fall{reason: fmt.Sprintf("its rows take more than %s, the most one group may take (1/%d of --max-memory; an order that large is more likely a group_by mistake)",
+		bytesize.Format(cap), groupShare)}
+}
+
 // groupStore gathers keyed rows across the whole input, whatever their
 // order, within a memory budget: past it, the rows held are sorted by group
 // and written to a spill file (a run). At the end, the runs and the rows
@@ -35,6 +90,9 @@ const rowCost = 48
 // bytes a key; it counts against the budget, so many keys mean smaller runs,
 // but rows always get at least a quarter of it (the index can then take the
 // process past the budget: a million distinct keys take about 50 MB).
+//
+// A group that a rejected row made fall (fail) keeps its rows in the store:
+// they are rejected, each with the reason, when the groups are handed out.
 type groupStore struct {
 	budget int64
 	seqs   map[string]uint32
@@ -44,20 +102,38 @@ type groupStore struct {
 	sorted bool // rows arrived in group order since the last spill
 	spill  *spillDir
 	runs   []*spillRun
+	fallen map[uint32]*fall
 }
 
 func newGroupStore(budget int64) *groupStore {
-	return &groupStore{budget: budget, seqs: map[string]uint32{}, sorted: true}
+	return &groupStore{budget: budget, seqs: map[string]uint32{}, sorted: true, fallen: map[uint32]*fall{}}
 }
 
-// add files a row under its key; rows arrive in input order.
-func (g *groupStore) add(key string, input uint32, line int, raw string) error {
+// seq returns the number of key's group, numbering a new one.
+func (g *groupStore) seq(key string) uint32 {
 	seq, ok := g.seqs[key]
 	if !ok {
 		seq = uint32(len(g.seqs))
 		g.seqs[strings.Clone(key)] = seq // the key may point into its whole record
 		g.keyMem += int64(len(key)) + 48
 	}
+	return seq
+}
+
+// fail makes key's group fall for the rejected row; it returns true when
+// the group falls now (false when an earlier row made it fall).
+func (g *groupStore) fail(key, file string, line int, reason string) bool {
+	seq := g.seq(key)
+	if g.fallen[seq] != nil {
+		return false
+	}
+	g.fallen[seq] = &fall{file: file, line: line, reason: reason}
+	return true
+}
+
+// add files a row under its key; rows arrive in input order.
+func (g *groupStore) add(key string, input uint32, line int, raw string) error {
+	seq := g.seq(key)
 	if n := len(g.rows); n > 0 && g.rows[n-1].seq > seq {
 		g.sorted = false
 	}
@@ -104,28 +180,29 @@ func (g *groupStore) spillRows() error {
 // are merged into one, so that the merge never holds too many files open.
 const maxRuns = 64
 
+// compactPart is how many bytes of a group compact copies at a time.
+const compactPart = 1 << 20
+
 // compact merges every run into one.
 func (g *groupStore) compact() error {
 	m, err := newMerger(g.runs, nil)
 	if err != nil {
 		return err
 	}
-	var all []storedRow
 	w, err := g.spill.create()
 	if err != nil {
 		return err
 	}
 	for {
-		grp, err := m.next()
+		part, _, err := m.next(compactPart)
 		if err != nil {
 			w.abort()
 			return err
 		}
-		if grp == nil {
+		if part == nil {
 			break
 		}
-		all = append(all[:0], grp...)
-		if err := w.write(all); err != nil {
+		if err := w.write(part); err != nil {
 			return err
 		}
 	}
@@ -141,8 +218,10 @@ func (g *groupStore) compact() error {
 }
 
 // groups hands out complete groups in order of first appearance, a few
-// hundred rows at a time, and removes the spill files.
-func (g *groupStore) groups(emit func([][]storedRow) bool) error {
+// hundred rows at a time, and removes the spill files. A group whose rows
+// take more than groupCap of the budget is handed out in parts, rejected
+// whole, so that no group larger than that is ever held.
+func (g *groupStore) groups(emit func([]storedGroup) bool) error {
 	defer g.close()
 	g.seqs = nil
 	g.sortRows()
@@ -151,18 +230,30 @@ func (g *groupStore) groups(emit func([][]storedRow) bool) error {
 		return err
 	}
 	const unitRows = 512
-	var unit [][]storedRow
-	rows := 0
+	var unit []storedGroup
+	rows, cap := 0, groupCap(g.budget)
+	var big *storedGroup // the last part of the group too large to build, if any
 	for {
-		grp, err := m.next()
+		part, over, err := m.next(cap)
 		if err != nil {
 			return err
 		}
-		if grp == nil {
+		if part == nil {
 			break
 		}
-		unit = append(unit, grp)
-		if rows += len(grp); rows >= unitRows {
+		seq := part[0].seq
+		sg := storedGroup{rows: part, fall: g.fallen[seq]}
+		switch {
+		case big != nil && big.rows[0].seq == seq:
+			sg.fall, sg.part = big.fall, big.part+1
+		case over && sg.fall == nil:
+			sg.fall = tooBig(cap)
+		}
+		if big = nil; over || sg.part > 0 {
+			big = &sg
+		}
+		unit = append(unit, sg)
+		if rows += len(part); rows >= unitRows || big != nil {
 			if !emit(unit) {
 				return nil
 			}
@@ -181,21 +272,4 @@ func (g *groupStore) close() {
 		g.spill.remove()
 		g.spill = nil
 	}
-}
-
-// groupLines lists where a group's rows start, for reject reasons.
-func groupLines(rows []storedRow) string {
-	var b strings.Builder
-	b.WriteString("lines ")
-	for i, r := range rows {
-		if i == 8 {
-			fmt.Fprintf(&b, ", … (%d rows)", len(rows))
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprint(&b, r.line)
-	}
-	return b.String()
 }

@@ -30,12 +30,27 @@ type PreviewResult struct {
 	Rejected   []Reject // rows that did not type, failed where/group_by, or were malformed
 	Filtered   int
 	Read       int
+	// With group_by: NextGroup is the line where reading stopped, the first
+	// row of the group after the last shown (0 when the input ended), and
+	// Scattered the first group seen again after another had started (nil
+	// when the groups read stand together).
+	NextGroup int
+	Scattered *ScatteredGroup
+}
+
+// ScatteredGroup is a group whose rows do not stand together: Lines are its
+// last row before another group started, and its next row.
+type ScatteredGroup struct {
+	Key   string
+	Lines [2]int
 }
 
 // Previews builds the first n activities of the inputs, reading no more input
 // than it needs: n rows without group_by; with group_by, reading stops at the
 // first row of the (n+1)th group, so groups are taken to be contiguous (as
 // exports write them) — convert itself gathers groups across the whole input.
+// NextGroup and Scattered say how far that held. As in convert, a rejected
+// row whose group is known makes it fall (unless on_rejected_row: drop_row).
 func Previews(ctx context.Context, cfg Config, inputs []string, n int) (*PreviewResult, error) {
 	r := &run{ctx: ctx, cfg: cfg}
 	r.defaults()
@@ -44,9 +59,9 @@ func Previews(ctx context.Context, cfg Config, inputs []string, n int) (*Preview
 		return nil, err
 	}
 	prog.StopWhen(ctx)
-	w := newWorker(prog)
+	w := r.newWorker(prog)
 	w.collect, w.keepVals = true, true
-	p := &previewer{prog: prog, w: w, n: n, res: &PreviewResult{}, byKey: map[string]int{}}
+	p := &previewer{prog: prog, w: w, n: n, res: &PreviewResult{}, byKey: map[string]int{}, cap: groupCap(r.cfg.MaxMemory)}
 	for i := 0; ; i++ {
 		done, err := p.input(ctx, in)
 		in.closer.Close()
@@ -64,8 +79,19 @@ type previewer struct {
 	w      *worker // types, filters and keys rows, keeping their values
 	n      int
 	res    *PreviewResult
-	groups [][]groupRow
+	groups []previewGroup
 	byKey  map[string]int
+	cap    int64 // the most bytes of rows a group may take, as in convert
+}
+
+// previewGroup is a group being gathered: its rows, rejected ones included
+// (no more once it is over cap).
+type previewGroup struct {
+	key  string
+	rows []groupRow
+	size int64
+	fall *fall // its first rejected row, or its size, when it falls
+	last int   // the line of its last row
 }
 
 // input reads one input until n activities are certain; done says so.
@@ -99,45 +125,90 @@ func (p *previewer) input(ctx context.Context, in *input) (bool, error) {
 // record takes one record; it returns true when the previews are complete.
 func (p *previewer) record(b *batch, rec *record) bool {
 	res := &result{}
-	reason := p.w.safeRow(b, rec, res)
-	if reason != "" {
-		p.res.Rejected = append(p.res.Rejected, Reject{File: b.file, Line: rec.line, Reason: reason, Raw: string(rec.raw)})
+	if reason := p.w.safeRow(b, rec, res); reason != "" {
+		p.w.rejectRecord(res, b, rec, reason)
 	}
 	p.res.Read++
 	p.res.Filtered += res.filtered
-	for _, row := range res.rows {
+	for i := range res.rows {
+		row := &res.rows[i]
+		if row.reason != "" {
+			reason := row.reason
+			if row.key != "" {
+				reason = fellWith(reason, row.key)
+			}
+			p.res.Rejected = append(p.res.Rejected, row.reject(reason))
+			if row.key == "" {
+				continue
+			}
+		}
 		if p.prog.GroupBy == nil {
-			p.groups = append(p.groups, []groupRow{row})
+			p.groups = append(p.groups, previewGroup{rows: []groupRow{*row}})
 			continue
 		}
-		i, ok := p.byKey[row.key]
-		if !ok {
-			if len(p.groups) == p.n {
-				return true
-			}
-			i = len(p.groups)
-			p.byKey[row.key] = i
-			p.groups = append(p.groups, nil)
+		if p.add(row) {
+			return true
 		}
-		p.groups[i] = append(p.groups[i], row)
 	}
 	return p.prog.GroupBy == nil && len(p.groups) == p.n
+}
+
+// add files a keyed row in its group; it returns true, and takes nothing,
+// when the row starts the (n+1)th group.
+func (p *previewer) add(row *groupRow) bool {
+	i, ok := p.byKey[row.key]
+	switch {
+	case !ok && len(p.groups) == p.n:
+		p.res.NextGroup = row.line
+		return true
+	case !ok:
+		i = len(p.groups)
+		p.byKey[row.key] = i
+		p.groups = append(p.groups, previewGroup{key: row.key})
+	case i != len(p.groups)-1 && p.res.Scattered == nil:
+		p.res.Scattered = &ScatteredGroup{Key: row.key, Lines: [2]int{p.groups[i].last, row.line}}
+	}
+	g := &p.groups[i]
+	g.last = row.line
+	if g.size += int64(len(row.raw)) + rowCost; g.size > p.cap {
+		if g.fall == nil {
+			g.fall = tooBig(p.cap)
+		}
+		return false // rows past the cap are not kept, as convert keeps none
+	}
+	g.rows = append(g.rows, *row)
+	if row.reason != "" && g.fall == nil {
+		g.fall = &fall{file: row.file, line: row.line, reason: row.reason}
+	}
+	return false
 }
 
 // finish builds the activities of the groups gathered.
 func (p *previewer) finish() *PreviewResult {
 	for _, g := range p.groups {
 		pv := Preview{}
-		vals := make([][]any, len(g))
-		for i, r := range g {
-			vals[i] = r.vals
+		var vals [][]any
+		for _, r := range g.rows {
+			vals = append(vals, r.vals)
 			pv.Rows = append(pv.Rows, SourceRow{File: r.file, Line: r.line, Raw: r.raw})
 		}
-		pv.Activity, pv.Err = p.prog.NewEvaluator().Apply(vals) // each keeps its own memory
-		if pv.Err == nil {
-			pv.Err = p.prog.Rules.Validate(pv.Activity)
+		if g.fall != nil {
+			pv.Err = &GroupError{Key: g.key, Reason: g.fall.rowReason(g.key, g.fall.file)}
+		} else {
+			pv.Activity, pv.Err = p.prog.NewEvaluator().Apply(vals) // each keeps its own memory
+			if pv.Err == nil {
+				pv.Err = p.prog.Rules.Validate(pv.Activity)
+			}
 		}
 		p.res.Activities = append(p.res.Activities, pv)
 	}
 	return p.res
 }
+
+// GroupError is a group rejected whole: a row of it was rejected.
+type GroupError struct {
+	Key    string
+	Reason string // as the rejects file gives it to the group's other rows
+}
+
+func (e *GroupError) Error() string { return e.Reason }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"csv2activity/mapping"
+	"csv2activity/upload"
 )
 
 // DefaultMaxRowSize is the longest row read: a longer one (an unterminated
@@ -38,19 +39,41 @@ type Config struct {
 	// written as soon as their key changes (sorted.go); a row of a group
 	// already written is rejected.
 	Sorted bool
+	// MaxLineSize bounds the bytes of one activity line, its newline
+	// included: a longer activity is rejected, never written, since no
+	// upload execution could hold it. 0 means DefaultMaxLineSize.
+	MaxLineSize int64
 	// Stdin is read for the input "-"; nil means os.Stdin.
 	Stdin io.Reader
 }
 
-// Summary counts what a run did. Read = InActivities + Filtered + Rejected.
+// DefaultMaxLineSize is the bulk import API's limit on one execution, and so
+// on one line (upload.DefaultChunkSize).
+const DefaultMaxLineSize = upload.DefaultChunkSize
+
+// Summary counts what a run did. Read = InActivities + Filtered + Rejected +
+// Unconverted, whether the run completed or stopped.
 type Summary struct {
 	Read         int // data rows read (blank lines are not rows)
 	Activities   int // activities written
 	InActivities int // rows that went into them
 	Filtered     int // rows the where expression skipped
 	Rejected     int // rows in the rejects file
-	Parts        int // files written with Options.SplitSize
-	Elapsed      time.Duration
+	// GroupsRejected is how many groups were rejected whole (their rows are
+	// among Rejected).
+	GroupsRejected int
+	// Stopped is set when the run stopped before the end of its input
+	// (--max-errors, an interruption, an error); Unconverted is then how
+	// many of the rows read were neither written nor rejected.
+	Stopped     bool
+	Unconverted int
+	// Discarded is set when the activities written were not kept (an output
+	// file removed because the run stopped).
+	Discarded bool
+	// RejectsFile is the rejects file's path when one was kept.
+	RejectsFile string
+	Parts       int // files written with Options.SplitSize
+	Elapsed     time.Duration
 }
 
 // TooManyRejectsError stops a run whose rejected rows exceed MaxErrors.
@@ -83,6 +106,12 @@ func Run(ctx context.Context, cfg Config, inputs []string, out, rejects io.Write
 	}
 	prog.StopWhen(ctx) // a long expression gives up when the run is stopped
 	err = r.convert(ctx, first, prog, inputs[1:])
+	switch {
+	case err != nil:
+		r.sum.Stopped, r.sum.Unconverted = true, r.pending+r.unwritten
+	case r.pending != 0:
+		err = fmt.Errorf("internal error (please report it): %d rows read were neither written nor rejected", r.pending)
+	}
 	r.sum.Elapsed = time.Since(start)
 	return r.sum, err
 }
@@ -95,6 +124,17 @@ type run struct {
 	sum     Summary
 	buf     []byte
 	inputs  []inputInfo // appended by the producer, read after the first pass
+	// pending counts the rows read that wait for the rest of their group
+	// (Summary.Unconverted when the run stops); unwritten, the rejects of
+	// the last result that a stop left unwritten.
+	pending, unwritten int
+}
+
+// newWorker returns a worker for the run's program and limits.
+func (r *run) newWorker(p *mapping.Program) *worker {
+	w := newWorker(p)
+	w.maxLine = int(r.cfg.MaxLineSize)
+	return w
 }
 
 func (r *run) defaults() {
@@ -109,6 +149,9 @@ func (r *run) defaults() {
 	}
 	if r.cfg.Stdin == nil {
 		r.cfg.Stdin = os.Stdin
+	}
+	if r.cfg.MaxLineSize <= 0 {
+		r.cfg.MaxLineSize = DefaultMaxLineSize
 	}
 }
 
@@ -148,7 +191,7 @@ func (r *run) convert(ctx context.Context, first *input, prog *mapping.Program, 
 	produce := func(emit func(*batch) bool) error {
 		return r.produce(first, prog, rest, emit)
 	}
-	newW := func() func(*batch) *result { return newWorker(prog).batch }
+	newW := func() func(*batch) *result { return r.newWorker(prog).batch }
 	if prog.GroupBy == nil {
 		return ordered(ctx, r.cfg.Workers, produce, newW, r.consume)
 	}
@@ -158,24 +201,47 @@ func (r *run) convert(ctx context.Context, first *input, prog *mapping.Program, 
 	store := newGroupStore(r.cfg.MaxMemory)
 	defer store.close()
 	consume := func(res *result) error {
-		for _, row := range res.rows {
-			if err := store.add(row.key, row.input, row.line, row.raw); err != nil {
-				return err
-			}
+		if err := r.file(store, res); err != nil {
+			return err
 		}
 		return r.consume(res)
 	}
 	if err := ordered(ctx, r.cfg.Workers, produce, newW, consume); err != nil {
 		return err
 	}
-	produceGroups := func(emit func([][]storedRow) bool) error {
+	produceGroups := func(emit func([]storedGroup) bool) error {
 		return store.groups(emit)
 	}
-	newG := func() func([][]storedRow) *result {
-		w := newWorker(prog)
-		return func(unit [][]storedRow) *result { return w.groups(unit, r.inputs) }
+	newG := func() func([]storedGroup) *result {
+		w := r.newWorker(prog)
+		return func(unit []storedGroup) *result { return w.groups(unit, r.inputs) }
 	}
 	return ordered(ctx, r.cfg.Workers, produceGroups, newG, r.consume)
+}
+
+// file files the keyed rows of a result in the store: a row waits there for
+// the rest of its group; a rejected row is rejected (in input order), and
+// makes its group fall when it has one.
+func (r *run) file(store *groupStore, res *result) error {
+	for i := range res.rows {
+		row := &res.rows[i]
+		switch {
+		case row.reason == "":
+			if err := store.add(row.key, row.input, row.line, row.raw); err != nil {
+				return err
+			}
+			res.held++
+		case row.key == "":
+			res.rejects = append(res.rejects, row.reject(row.reason))
+		default:
+			if store.fail(row.key, row.file, row.line, row.reason) {
+				res.groupsRejected++
+			}
+			res.rejects = append(res.rejects, row.reject(fellWith(row.reason, row.key)))
+		}
+	}
+	res.rows = nil
+	return nil
 }
 
 // produce reads the inputs one after another and emits their batches.
@@ -212,22 +278,27 @@ func (r *run) emitAll(in *input, emit func(*batch) bool) error {
 func (r *run) consume(res *result) error {
 	r.sum.Read += res.read
 	r.sum.Filtered += res.filtered
-	r.sum.Activities += res.activities
-	r.sum.InActivities += res.inActivities
+	r.sum.GroupsRejected += res.groupsRejected
+	r.pending += res.held - res.settled
+	r.unwritten = len(res.rejects) + res.inActivities
 	if len(res.out) > 0 {
 		if _, err := r.out.Write(res.out); err != nil {
 			return fmt.Errorf("write output: %w", err)
 		}
 	}
+	r.sum.Activities += res.activities
+	r.sum.InActivities += res.inActivities
+	r.unwritten -= res.inActivities
 	putBuf(res.out)
 	res.out = nil
 	for i := range res.rejects {
 		rej := &res.rejects[i]
-		r.sum.Rejected++
 		r.buf = appendReject(r.buf[:0], rej)
 		if _, err := r.rejects.Write(r.buf); err != nil {
 			return fmt.Errorf("write rejects: %w", err)
 		}
+		r.sum.Rejected++
+		r.unwritten--
 		if r.cfg.MaxErrors >= 0 && r.sum.Rejected > r.cfg.MaxErrors {
 			return &TooManyRejectsError{Max: r.cfg.MaxErrors, File: rej.File, Line: rej.Line}
 		}

@@ -316,7 +316,7 @@ func TestSorted(t *testing.T) {
 	var out, rej bytes.Buffer
 	cfg := Config{Mapping: m, MaxErrors: -1, Sorted: true, Stdin: bytes.NewReader(back)}
 	sum, err := Run(context.Background(), cfg, []string{"-"}, &out, &rej)
-	if err != nil || out.String() != want || !strings.Contains(rej.String(), `"line":9002,"file":"-","reason":"group \"O00001\" was already written (it started at line 5)`) {
+	if err != nil || out.String() != want || !strings.Contains(rej.String(), `"line":9002,"file":"-","reason":"group \"O00001\" was already complete (it started at line 5)`) {
 		t.Errorf("a group coming back: err %v, summary %+v, rejects %s", err, sum, rej.String()[max(0, rej.Len()-300):])
 	}
 }

@@ -20,42 +20,96 @@ import (
 // sortedUnit is what the second pipeline gets for one batch: the groups the
 // batch completed and the rows it rejected, in order.
 type sortedUnit struct {
-	groups   [][]groupRow
+	groups   []openGroup
 	rejects  []Reject
 	read     int
 	filtered int
+	// held and settled count the rows that wait in the open group
+	// (result.held, result.settled); groupsRejected the groups that fell.
+	held, settled  int
+	groupsRejected int
+}
+
+// openGroup is the group being read: its rows until it is complete, or,
+// once it fell, only why (its rows are then rejected as they come).
+type openGroup struct {
+	key  string
+	line int // where it started
+	rows []groupRow
+	size int64
+	fall *fall
 }
 
 // streamer cuts the keyed rows of the first pipeline into groups.
 type streamer struct {
 	ctx    context.Context
 	units  chan<- *sortedUnit
-	cur    []groupRow
-	closed map[string]int // keys already written -> the line their group started
+	cur    *openGroup
+	closed map[string]int // keys already complete -> the line their group started
+	cap    int64          // the most bytes of rows one group may take
 }
 
 func (s *streamer) consume(res *result) error {
-	u := &sortedUnit{rejects: res.rejects, read: res.read, filtered: res.filtered}
-	for _, row := range res.rows {
+	u := &sortedUnit{read: res.read, filtered: res.filtered}
+	for i := range res.rows {
+		row := &res.rows[i]
 		switch first, done := s.closed[row.key]; {
-		case len(s.cur) > 0 && row.key == s.cur[0].key:
-			s.cur = append(s.cur, row)
+		case row.reason != "" && row.key == "":
+			u.rejects = append(u.rejects, row.reject(row.reason))
+		case s.cur != nil && row.key == s.cur.key:
+			s.join(u, row)
 		case done:
-			u.rejects = append(u.rejects, Reject{File: row.file, Line: row.line, Raw: row.raw,
-				Reason: fmt.Sprintf("group %q was already written (it started at line %d): --sorted promised that the rows of a group stand together", row.key, first)})
+			reason := fmt.Sprintf("group %q was already complete (it started at line %d): --sorted promised that the rows of a group stand together", row.key, first)
+			if row.reason != "" {
+				reason = row.reason + "; " + reason
+			}
+			u.rejects = append(u.rejects, row.reject(reason))
 		default:
 			s.close(u)
-			s.cur = []groupRow{row}
+			s.cur = &openGroup{key: row.key, line: row.line}
+			s.join(u, row)
 		}
 	}
 	return s.send(u)
 }
 
-// close moves the current group into u.
+// join adds a row to the open group. A rejected row makes the group fall,
+// as does a row that takes it past cap: the rows held are rejected then, and
+// the group's next rows as they come.
+func (s *streamer) join(u *sortedUnit, row *groupRow) {
+	g := s.cur
+	if g.fall == nil && row.reason == "" {
+		if g.size += int64(len(row.raw)) + rowCost; g.size <= s.cap { // as the group store counts
+			g.rows = append(g.rows, *row)
+			u.held++
+			return
+		}
+		g.fall = tooBig(s.cap)
+		u.groupsRejected++
+	}
+	if g.fall == nil {
+		g.fall = &fall{file: row.file, line: row.line, reason: row.reason}
+		u.groupsRejected++
+	}
+	for i := range g.rows {
+		u.rejects = append(u.rejects, g.rows[i].reject(g.fall.rowReason(g.key, g.rows[i].file)))
+	}
+	u.settled += len(g.rows)
+	g.rows = nil
+	if row.reason != "" {
+		u.rejects = append(u.rejects, row.reject(fellWith(row.reason, g.key)))
+	} else {
+		u.rejects = append(u.rejects, row.reject(g.fall.rowReason(g.key, row.file)))
+	}
+}
+
+// close moves the open group into u, unless it fell.
 func (s *streamer) close(u *sortedUnit) {
-	if len(s.cur) > 0 {
-		s.closed[strings.Clone(s.cur[0].key)] = s.cur[0].line // the key may point into its whole record
-		u.groups = append(u.groups, s.cur)
+	if g := s.cur; g != nil {
+		s.closed[strings.Clone(g.key)] = g.line // the key may point into its whole record
+		if g.fall == nil {
+			u.groups = append(u.groups, *g)
+		}
 		s.cur = nil
 	}
 }
@@ -83,9 +137,9 @@ func (r *run) convertSorted(ctx context.Context, prog *mapping.Program, produce 
 	units := make(chan *sortedUnit, r.cfg.Workers)
 	done := make(chan error, 1)
 	go func() {
-		s := &streamer{ctx: ctx, units: units, closed: map[string]int{}}
+		s := &streamer{ctx: ctx, units: units, closed: map[string]int{}, cap: groupCap(r.cfg.MaxMemory)}
 		newW := func() func(*batch) *result {
-			w := newWorker(prog)
+			w := r.newWorker(prog)
 			w.keepVals = true
 			return w.batch
 		}
@@ -106,28 +160,30 @@ func (r *run) convertSorted(ctx context.Context, prog *mapping.Program, produce 
 		return <-done
 	}
 	newG := func() func(*sortedUnit) *result {
-		w := newWorker(prog)
-		return w.sortedUnit
+		return r.newWorker(prog).sortedUnit
 	}
 	return ordered(ctx, r.cfg.Workers, produceUnits, newG, r.consume)
 }
 
 // sortedUnit builds the activities of a unit's groups.
 func (w *worker) sortedUnit(u *sortedUnit) *result {
-	res := &result{out: getBuf(64 << 10), rejects: u.rejects, read: u.read, filtered: u.filtered}
+	res := &result{out: getBuf(64 << 10), rejects: u.rejects, read: u.read, filtered: u.filtered,
+		held: u.held, settled: u.settled, groupsRejected: u.groupsRejected}
 	var vals [][]any
 	for _, g := range u.groups {
+		res.settled += len(g.rows)
 		vals = vals[:0]
-		for _, row := range g {
+		for _, row := range g.rows {
 			vals = append(vals, row.vals)
 		}
 		reason := w.safeActivity(vals, res)
 		if reason == "" {
 			continue
 		}
-		for _, row := range g {
-			res.rejects = append(res.rejects, Reject{File: row.file, Line: row.line, Raw: row.raw,
-				Reason: fmt.Sprintf("group %q: %s", g[0].key, reason)})
+		res.groupsRejected++
+		f := &fall{reason: reason}
+		for i := range g.rows {
+			res.rejects = append(res.rejects, g.rows[i].reject(f.rowReason(g.key, g.rows[i].file)))
 		}
 	}
 	return res

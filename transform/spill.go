@@ -288,24 +288,27 @@ func newMerger(runs []*spillRun, mem []storedRow) (*merger, error) {
 	return m, nil
 }
 
-// next returns the next whole group, or nil at the end.
-func (m *merger) next() ([]storedRow, error) {
+// next returns the next whole group, or nil at the end. A group whose rows
+// take more than limit bytes is returned in parts of a little over limit
+// bytes, in order, each with over true (the last one may be smaller).
+func (m *merger) next(limit int64) (grp []storedRow, over bool, err error) {
 	if m.h.Len() == 0 {
 		m.close()
-		return nil, nil
+		return nil, false, nil
 	}
 	seq := m.srcs[m.h.items[0]].cur.seq
-	var grp []storedRow
+	size := int64(0)
 	for m.h.Len() > 0 {
 		s := m.srcs[m.h.items[0]]
 		if s.cur.seq != seq {
 			break
 		}
-		for s.ok && s.cur.seq == seq {
+		for s.ok && s.cur.seq == seq && size <= limit {
 			grp = append(grp, s.cur)
+			size += int64(len(s.cur.raw)) + rowCost
 			if err := s.advance(); err != nil {
 				m.close()
-				return nil, err
+				return nil, false, err
 			}
 		}
 		if s.ok {
@@ -313,8 +316,11 @@ func (m *merger) next() ([]storedRow, error) {
 		} else {
 			heap.Pop(&m.h)
 		}
+		if size > limit {
+			break
+		}
 	}
-	return grp, nil
+	return grp, size > limit, nil
 }
 
 func (m *merger) close() {

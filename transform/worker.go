@@ -14,38 +14,55 @@ import (
 type result struct {
 	out          []byte // ndjson, one activity a line
 	rejects      []Reject
-	rows         []groupRow // with group_by: the rows that passed where, keyed
+	rows         []groupRow // with group_by: the rows, keyed, in input order (rejected ones too)
 	read         int
 	filtered     int
 	activities   int
 	inActivities int
+
+	// With group_by, the accounting of rows read but not yet written:
+	// held is how many rows this result leaves waiting for the rest of
+	// their group, settled how many waiting rows it writes (in activities
+	// or rejected).
+	held, settled  int
+	groupsRejected int // groups rejected whole
 }
 
-// groupRow is a row that passed where, with its group key; vals are kept
-// only for previews (convert parses the row again when its group is whole).
+// groupRow is a row with its group key; vals are kept only for previews and
+// --sorted (convert otherwise parses the row again when its group is whole).
+// A row with a reason is rejected; with a key too, its group falls with it.
 type groupRow struct {
-	key   string
-	vals  []any
-	file  string
-	input uint32
-	line  int
-	raw   string
+	key    string
+	vals   []any
+	file   string
+	input  uint32
+	line   int
+	raw    string
+	reason string
+}
+
+// reject is the row rejected for reason.
+func (g *groupRow) reject(reason string) Reject {
+	return Reject{File: g.file, Line: g.line, Reason: reason, Raw: g.raw}
 }
 
 // worker turns batches into results. It owns an Evaluator and an output
 // buffer, so each goroutine has its own.
 type worker struct {
-	p        *mapping.Program
-	ev       *mapping.Evaluator
-	collect  bool     // keep keyed rows (for groups) instead of building activities
-	keepVals bool     // with collect: keep the typed values too (previews)
-	vals     []any    // the row being mapped, reused when rows are not kept
-	one      [1][]any // the one-row group of a mapping without group_by
-	width    int      // fields per record: the header's
+	p           *mapping.Program
+	ev          *mapping.Evaluator
+	collect     bool     // keep keyed rows (for groups) instead of building activities
+	keepVals    bool     // with collect: keep the typed values too (previews)
+	rejectGroup bool     // with collect: key rejected rows, so that their group falls
+	maxLine     int      // the longest activity line written (its newline included)
+	vals        []any    // the row being mapped, reused when rows are not kept
+	one         [1][]any // the one-row group of a mapping without group_by
+	width       int      // fields per record: the header's
 }
 
 func newWorker(p *mapping.Program) *worker {
-	return &worker{p: p, ev: p.NewEvaluator(), collect: p.GroupBy != nil, width: len(p.Header)}
+	return &worker{p: p, ev: p.NewEvaluator(), collect: p.GroupBy != nil, width: len(p.Header),
+		rejectGroup: p.GroupBy != nil && p.OnRejectedRow != mapping.DropRow, maxLine: DefaultMaxLineSize}
 }
 
 // batch processes one batch of records.
@@ -53,19 +70,74 @@ func (w *worker) batch(b *batch) *result {
 	res := &result{}
 	if b.reject != nil {
 		res.read = 1
-		res.rejects = append(res.rejects, *b.reject)
+		w.reject(res, b.input, *b.reject, nil)
 		return res
 	}
 	res.out = getBuf(3 * len(b.data))
 	parseBatch(b, b.comma, func(rec *record) {
 		res.read++
 		if reason := w.safeRow(b, rec, res); reason != "" {
-			res.rejects = append(res.rejects, Reject{File: b.file, Line: rec.line, Reason: reason, Raw: string(rec.raw)})
+			w.rejectRecord(res, b, rec, reason)
 		}
 	})
 	putBuf(b.data)
 	b.data = nil
 	return res
+}
+
+// rejectRecord rejects a record for reason; with group_by, its group falls
+// with it when its key can be computed (groupOf).
+func (w *worker) rejectRecord(res *result, b *batch, rec *record, reason string) {
+	var fields []string
+	if rec.err == nil && len(rec.fields) == w.width {
+		fields = rec.fields
+	}
+	w.reject(res, b.input, Reject{File: b.file, Line: rec.line, Reason: reason, Raw: string(rec.raw)}, fields)
+}
+
+// reject files a rejected row: in the rejects, or with group_by among the
+// rows, in input order, keyed when fields (nil for a malformed record) give
+// its group.
+func (w *worker) reject(res *result, input uint32, rej Reject, fields []string) {
+	if !w.collect {
+		res.rejects = append(res.rejects, rej)
+		return
+	}
+	row := groupRow{file: rej.File, input: input, line: rej.Line, raw: rej.Raw, reason: rej.Reason}
+	if w.rejectGroup && fields != nil {
+		row.key = w.groupOf(fields)
+	}
+	res.rows = append(res.rows, row)
+}
+
+// groupOf returns the group of a rejected row: its key, computed from the
+// cells group_by reads alone, or "" when they give none. A row that where,
+// computed from the cells it reads, leaves out belongs to no group: a
+// filtered row makes no group fall. When where cannot tell, the row is
+// taken to belong to its group, which falls: a partial order is the worse
+// mistake.
+func (w *worker) groupOf(fields []string) (key string) {
+	defer func() {
+		if recover() != nil {
+			key = ""
+		}
+	}()
+	vals, err := w.p.KeyCells(fields)
+	if err != nil {
+		return ""
+	}
+	if key, err = w.ev.Key(vals); err != nil {
+		return ""
+	}
+	if w.p.Where == nil {
+		return key
+	}
+	if vals, err := w.p.WhereCells(fields); err == nil {
+		if pass, err := w.ev.Where(vals); err == nil && !pass {
+			return ""
+		}
+	}
+	return key
 }
 
 // safeRow is row, turning a panic (a bug) into the row's rejection, so that
@@ -134,6 +206,7 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 	if w.p.Direct() {
 		// Every row read is valid UTF-8: checked above when the input
 		// passes through, made so by the decoder otherwise.
+		start := len(res.out)
 		out, done, err := w.ev.AppendLine(res.out, vals, rec.fields, true)
 		var bad *activity.Violation
 		switch {
@@ -143,6 +216,9 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 			return err.Error()
 		case done:
 			res.out = out
+			if reason := w.overLong(res, start); reason != "" {
+				return reason
+			}
 			res.activities++
 			res.inActivities++
 			return ""
@@ -173,23 +249,48 @@ func (w *worker) activity(group [][]any, res *result) string {
 	if err := w.p.Rules.Validate(obj); err != nil {
 		return "activity breaks a rule: " + err.Error()
 	}
+	start := len(res.out)
 	res.out = activity.AppendJSON(res.out, obj)
 	res.out = append(res.out, '\n')
+	if reason := w.overLong(res, start); reason != "" {
+		return reason
+	}
 	res.activities++
 	res.inActivities += len(group)
 	return ""
 }
 
+// overLong takes back the activity line written at res.out[start:] when it
+// is longer than an upload execution may hold, and says so.
+func (w *worker) overLong(res *result, start int) string {
+	n := len(res.out) - start
+	if n <= w.maxLine {
+		return ""
+	}
+	res.out = res.out[:start]
+	return fmt.Sprintf("the activity is %s bytes, more than the %s bytes an upload execution may hold (the bulk import API's 100 MB, or import's --chunk-size)",
+		thousands(int64(n)), thousands(int64(w.maxLine)))
+}
+
 // groups builds the activities of a run of complete groups, parsing their
-// rows again (they were typed and checked once already, when read).
-func (w *worker) groups(unit [][]storedRow, inputs []inputInfo) *result {
+// rows again (they were typed and checked once already, when read). The
+// rows of a group that fell are rejected, each with the reason.
+func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 	res := &result{out: getBuf(64 << 10)}
 	records := w.reparse(unit, inputs)
 	var vals [][]any
 	for _, g := range unit {
+		res.settled += len(g.rows)
+		if g.fall != nil {
+			if g.part == 0 && g.fall.line == 0 {
+				res.groupsRejected++ // a group a row made fall was counted then
+			}
+			w.rejectWhole(res, g.rows, inputs, g.fall)
+			continue
+		}
 		vals = vals[:0]
 		reason := ""
-		for range g {
+		for range g.rows {
 			var v []any
 			err := errReparse
 			if len(records) > 0 {
@@ -206,27 +307,59 @@ func (w *worker) groups(unit [][]storedRow, inputs []inputInfo) *result {
 		if reason == "" {
 			reason = w.safeActivity(vals, res)
 		}
-		if reason == "" {
-			continue
-		}
-		for _, r := range g {
-			res.rejects = append(res.rejects, Reject{File: inputs[r.input].name, Line: r.line, Raw: r.raw,
-				Reason: fmt.Sprintf("group of %s: %s", groupLines(g), reason)})
+		if reason != "" {
+			res.groupsRejected++
+			w.rejectWhole(res, g.rows, inputs, &fall{reason: reason})
 		}
 	}
 	return res
 }
 
-// reparse splits the stored rows of a unit into fields again: all at once
-// when they share a delimiter (the usual case), else row by row.
-func (w *worker) reparse(unit [][]storedRow, inputs []inputInfo) [][]string {
+// rejectWhole rejects every row of a group that fell.
+func (w *worker) rejectWhole(res *result, rows []storedRow, inputs []inputInfo, f *fall) {
+	key := w.storedKey(rows[0], inputs)
+	for _, r := range rows {
+		file := inputs[r.input].name
+		res.rejects = append(res.rejects, Reject{File: file, Line: r.line, Raw: r.raw, Reason: f.rowReason(key, file)})
+	}
+}
+
+// storedKey computes again the key of a stored row, which was keyed when it
+// was read.
+func (w *worker) storedKey(r storedRow, inputs []inputInfo) (key string) {
+	key = "?"
+	parseBatch(&batch{data: []byte(r.raw)}, inputs[r.input].comma, func(rec *record) {
+		if rec.err != nil || len(rec.fields) != w.width {
+			return
+		}
+		if vals, err := w.p.KeyCells(rec.fields); err == nil {
+			if k, err := w.ev.Key(vals); err == nil {
+				key = k
+				return
+			}
+		}
+		if vals, err := w.p.Row(rec.fields); err == nil {
+			if k, err := w.ev.Key(vals); err == nil {
+				key = k
+			}
+		}
+	})
+	return key
+}
+
+// reparse splits the stored rows of a unit's groups (those that did not
+// fall) into fields again: all at once when they share a delimiter (the
+// usual case), else row by row.
+func (w *worker) reparse(unit []storedGroup, inputs []inputInfo) [][]string {
 	var out [][]string
 	var buf []byte
-	comma, same := inputs[unit[0][0].input].comma, true
+	comma, same := inputs[unit[0].rows[0].input].comma, true
 	for _, g := range unit {
-		for _, r := range g {
-			buf = append(append(buf, r.raw...), '\n')
-			same = same && inputs[r.input].comma == comma
+		for _, r := range g.rows {
+			if g.fall == nil {
+				buf = append(append(buf, r.raw...), '\n')
+				same = same && inputs[r.input].comma == comma
+			}
 		}
 	}
 	collect := func(rec *record) {
@@ -241,8 +374,10 @@ func (w *worker) reparse(unit [][]storedRow, inputs []inputInfo) [][]string {
 		return out
 	}
 	for _, g := range unit {
-		for _, r := range g {
-			parseBatch(&batch{data: []byte(r.raw)}, inputs[r.input].comma, collect)
+		for _, r := range g.rows {
+			if g.fall == nil {
+				parseBatch(&batch{data: []byte(r.raw)}, inputs[r.input].comma, collect)
+			}
 		}
 	}
 	return out
