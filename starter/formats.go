@@ -138,11 +138,19 @@ func (nf numberFormat) accepts(t string) bool {
 	return err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && math.Abs(f) <= 1e308
 }
 
+// isZero reports whether a number cell is zero ("0", "0,00", "-0.0").
+func isZero(t string) bool {
+	return strings.Trim(t, "+-0.,  \u00a0\u202f") == "" && strings.Contains(t, "0")
+}
+
+// spaces are the thousands separators that are blanks.
+var spaces = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "")
+
 // parseNumber reads a number cell written with a decimal point or comma and
 // maybe a thousands separator ("1 234,50", "1,234.50", "-7"); ok is false
 // when it is not a number.
 func parseNumber(t string) (decimal.Decimal, bool) {
-	t = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(t)
+	t = spaces.Replace(t)
 	comma, point := strings.LastIndexByte(t, ','), strings.LastIndexByte(t, '.')
 	switch {
 	case comma > point && point >= 0: // 1.234,50

@@ -244,14 +244,15 @@ func (s *stats) numberColumn(c *Column, name string, nearly bool) bool {
 }
 
 // rate reports whether a column of numbers holds rates or percentages: its
-// name says so ("Taux TVA", "Discount %"), or it is named like a discount or
-// a tax, every value lies between -1 and 1 ("0.2"), and it is not taken off
-// the lines' amounts.
+// name says so ("Taux TVA", "Discount %"), or it is named like a discount,
+// every value lies between -1 and 1 ("0.2"), and it is not taken off the
+// lines' amounts. (A tax is only a rate by name: a column of small tax
+// amounts looks the same.)
 func (s *stats) rate(name string) bool {
 	if hasWord(name, rateWords...) || strings.Contains(name, "%") {
 		return true
 	}
-	return hasWord(name, "discount", "remise", "reduction", "rabais", "tax", "tva") && s.fraction != "" && !s.aboveOne && !s.takenOff
+	return s.sized && s.fraction != "" && !s.aboveOne && !s.takenOff
 }
 
 // percent writes a rate between 0 and 1 as a percentage: "0.2" -> "20".

@@ -50,6 +50,7 @@ type stats struct {
 	zeros       int                     // number cells equal to zero
 	negatives   int                     // number cells below zero
 	negative    string                  // the first of them
+	sized       bool                    // a column named like a discount: is it a rate between -1 and 1?
 	fraction    string                  // the first number cell strictly between -1 and 1, not zero ("0.2")
 	aboveOne    bool                    // a number cell above 1 or below -1
 	floatIDs    int                     // cells of digits ending in ".0" ("12472.0"), as a float-typed id prints
@@ -81,6 +82,7 @@ func NewProfile(header []string) *Profile {
 			timeMiss: make([]int, len(timeFormats)), numMiss: make([]int, len(numberFormats)),
 			killedBy: make([]string, len(timeFormats)), numKilledBy: make([]string, len(numberFormats)), minTime: make([]time.Time, len(timeFormats)),
 			maxTime: make([]time.Time, len(timeFormats)), seen: seen, distinct: map[string]int{},
+			sized: hasWord(name, discountWords...),
 		})
 	}
 	return p
@@ -204,8 +206,16 @@ func (s *stats) noteNumber(t string) {
 	if hasLeadingZero(t) && s.leadingZero == "" {
 		s.leadingZero = t
 	}
-	if n, ok := parseNumber(t); ok {
-		s.noteSize(n)
+	switch {
+	case isZero(t):
+		s.zeros++
+	case t[0] == '-':
+		if s.negatives++; s.negative == "" {
+			s.negative = t
+		}
+	}
+	if s.sized {
+		s.noteSize(t)
 	}
 	digits := len(strings.TrimLeft(t, "+-"))
 	if s.minDigits == 0 || digits < s.minDigits {
@@ -217,16 +227,11 @@ func (s *stats) noteNumber(t string) {
 // timeAlive reports whether time format i reads every value.
 func (s *stats) timeAlive(i int) bool { return s.times&(1<<uint(i)) != 0 && s.timeMiss[i] == 0 }
 
-// noteSize records the sign and the size of a number cell.
-func (s *stats) noteSize(n decimal.Decimal) {
-	switch {
-	case n.IsZero():
-		s.zeros++
+// noteSize records whether a number cell lies between -1 and 1.
+func (s *stats) noteSize(t string) {
+	n, ok := parseNumber(t)
+	if !ok || n.IsZero() {
 		return
-	case n.IsNeg():
-		if s.negatives++; s.negative == "" {
-			s.negative = n.String()
-		}
 	}
 	if n.Abs().Cmp(decimal.One) > 0 {
 		s.aboveOne = true

@@ -38,11 +38,11 @@ func (d *Draft) itemConditions() []condition {
 	price, amount := d.roles[UnitPrice], d.roles[Amount]
 	if price != nil {
 		cs = append(cs, d.required(price, items)...)
-		cs = append(cs, d.signed(price, ">= 0", price.Negatives, d.negativeWhat(price), "a refund or an adjustment, not a purchase")...)
+		cs = append(cs, d.signed(price, ">= 0", price.Negatives, d.negativeWhat(price), "a refund, a discount line or an adjustment, not a purchase")...)
 	}
 	if amount != nil {
 		cs = append(cs, d.required(amount, items && price == nil)...)
-		cs = append(cs, d.signed(amount, ">= 0", amount.Negatives, d.negativeWhat(amount), "a refund, not a purchase")...)
+		cs = append(cs, d.signed(amount, ">= 0", amount.Negatives, d.negativeWhat(amount), "a refund or a discount line, not a purchase")...)
 	}
 	return cs
 }
