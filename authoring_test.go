@@ -150,7 +150,42 @@ func TestInitCheckConvert(t *testing.T) {
 			if v := runCLI(t, "", nil, nil, "validate", out); v.code != 0 {
 				t.Errorf("validate: exit %d\n%s%s", v.code, v.stdout, v.stderr)
 			}
+			checkPurchases(t, readLines(t, out))
 		})
+	}
+}
+
+// checkPurchases checks that every item of a $transaction_confirmed is a
+// purchase: an $id, a $qty above 0 and a $price of 0 or more (no return,
+// no cancellation, no missing amount).
+func checkPurchases(t *testing.T, lines []string) {
+	t.Helper()
+	for n, l := range lines {
+		var a struct {
+			Events []struct {
+				Name  string `json:"$event_name"`
+				Props struct {
+					Items []struct {
+						ID    *string  `json:"$id"`
+						Qty   *float64 `json:"$qty"`
+						Price *float64 `json:"$price"`
+					} `json:"$items"`
+				} `json:"$properties"`
+			} `json:"$events"`
+		}
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range a.Events {
+			for i, it := range e.Props.Items {
+				if e.Name != "$transaction_confirmed" {
+					continue
+				}
+				if it.ID == nil || it.Qty == nil || *it.Qty <= 0 || it.Price == nil || *it.Price < 0 {
+					t.Errorf("activity %d item %d is not a purchase: %s", n+1, i, l)
+				}
+			}
+		}
 	}
 }
 
