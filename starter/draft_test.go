@@ -51,7 +51,7 @@ var drafts = []struct {
 		contains: []string{"%m/%d/%Y %H:%M", `where: ${ trim(CustomerID) != "" && Quantity > 0 }`, "1 row with a negative Quantity (-1)"}},
 	{name: "amounts and zero quantities", csv: "order,date,customer,sku,qty,amount\nA,2024-01-02,c,s,0,0\nA,2024-01-02,c,t,2,5\n",
 		activities: 1, filtered: 1, roles: []Role{Order, Amount, Quantity}, group: true,
-		contains: []string{"$price: ${ amount / qty }", "where: ${ qty > 0 }", "1 row with a qty of 0: returns and cancellations are not purchases"}},
+		contains: []string{"$price: ${ amount / qty }", "where: ${ qty > 0 }", "1 row with a qty of 0: nothing was bought"}},
 	{name: "cancelled invoices", csv: "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n" +
 		"536365,85123A,6,12/1/2010 8:26,2.55,17850.0\nC536379,D,-1,12/1/2010 9:41,27.50,14527.0\n536366,22633,6,12/1/2010 8:28,1.85,17850.0\n" +
 		"C536383,35004C,-1,12/1/2010 9:49,4.65,15311.0\nC536383,22557,-12,12/1/2010 9:49,1.65,15311.0\n",

@@ -32,17 +32,21 @@ func (d *Draft) itemConditions() []condition {
 	items := d.items()
 	if q := d.roles[Quantity]; q != nil {
 		cs = append(cs, d.required(q, items)...)
-		cs = append(cs, d.signed(q, "> 0", q.Negatives+q.Zeros, d.quantityWhat(q), "returns and cancellations are not purchases")...)
+		why := "returns and cancellations are not purchases"
+		if q.Negatives == 0 {
+			why = "nothing was bought"
+		}
+		cs = append(cs, d.signed(q, "> 0", q.Negatives+q.Zeros, d.quantityWhat(q), why, q.Negatives > 0)...)
 	}
 	cs = append(cs, d.cancellations()...)
 	price, amount := d.roles[UnitPrice], d.roles[Amount]
 	if price != nil {
 		cs = append(cs, d.required(price, items)...)
-		cs = append(cs, d.signed(price, ">= 0", price.Negatives, d.negativeWhat(price), "a refund, a discount line or an adjustment, not a purchase")...)
+		cs = append(cs, d.signed(price, ">= 0", price.Negatives, d.negativeWhat(price), "a refund, a discount line or an adjustment, not a purchase", true)...)
 	}
 	if amount != nil {
 		cs = append(cs, d.required(amount, items && price == nil)...)
-		cs = append(cs, d.signed(amount, ">= 0", amount.Negatives, d.negativeWhat(amount), "a refund or a discount line, not a purchase")...)
+		cs = append(cs, d.signed(amount, ">= 0", amount.Negatives, d.negativeWhat(amount), "a refund or a discount line, not a purchase", true)...)
 	}
 	return cs
 }
@@ -57,8 +61,8 @@ func (d *Draft) required(c *Column, needed bool) []condition {
 }
 
 // signed leaves out the bad rows of a number column: those that fail the
-// comparison op (returns).
-func (d *Draft) signed(c *Column, op string, bad int, what, why string) []condition {
+// comparison op (returns, when isReturn).
+func (d *Draft) signed(c *Column, op string, bad int, what, why string, isReturn bool) []condition {
 	if bad == 0 {
 		return nil
 	}
@@ -67,7 +71,7 @@ func (d *Draft) signed(c *Column, op string, bad int, what, why string) []condit
 	if c.Optional {
 		e = fmt.Sprintf("(%s == nil || %s)", ref, e) // an empty cell is no return: required leaves it out if need be
 	}
-	return []condition{{expr: e, what: what, why: why, isReturn: true}}
+	return []condition{{expr: e, what: what, why: why, isReturn: isReturn}}
 }
 
 func (d *Draft) quantityWhat(q *Column) string {
