@@ -124,12 +124,12 @@ func (d *Draft) writeLocation(y *yamlOut) {
 			y.kv(2, "$source", "OTHER", "GPS, IP or OTHER")
 			started = true
 		}
+		ref := d.names.value(c)
 		if k.role != Zip || c.Short == 0 {
-			y.kv(2, k.key, expr(d.names.value(c)), "")
+			y.kv(2, k.key, expr(ref), "")
 			continue
 		}
-		y.kv(2, k.key, expr(d.names.value(c)), fmt.Sprintf("%s shorter than %d digits (%q): leading zeros lost?", plural(c.Short, "value"), c.Width, c.ShortExample))
-		ref := d.names.value(c)
+		y.kv(2, k.key, expr(ref), fmt.Sprintf("%s shorter than %d digits (%q): leading zeros lost?", plural(c.Short, "value"), c.Width, c.ShortExample))
 		pad := fmt.Sprintf(`%s != "" && len(%s) < %d ? repeat("0", %d - len(%s)) + %s : %s`, ref, ref, c.Width, c.Width, ref, ref, ref)
 		y.comment(2, k.key+": "+expr(pad)+"   # puts them back, if every code has "+fmt.Sprint(c.Width)+" digits")
 	}

@@ -256,7 +256,7 @@ func (d *Draft) noteCodes() {
 		case c.FloatID:
 			d.note(fmt.Sprintf(`column %q: every value ends in ".0" (%q), as ids written as floats do: the mapping reads them without it: %s`,
 				c.Name, c.Example, expr(d.names.value(c))))
-		case c.Short > 0:
+		case c.Role == Zip && c.Short > 0:
 			d.note(fmt.Sprintf("column %q: %s shorter than the %d digits of the others (%q): leading zeros lost by a spreadsheet? "+
 				"The comment beside $zip_code shows how to put them back", c.Name, plural(c.Short, "value"), c.Width, c.ShortExample))
 		}
