@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govalues/decimal"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -126,6 +127,7 @@ func exports(t *testing.T, dir string) map[string]string {
 		"french caps": writeFile(t, dir, "caps.csv", frenchCaps(t, rng)),
 		"accents":     writeFile(t, dir, "accents.csv", accents(rng)),
 		"retail":      writeFile(t, dir, "retail.csv", onlineRetail(rng)),
+		"uci retail":  "testdata/exports/online-retail.csv",
 	}
 	return files
 }
@@ -151,7 +153,42 @@ func TestInitCheckConvert(t *testing.T) {
 			if v := runCLI(t, "", nil, nil, "validate", out); v.code != 0 {
 				t.Errorf("validate: exit %d\n%s%s", v.code, v.stdout, v.stderr)
 			}
+			checkPurchases(t, readLines(t, out))
 		})
+	}
+}
+
+// checkPurchases checks that every item of a $transaction_confirmed is a
+// purchase: an $id, a $qty above 0 and a $price of 0 or more (no return,
+// no cancellation, no missing amount).
+func checkPurchases(t *testing.T, lines []string) {
+	t.Helper()
+	for n, l := range lines {
+		var a struct {
+			Events []struct {
+				Name  string `json:"$event_name"`
+				Props struct {
+					Items []struct {
+						ID    *string  `json:"$id"`
+						Qty   *float64 `json:"$qty"`
+						Price *float64 `json:"$price"`
+					} `json:"$items"`
+				} `json:"$properties"`
+			} `json:"$events"`
+		}
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range a.Events {
+			for i, it := range e.Props.Items {
+				if e.Name != "$transaction_confirmed" {
+					continue
+				}
+				if it.ID == nil || it.Qty == nil || *it.Qty <= 0 || it.Price == nil || *it.Price < 0 {
+					t.Errorf("activity %d item %d is not a purchase: %s", n+1, i, l)
+				}
+			}
+		}
 	}
 }
 
@@ -159,9 +196,12 @@ func TestInitCheckConvert(t *testing.T) {
 type storeOrder struct {
 	id, customer string
 	date         time.Time
-	lines        [][2]string // product id, quantity
+	lines        []storeLine
 	firstLine    int
 }
+
+// storeLine is a line of a storeOrder, as the export writes it.
+type storeLine struct{ product, qty, sales string }
 
 type storeExport struct {
 	csv    string
@@ -170,7 +210,9 @@ type storeExport struct {
 
 // superstore writes a Superstore-like export: multi-line orders, m/d/yyyy
 // dates with days past 12, the ship date a few days later, a few empty
-// postal codes.
+// postal codes, and Sales as the real export computes them: a unit price
+// times the quantity less a discount rate (1741.05 × 1 × (1 - 0.45) =
+// 957.5775), so that a unit price has more than two decimals.
 func superstore(rng *rand.Rand, n int) storeExport {
 	var b strings.Builder
 	b.WriteString("Row ID,Order ID,Order Date,Ship Date,Ship Mode,Customer ID,Customer Name,Segment,Country,City,State,Postal Code,Region,Product ID,Category,Sub-Category,Product Name,Sales,Quantity,Discount,Profit\n")
@@ -185,10 +227,12 @@ func superstore(rng *rand.Rand, n int) storeExport {
 			postal = ""
 		}
 		for range 1 + rng.Intn(4) {
-			p, q := fmt.Sprintf("OFF-PA-%08d", rng.Intn(1800)), fmt.Sprint(1+rng.Intn(9))
-			ord.lines = append(ord.lines, [2]string{p, q})
-			fmt.Fprintf(&b, "%d,%s,%d/%d/%d,%d/%d/%d,Standard Class,%s,Sean O'Donnell,Consumer,United States,Los Angeles,California,%s,West,%s,Office Supplies,Paper,\"Xerox 1967, \"\"Bright\"\" White\",%d.%04d,%s,0.2,-%d.%d\n",
-				row, ord.id, date.Month(), date.Day(), date.Year(), ship.Month(), ship.Day(), ship.Year(), ord.customer, postal, p, rng.Intn(3000), rng.Intn(10000), q, rng.Intn(100), rng.Intn(10))
+			discount := discountRates[rng.Intn(len(discountRates))]
+			l := storeLine{product: fmt.Sprintf("OFF-PA-%08d", rng.Intn(1800)), qty: fmt.Sprint(1 + rng.Intn(14))}
+			l.sales = lineSales(decimal.MustNew(int64(100+rng.Intn(300000)), 2), l.qty, discount)
+			ord.lines = append(ord.lines, l)
+			fmt.Fprintf(&b, "%d,%s,%d/%d/%d,%d/%d/%d,Standard Class,%s,Sean O'Donnell,Consumer,United States,Los Angeles,California,%s,West,%s,Office Supplies,Paper,\"Xerox 1967, \"\"Bright\"\" White\",%s,%s,%s,-%d.%d\n",
+				row, ord.id, date.Month(), date.Day(), date.Year(), ship.Month(), ship.Day(), ship.Year(), ord.customer, postal, l.product, l.sales, l.qty, discount, rng.Intn(100), rng.Intn(10))
 			row++
 			line++
 		}
@@ -196,6 +240,25 @@ func superstore(rng *rand.Rand, n int) storeExport {
 	}
 	ex.csv = b.String()
 	return ex
+}
+
+// discountRates are the Superstore's discounts: rates, not money.
+var discountRates = []string{"0", "0", "0", "0.1", "0.15", "0.2", "0.2", "0.3", "0.32", "0.4", "0.45", "0.5", "0.6", "0.7", "0.8"}
+
+// lineSales is unit × qty × (1 - discount), exactly.
+func lineSales(unit decimal.Decimal, qty, discount string) string {
+	q, d := decimal.MustParse(qty), decimal.MustParse(discount)
+	gross, err := unit.Mul(q)
+	if err == nil {
+		var keep decimal.Decimal
+		if keep, err = decimal.One.Sub(d); err == nil {
+			gross, err = gross.Mul(keep)
+		}
+	}
+	if err != nil {
+		panic(err)
+	}
+	return gross.Trim(0).String()
 }
 
 // frenchCaps writes a French export in capitals, windows-1252, ";", with
@@ -259,7 +322,8 @@ func onlineRetail(rng *rand.Rand) string {
 
 // TestInitSuperstore is the authoring loop on a Superstore-like export: one
 // activity per order, dated by Order Date (not Ship Date), identified by
-// Customer ID, one item per line; preview -n 2 shows the first two orders.
+// Customer ID, one item per line whose $price times $qty is exactly its Sales
+// (no unit price rounded); preview -n 2 shows the first two orders.
 func TestInitSuperstore(t *testing.T) {
 	dir := t.TempDir()
 	ex := superstore(rand.New(rand.NewSource(7)), 3400)
@@ -277,8 +341,12 @@ func TestInitSuperstore(t *testing.T) {
 	if len(lines) != len(ex.orders) {
 		t.Fatalf("got %d activities, want one per order: %d", len(lines), len(ex.orders))
 	}
+	beyondCents := 0
 	for i, l := range lines {
-		checkOrder(t, l, ex.orders[i])
+		beyondCents += checkOrder(t, l, ex.orders[i])
+	}
+	if beyondCents == 0 {
+		t.Error("no unit price has more than 2 decimals: the export does not test that prices are not rounded")
 	}
 	prev := runCLI(t, "", nil, nil, "preview", "-m", m, "-n", "2", input)
 	if prev.code != 0 {
@@ -295,8 +363,10 @@ func TestInitSuperstore(t *testing.T) {
 	}
 }
 
-// checkOrder compares one activity with the order it must hold.
-func checkOrder(t *testing.T, line string, o storeOrder) {
+// checkOrder compares one activity with the order it must hold, each
+// item's $price times its $qty with the line's Sales to the last decimal. It
+// returns how many prices have more than 2 decimals.
+func checkOrder(t *testing.T, line string, o storeOrder) (beyondCents int) {
 	t.Helper()
 	var a struct {
 		TS      int64  `json:"$ts"`
@@ -305,13 +375,16 @@ func checkOrder(t *testing.T, line string, o storeOrder) {
 			Name  string `json:"$event_name"`
 			Props struct {
 				Items []struct {
-					ID  string  `json:"$id"`
-					Qty float64 `json:"$qty"`
+					ID    string      `json:"$id"`
+					Qty   json.Number `json:"$qty"`
+					Price json.Number `json:"$price"`
 				} `json:"$items"`
 			} `json:"$properties"`
 		} `json:"$events"`
 	}
-	if err := json.Unmarshal([]byte(line), &a); err != nil {
+	dec := json.NewDecoder(strings.NewReader(line))
+	dec.UseNumber()
+	if err := dec.Decode(&a); err != nil {
 		t.Fatal(err)
 	}
 	if a.TS != o.date.UnixMilli() || a.Account != o.customer || len(a.Events) != 1 || a.Events[0].Name != "$transaction_confirmed" {
@@ -323,10 +396,106 @@ func checkOrder(t *testing.T, line string, o storeOrder) {
 		t.Fatalf("order %s: got %d items, want %d", o.id, len(items), len(o.lines))
 	}
 	for i, it := range items {
-		if it.ID != o.lines[i][0] || fmt.Sprint(it.Qty) != o.lines[i][1] {
-			t.Errorf("order %s item %d: got %s x%v, want %s x%s", o.id, i, it.ID, it.Qty, o.lines[i][0], o.lines[i][1])
+		want := o.lines[i]
+		if it.ID != want.product || it.Qty.String() != want.qty {
+			t.Errorf("order %s item %d: got %s x%s, want %s x%s", o.id, i, it.ID, it.Qty, want.product, want.qty)
+			continue
+		}
+		price := decimal.MustParse(it.Price.String())
+		if amount, err := price.Mul(decimal.MustParse(want.qty)); err != nil || amount.Cmp(decimal.MustParse(want.sales)) != 0 {
+			t.Errorf("order %s item %d: $price %s × $qty %s = %s, want Sales %s", o.id, i, price, want.qty, amount, want.sales)
+		}
+		if price.Scale() > 2 {
+			beyondCents++
 		}
 	}
+	return beyondCents
+}
+
+// TestInitReturnsAsCustomEvent follows the comment init writes under its
+// where on an online-retail export: a copy of the mapping whose where keeps
+// only the returns and whose event is the custom one shown converts the
+// cancelled invoices, and only them, with no row rejected.
+func TestInitReturnsAsCustomEvent(t *testing.T) {
+	const input = "testdata/exports/online-retail.csv"
+	res := runCLI(t, "", nil, nil, "init", input)
+	if res.code != 0 {
+		t.Fatalf("init: exit %d\n%s", res.code, res.stderr)
+	}
+	dir := t.TempDir()
+	mapping := returnsMapping(t, res.stdout)
+	m := writeFile(t, dir, "returns.yaml", mapping)
+	out := filepath.Join(dir, "returns.ndjson")
+	conv := runCLI(t, "", nil, nil, "convert", "-m", m, "-o", out, input)
+	if conv.code != 0 || !strings.HasPrefix(conv.stderr, "67 rows read: 9 in 4 activities written, 58 filtered by where, 0 rejected") {
+		t.Fatalf("convert: exit %d\n%s\nmapping:\n%s", conv.code, conv.stderr, mapping)
+	}
+	for _, l := range readLines(t, out) {
+		var a struct {
+			Account string `json:"$user_account_id"`
+			Events  []struct {
+				Name  string `json:"$event_name"`
+				Props struct {
+					Invoice string `json:"invoice_no"`
+					Items   []struct {
+						ID  string `json:"id"`
+						Qty int    `json:"qty"`
+					} `json:"items"`
+				} `json:"$properties"`
+			} `json:"$events"`
+		}
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatal(err)
+		}
+		ev := a.Events[0]
+		if ev.Name != "return" || !strings.HasPrefix(ev.Props.Invoice, "C") || strings.HasSuffix(a.Account, ".0") || len(ev.Props.Items) == 0 {
+			t.Errorf("got %s of invoice %s for %q with %d items, want a return of a C invoice for an account without .0", ev.Name, ev.Props.Invoice, a.Account, len(ev.Props.Items))
+		}
+		for _, it := range ev.Props.Items {
+			if it.Qty <= 0 {
+				t.Errorf("invoice %s: item %s returns %d units, want the quantity returned, above 0", ev.Props.Invoice, it.ID, it.Qty)
+			}
+		}
+	}
+}
+
+// returnsMapping applies the comment under a starter mapping's where: its
+// where and its $events replace the mapping's.
+func returnsMapping(t *testing.T, starter string) string {
+	t.Helper()
+	lines := strings.Split(starter, "\n")
+	var alt []string
+	for i, l := range lines {
+		if strings.HasPrefix(l, "#   where: ") {
+			for _, a := range lines[i:] {
+				if !strings.HasPrefix(a, "#   ") {
+					break
+				}
+				alt = append(alt, strings.TrimPrefix(a, "#   "))
+			}
+			break
+		}
+	}
+	if len(alt) < 2 || !strings.HasPrefix(alt[1], "$events:") {
+		t.Fatalf("no where and $events to keep the returns in the comment:\n%s", starter)
+	}
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		switch l := lines[i]; {
+		case strings.HasPrefix(l, "where: "):
+			out = append(out, alt[0])
+		case l == "  $events:":
+			for _, a := range alt[1:] {
+				out = append(out, "  "+a)
+			}
+			for i+1 < len(lines) && strings.HasPrefix(lines[i+1], "    ") {
+				i++
+			}
+		default:
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func TestPreviewColour(t *testing.T) {

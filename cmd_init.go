@@ -25,7 +25,10 @@ func initCommand() *cli.Command {
 			"are the order's lines. The first --sample rows are read, then the rest of the file, so\n" +
 			"that a blank cell or a day past 12 far down the file types its column (--quick stops\n" +
 			"after the sample; standard input is sampled only). When day and month cannot be told\n" +
-			"apart, the mapping says so and shows both readings. Notes to look at go to standard error.\n\n" +
+			"apart, the mapping says so and shows both readings. Returns and cancellations (a quantity of\n" +
+			"0 or less, a negative price, an order id prefix only negative lines carry) are left out by\n" +
+			"where, with how to keep them as a custom event; unit prices are exact, never rounded; ids\n" +
+			"written as floats (12472.0) are read without .0. Notes to look at go to standard error.\n\n" +
 			"   csv2activity init orders.csv > mapping.yaml\n" +
 			"   csv2activity preview -m mapping.yaml orders.csv\n" +
 			"   csv2activity check -m mapping.yaml orders.csv",

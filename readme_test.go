@@ -50,7 +50,8 @@ func readmeDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, name := range []string{"mappings.example.yaml", "samples/us-orders.csv", "samples/fr-caisse.csv", "samples/fr-caisse.yaml",
-		"samples/loyalty.csv", "samples/loyalty.yaml", "testdata/broken/us-orders.csv", "testdata/broken/fr-caisse.csv"} {
+		"samples/loyalty.csv", "samples/loyalty.yaml", "testdata/broken/us-orders.csv", "testdata/broken/fr-caisse.csv",
+		"testdata/exports/online-retail.csv"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

@@ -15,10 +15,13 @@ func (d *Draft) writeActivity(y *yamlOut) {
 	y.kv(1, "$session_status", "NO_SESSION", "what bulk imports use")
 	ts, why := d.timestamp()
 	y.kv(1, "$ts", ts, why)
+	if date := d.roles[Date]; d.Combined && date.Ambiguous != "" {
+		y.comment(1, "$ts: "+d.readTogether(date.Ambiguous)+"   # the other reading: use it (in both $ts) if these dates are "+dateOrder(date.Ambiguous))
+	}
 	d.writeIdentifier(y)
 	d.writeLocation(y)
 	if s := d.roles[Store]; s != nil {
-		y.kv(1, "store_id", expr(d.names.ref(s)), "a custom property: keys without $ are free")
+		y.kv(1, "store_id", expr(d.names.value(s)), "a custom property: keys without $ are free")
 	}
 	y.line(1, "$events:", "")
 	name, why := d.eventName()
@@ -38,12 +41,18 @@ func (d *Draft) timestamp() (string, string) {
 	if !d.Combined {
 		return expr(d.names.ref(date)), why + "; a time becomes epoch milliseconds"
 	}
-	format := date.Format + " " + clock.TimeOfDay
 	why = fmt.Sprintf("when: %s and %s read together%s", date.Name, clock.Name, d.otherDates())
 	if date.Ambiguous != "" {
-		why += fmt.Sprintf("; AMBIGUOUS day and month: the other reading is %q", date.Ambiguous+" "+clock.TimeOfDay)
+		why += "; AMBIGUOUS day and month: the other reading is on the next line"
 	}
-	return expr(fmt.Sprintf(`time(%s + " " + %s, %s)`, d.names.ref(date), d.names.ref(clock), quoted(format))), why
+	return d.readTogether(date.Format), why
+}
+
+// readTogether returns the expression of a $ts read from the date column,
+// written as dateFormat says, and the time of day column.
+func (d *Draft) readTogether(dateFormat string) string {
+	date, clock := d.roles[Date], d.roles[TimeOfDay]
+	return expr(fmt.Sprintf(`time(%s + " " + %s, %s)`, d.names.ref(date), d.names.ref(clock), quoted(dateFormat+" "+clock.TimeOfDay)))
 }
 
 // otherDates names the time columns $ts does not use: "(not Ship Date)".
@@ -68,7 +77,7 @@ func (d *Draft) writeIdentifier(y *yamlOut) {
 		alts = append(alts, fmt.Sprintf("$email_hash: {$hash: %s}", expr(emailHash(d, c))))
 	}
 	if c := d.roles[UserAgent]; c != nil && c != id {
-		alts = append(alts, "$user_agent_id: "+expr(d.names.ref(c)))
+		alts = append(alts, "$user_agent_id: "+expr(d.names.value(c)))
 	}
 	y.comment(1, "The user: exactly one identifier per activity.")
 	if len(alts) > 0 {
@@ -79,13 +88,17 @@ func (d *Draft) writeIdentifier(y *yamlOut) {
 		y.kv(1, "$user_account_id", expr("CUSTOMER_ID"), "PLACEHOLDER: name the column of customer ids")
 		y.comment(1, "or $email_hash: {$hash: '${ sha256(normalize_email(EMAIL)) }'}, or $user_agent_id: ${ DEVICE_ID }")
 	case id.Role == Customer:
-		y.kv(1, "$user_account_id", expr(d.names.ref(id)), id.Name+": the customer's account id")
+		why := id.Name + ": the customer's account id"
+		if id.FloatID {
+			why += `, without the ".0" of a float`
+		}
+		y.kv(1, "$user_account_id", expr(d.names.value(id)), why)
 		y.comment(1, `$compartment_id: "1"    the compartment of these accounts (without it, the datamart's default one)`)
 	case id.Role == Email:
 		y.line(1, "$email_hash:", id.Name+", trimmed, lower-cased and hashed with SHA-256")
 		y.kv(2, "$hash", expr(emailHash(d, id)), "")
 	default:
-		y.kv(1, "$user_agent_id", expr(d.names.ref(id)), id.Name+": a device or cookie id")
+		y.kv(1, "$user_agent_id", expr(d.names.value(id)), id.Name+": a device or cookie id")
 	}
 }
 
@@ -111,7 +124,14 @@ func (d *Draft) writeLocation(y *yamlOut) {
 			y.kv(2, "$source", "OTHER", "GPS, IP or OTHER")
 			started = true
 		}
-		y.kv(2, k.key, expr(d.names.ref(c)), "")
+		ref := d.names.value(c)
+		if k.role != Zip || c.Short == 0 {
+			y.kv(2, k.key, expr(ref), "")
+			continue
+		}
+		y.kv(2, k.key, expr(ref), fmt.Sprintf("%s shorter than %d digits (%q): leading zeros lost?", plural(c.Short, "value"), c.Width, c.ShortExample))
+		pad := fmt.Sprintf(`%s != "" && len(%s) < %d ? repeat("0", %d - len(%s)) + %s : %s`, ref, ref, c.Width, c.Width, ref, ref, ref)
+		y.comment(2, k.key+": "+expr(pad)+"   # puts them back, if every code has "+fmt.Sprint(c.Width)+" digits")
 	}
 }
 
@@ -145,13 +165,22 @@ func (d *Draft) writeProperties(y *yamlOut, indent int) {
 		d.writeCurrency(y, indent)
 	}
 	if o := d.roles[Order]; o != nil {
-		y.kv(indent, propertyKey(o.Name), expr(d.names.ref(o)), "")
+		y.kv(indent, propertyKey(o.Name), expr(d.names.value(o)), "")
 	}
 	if total, why := d.total(); total != "" {
 		y.kv(indent, "total", total, why)
 	}
-	if d.roles[Product] == nil {
+	p := d.roles[Product]
+	switch {
+	case p == nil:
 		y.comment(indent, "No column reads as a product id (sku, code article…): no $items.")
+		return
+	case !d.items():
+		y.comment(indent, "No column reads as a price or an amount: no $items (each needs $qty and $price); the products",
+			"are listed in a custom property.")
+		y.line(indent, "products:", "")
+		y.kv(indent+1, "for_each", "rows", "one per line of the order")
+		y.kv(indent+1, "item", expr(d.names.value(p)), "")
 		return
 	}
 	y.line(indent, "$items:", "")
@@ -233,46 +262,79 @@ func orZero(ref string, c *Column) string {
 func (d *Draft) writeItem(y *yamlOut, indent int) {
 	p := d.roles[Product]
 	if p.Blanks > 0 {
-		y.kv(indent, "$id", expr(fmt.Sprintf(`coalesce(%s, "unknown")`, d.names.ref(p))),
+		y.kv(indent, "$id", expr(fmt.Sprintf(`coalesce(%s, "unknown")`, d.names.value(p))),
 			fmt.Sprintf("%s; %d lines have none", p.Name, p.Blanks))
 	} else {
-		y.kv(indent, "$id", expr(d.names.ref(p)), "")
+		y.kv(indent, "$id", expr(d.names.value(p)), "")
 	}
 	if q := d.roles[Quantity]; q != nil {
 		y.kv(indent, "$qty", expr(d.names.ref(q)), "")
+	} else {
+		y.kv(indent, "$qty", "1", "no quantity column: each line is one unit")
 	}
-	if price, why := d.itemPrice(); price != "" {
-		y.kv(indent, "$price", price, why)
+	price, why := d.itemPrice()
+	y.kv(indent, "$price", price, why)
+	if q := d.inexactPrices(); q != nil {
+		a := d.roles[Amount]
+		y.kv(indent, propertyKey(a.Name), expr(d.names.ref(a)), fmt.Sprintf("the line's exact amount: for %s, %s / %s does not end",
+			plural(q.inexact, "line"), a.Name, d.roles[Quantity].Name))
 	}
 	for _, k := range []struct {
 		role Role
 		key  string
 	}{{Brand, "$brand"}, {Category, "$category1"}, {SubCategory, "$category2"}, {ProductName, "name"}, {Discount, "discount"}} {
 		if c := d.roles[k.role]; c != nil {
-			y.kv(indent, k.key, expr(d.names.ref(c)), "")
+			why := ""
+			if c.Rate {
+				why = c.Why
+			}
+			y.kv(indent, k.key, expr(d.names.value(c)), why)
 		}
 	}
 }
 
 // itemPrice returns the unit price: its column, or the line's amount divided
-// by its quantity (nil for a zero or missing quantity).
+// by its quantity, unrounded. The division is exact when the quotient ends
+// (a decimal divided by an integer); where lets no zero or missing quantity
+// through (itemConditions).
 func (d *Draft) itemPrice() (string, string) {
 	amount, price, qty := d.roles[Amount], d.roles[UnitPrice], d.roles[Quantity]
 	switch {
 	case price != nil:
 		return expr(d.names.ref(price)), ""
-	case amount != nil && qty != nil:
-		a, q := d.names.ref(amount), d.names.ref(qty)
-		guard := q + " != 0"
-		if qty.Optional {
-			guard = q + " != nil && " + guard
-		}
-		if amount.Optional {
-			guard = a + " != nil && " + guard
-		}
-		return expr(fmt.Sprintf("%s ? round(%s / %s, 2) : nil", guard, a, q)), fmt.Sprintf("%s is the line's amount: divided by %s", amount.Name, qty.Name)
-	case amount != nil:
-		return expr(d.names.ref(amount)), amount.Name + ": the line's amount"
+	case qty == nil:
+		return expr(d.names.ref(amount)), amount.Name + ": the line's amount, for one unit"
 	}
-	return "", ""
+	why := fmt.Sprintf("%s is the line's amount: divided by %s, exact", amount.Name, qty.Name)
+	if q := d.lines.quotientOf(amount.index, qty.index); q != nil && q.inexact == 0 {
+		why += fmt.Sprintf(": every quotient ends, so $price × $qty = %s", amount.Name)
+	} else if q != nil {
+		why += " where the quotient ends, else to 19 significant digits"
+	}
+	return expr(fmt.Sprintf("%s / %s", d.names.ref(amount), d.names.ref(qty))), why
+}
+
+// inexactPrices returns the quotients of the amount by the quantity when the
+// unit price is one and some of them do not end (10.00 for 3), else nil.
+func (d *Draft) inexactPrices() *quotient {
+	amount, qty := d.roles[Amount], d.roles[Quantity]
+	if !d.items() || d.roles[UnitPrice] != nil || amount == nil || qty == nil {
+		return nil
+	}
+	if q := d.lines.quotientOf(amount.index, qty.index); q != nil && q.inexact > 0 {
+		return q
+	}
+	return nil
+}
+
+// notePrice says when the unit price cannot be exact for some lines.
+func (d *Draft) notePrice() {
+	q := d.inexactPrices()
+	if q == nil {
+		return
+	}
+	amount, qty := d.roles[Amount], d.roles[Quantity]
+	d.note(fmt.Sprintf("%s / %s gives the unit price, but it does not end for %d of %s (%s): their $price has 19 significant digits, "+
+		"$price × $qty is not exactly %s, and the item keeps the exact amount in %s",
+		amount.Name, qty.Name, q.inexact, plural(q.divided, "line"), q.example, amount.Name, propertyKey(amount.Name)))
 }

@@ -38,14 +38,19 @@ type Draft struct {
 
 	roles [numRoles]*Column
 	names names
+	lines *lineStats
+	where []condition // the where clauses, set by shape
+	// dayOrder says why an ambiguous date is read in the order it is:
+	// "written day first, as French exports do".
+	dayOrder string
 }
 
 // Draft concludes a profile: types, roles and the shape of the activity.
 func (p *Profile) Draft(src Source) *Draft {
-	d := &Draft{Source: src, Rows: p.Rows}
+	d := &Draft{Source: src, Rows: p.Rows, lines: &p.lines}
 	d.French = p.french(src)
 	dayFirst, why := p.dayFirst(d.French)
-	d.Columns = p.Columns(dayFirst)
+	d.Columns, d.dayOrder = p.Columns(dayFirst), why
 	for _, c := range d.Columns {
 		if c.Ambiguous != "" {
 			c.Why += "; " + why
@@ -204,20 +209,59 @@ func (d *Draft) shape() {
 	switch {
 	case date == nil:
 		d.note("no column reads as the purchase date: $ts is a placeholder to replace")
-	case date.Ambiguous != "":
-		d.note(fmt.Sprintf("column %q: day and month cannot be told apart (no value has a part past 12): read as %s, but it may be %s: check the format",
-			date.Name, date.Format, date.Ambiguous))
 	}
+	d.noteAmbiguous()
 	if d.identifier() == nil {
 		d.note("no column reads as a customer id, an e-mail or a user agent id: the user identifier is a placeholder to replace")
 	}
-	if d.Source.Malformed > 0 {
-		d.note(fmt.Sprintf("%d rows are malformed and will be rejected whatever the mapping (%s): run check to see them",
-			d.Source.Malformed, lineList(d.Source.MalformedLines, d.Source.Malformed)))
+	if n := d.Source.Malformed; n > 0 {
+		verb := "are"
+		if n == 1 {
+			verb = "is"
+		}
+		d.note(fmt.Sprintf("%s %s malformed and will be rejected whatever the mapping (%s): run check to see them",
+			plural(n, "row"), verb, lineList(d.Source.MalformedLines, n)))
 	}
+	d.where = d.conditions()
+	d.noteReturns()
+	d.noteCodes()
+	d.notePrice()
 }
 
 func (d *Draft) note(s string) { d.Notes = append(d.Notes, s) }
+
+// noteAmbiguous says which date columns read as well day first as month
+// first, how the mapping reads them and where it shows the other reading.
+func (d *Draft) noteAmbiguous() {
+	for _, c := range d.Columns {
+		if c.Ambiguous == "" || c.Duplicate {
+			continue
+		}
+		where := "on the line after it in columns"
+		if d.Combined && c == d.roles[Date] {
+			where = "under $ts"
+		}
+		d.note(fmt.Sprintf("column %q: AMBIGUOUS dates: no value has a day past 12, so day and month cannot be told apart: "+
+			"read as %s (%s); the other reading, %s, is %s: check which is right", c.Name, c.Format, d.dayOrder, c.Ambiguous, where))
+	}
+}
+
+// noteCodes says which codes the draft reads otherwise than as written (ids
+// written as floats) or would need a look (postal codes without their
+// leading zeros).
+func (d *Draft) noteCodes() {
+	for _, c := range d.Columns {
+		switch {
+		case c.Role == None:
+		case c.FloatID:
+			d.note(fmt.Sprintf(`column %q: every value ends in ".0" (%q), as ids written as floats do: the mapping reads them without it: %s`,
+				c.Name, c.Example, expr(d.names.value(c))))
+		case c.Role == Zip && c.Short > 0:
+			d.note(fmt.Sprintf("column %q: %s shorter than the %d digits of the others (%q): leading zeros lost by a spreadsheet? "+
+				"The comment beside $zip_code shows how to put them back", c.Name, plural(c.Short, "value"), c.Width, c.ShortExample))
+		}
+	}
+}
 
 // identifier returns the column that identifies the user: a customer id,
 // else an e-mail, else a user agent id; nil when there is none.
@@ -245,13 +289,14 @@ var earliest = time.UnixMilli(1e11)
 
 // conditions are the where clauses that keep rows that cannot make a valid
 // activity out of the conversion (counted as filtered), with why.
-func (d *Draft) conditions() (conds, whys []string) {
-	add := func(cond, why string) { conds, whys = append(conds, cond), append(whys, why) }
+func (d *Draft) conditions() []condition {
+	var cs []condition
+	add := func(expr, what, why string) { cs = append(cs, condition{expr: expr, what: what, why: why}) }
 	if id := d.identifier(); id != nil && id.Blanks > 0 {
-		add(fmt.Sprintf(`trim(%s) != ""`, d.names.ref(id)), fmt.Sprintf("%s without %s: they cannot be attributed to anyone", plural(id.Blanks, "row"), id.Name))
+		add(fmt.Sprintf(`trim(%s) != ""`, d.names.ref(id)), fmt.Sprintf("%s without %s", plural(id.Blanks, "row"), id.Name), "they cannot be attributed to anyone")
 	}
 	if o := d.roles[Order]; d.Group && o.Blanks > 0 {
-		add(fmt.Sprintf(`trim(%s) != ""`, d.names.ref(o)), fmt.Sprintf("%s without %s: they belong to no order", plural(o.Blanks, "row"), o.Name))
+		add(fmt.Sprintf(`trim(%s) != ""`, d.names.ref(o)), fmt.Sprintf("%s without %s", plural(o.Blanks, "row"), o.Name), "they belong to no order")
 	}
 	date := d.roles[Date]
 	switch {
@@ -259,15 +304,15 @@ func (d *Draft) conditions() (conds, whys []string) {
 	case d.Combined:
 		clock := d.roles[TimeOfDay]
 		if date.Blanks+clock.Blanks > 0 {
-			add(fmt.Sprintf(`%s != "" && %s != ""`, d.names.ref(date), d.names.ref(clock)), "rows without a date or a time have no $ts")
+			add(fmt.Sprintf(`%s != "" && %s != ""`, d.names.ref(date), d.names.ref(clock)), "rows without a date or a time", "they have no $ts")
 		}
 	case date.Optional:
-		add(d.names.ref(date)+" != nil", fmt.Sprintf("%s without %s: they have no $ts", plural(date.Blanks, "row"), date.Name))
+		add(d.names.ref(date)+" != nil", fmt.Sprintf("%s without %s", plural(date.Blanks, "row"), date.Name), "they have no $ts")
 	}
 	if date != nil && !d.Combined && !date.Min.IsZero() && date.Min.Before(earliest) {
-		add(fmt.Sprintf("millis(%s) >= 100000000000", d.names.ref(date)), "dates before March 1973 would read as seconds: the platform refuses them")
+		add(fmt.Sprintf("millis(%s) >= 100000000000", d.names.ref(date)), "dates before March 1973", "they would read as seconds: the platform refuses them")
 	}
-	return conds, whys
+	return append(cs, d.itemConditions()...)
 }
 
 // lineList writes the first line numbers, with … when there are more.

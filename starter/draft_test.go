@@ -48,10 +48,25 @@ var drafts = []struct {
 	{name: "customer ids with blanks and orders without", csv: "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n" +
 		"536365,85123A,6,12/1/2010 8:26,2.55,17850\n536365,71053,6,12/1/2010 8:26,3.39,17850\nC536379,D,-1,12/13/2010 9:41,27.50,\n",
 		activities: 1, filtered: 1, roles: []Role{Order, Product, Quantity, Date, UnitPrice, Customer}, group: true,
-		contains: []string{"%m/%d/%Y %H:%M", `where: ${ trim(CustomerID) != "" }`}},
+		contains: []string{"%m/%d/%Y %H:%M", `where: ${ trim(CustomerID) != "" && Quantity > 0 }`, "1 row with a negative Quantity (-1)"}},
 	{name: "amounts and zero quantities", csv: "order,date,customer,sku,qty,amount\nA,2024-01-02,c,s,0,0\nA,2024-01-02,c,t,2,5\n",
-		activities: 1, roles: []Role{Order, Amount, Quantity}, group: true,
-		contains: []string{"round(amount / qty, 2)"}},
+		activities: 1, filtered: 1, roles: []Role{Order, Amount, Quantity}, group: true,
+		contains: []string{"$price: ${ amount / qty }", "where: ${ qty > 0 }", "1 row with a qty of 0: nothing was bought"}},
+	{name: "cancelled invoices", csv: "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n" +
+		"536365,85123A,6,12/1/2010 8:26,2.55,17850.0\nC536379,D,-1,12/1/2010 9:41,27.50,14527.0\n536366,22633,6,12/1/2010 8:28,1.85,17850.0\n" +
+		"C536383,35004C,-1,12/1/2010 9:49,4.65,15311.0\nC536383,22557,-12,12/1/2010 9:49,1.65,15311.0\n",
+		activities: 2, filtered: 3, roles: []Role{Order, Quantity, Customer}, group: true,
+		contains: []string{`where: ${ Quantity > 0 && not (InvoiceNo startsWith "C") }`, `3 rows whose InvoiceNo starts with "C", every one of them negative: cancelled orders`,
+			`$user_account_id: ${ trimSuffix(CustomerID, ".0") }`, "#   where: ${ not (Quantity > 0 && not (InvoiceNo startsWith \"C\")) }", "#     - $event_name: return"}},
+	{name: "negative amounts and blank quantities", csv: "order,date,customer,sku,qty,amount\nA,2024-01-02,c,s,,4\nA,2024-01-02,c,t,2,5\nB,2024-01-03,c,t,1,-2.5\n",
+		activities: 1, filtered: 2, roles: []Role{Order, Amount, Quantity}, group: true,
+		contains: []string{"where: ${ qty != nil && amount >= 0 }", "1 row without qty: an item needs one", "1 row with a negative amount (-2.5): a refund"}},
+	{name: "no quantity nor price", csv: "order,date,customer,sku\nA,2024-01-02,c,s\nA,2024-01-02,c,t\n",
+		activities: 1, roles: []Role{Order, Product}, group: true,
+		contains: []string{"products:", "no $items (each needs $qty and $price)"}},
+	{name: "an amount without quantity is one unit", csv: "order,date,customer,sku,amount\nA,2024-01-02,c,s,4.5\nA,2024-01-02,c,t,2\n",
+		activities: 1, roles: []Role{Order, Product, Amount}, group: true,
+		contains: []string{"$qty: 1 ", "$price: ${ amount }"}},
 	{name: "ambiguous dates", csv: "Order,Date,Customer,Product\nA,05/03/2024,c,p\nB,06/03/2024,c,p\n",
 		activities: 2, contains: []string{"AMBIGUOUS", `# Date: {type: time, format: "%d/%m/%Y"}   # the other reading`}},
 }

@@ -143,6 +143,31 @@ func isZero(t string) bool {
 	return strings.Trim(t, "+-0.,  \u00a0\u202f") == "" && strings.Contains(t, "0")
 }
 
+// spaces are the thousands separators that are blanks.
+var spaces = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "")
+
+// parseNumber reads a number cell written with a decimal point or comma and
+// maybe a thousands separator ("1 234,50", "1,234.50", "-7"); ok is false
+// when it is not a number.
+func parseNumber(t string) (decimal.Decimal, bool) {
+	t = spaces.Replace(t)
+	comma, point := strings.LastIndexByte(t, ','), strings.LastIndexByte(t, '.')
+	switch {
+	case comma > point && point >= 0: // 1.234,50
+		t = strings.ReplaceAll(t, ".", "")
+		t = strings.Replace(t, ",", ".", 1)
+	case comma >= 0 && point >= 0: // 1,234.50
+		t = strings.ReplaceAll(t, ",", "")
+	case comma >= 0:
+		t = strings.Replace(t, ",", ".", 1)
+	}
+	if strings.ContainsAny(t, "eE") {
+		return decimal.Decimal{}, false
+	}
+	n, err := decimal.Parse(t)
+	return n, err == nil
+}
+
 // boolWords are the cells a bool column reads (mapping accepts 1 and 0 too,
 // but a column of 1 and 0 is left an int).
 var boolWords = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "y": true, "n": true, "oui": true,
@@ -151,13 +176,15 @@ var boolWords = map[string]bool{"true": true, "false": true, "yes": true, "no": 
 // hasLeadingZero reports whether t is a run of digits starting with 0 (an
 // identifier such as "0042" or an EAN "0000000000017").
 func hasLeadingZero(t string) bool {
-	if len(t) < 2 || t[0] != '0' {
-		return false
-	}
-	for i := 1; i < len(t); i++ {
+	return len(t) >= 2 && t[0] == '0' && allDigits(t)
+}
+
+// allDigits reports whether t is a non-empty run of ASCII digits.
+func allDigits(t string) bool {
+	for i := 0; i < len(t); i++ {
 		if t[i] < '0' || t[i] > '9' {
 			return false
 		}
 	}
-	return true
+	return t != ""
 }

@@ -2,7 +2,10 @@ package starter
 
 import (
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/govalues/decimal"
 )
 
 // Column is what init concluded about one column: its mapping type and
@@ -31,11 +34,24 @@ type Column struct {
 	Near    *Column
 	Misfits int
 	Misfit  string
-	Example string    // the first value
-	Repeats bool      // an order id column: some value appears twice (among the first ones)
-	Zero    bool      // a number column holds a zero
-	Min     time.Time // time columns: the earliest value
-	Max     time.Time
+	Example string // the first value
+	Repeats bool   // an order id column: some value appears twice (among the first ones)
+	// Zeros and Negatives count the number cells equal to and below zero
+	// (returns, cancellations); Negative is the first of them.
+	Zeros, Negatives int
+	Negative         string
+	// Rate is true for a column of rates or percentages (a Discount of 0.2,
+	// a "Taux TVA"): numbers, not money.
+	Rate bool
+	// FloatID is true for a column of ids written as floats by a spreadsheet
+	// or a data frame ("12472.0"): the draft reads them without ".0".
+	FloatID bool
+	// Short counts the postal codes shorter than the Width digits of most
+	// (501 among 5-digit zips: leading zeros lost); ShortExample is one.
+	Short, Width int
+	ShortExample string
+	Min          time.Time // time columns: the earliest value
+	Max          time.Time
 	// Distinct lists the values in order of appearance when there are few.
 	Distinct []string
 	Why      string // why this type, for the comment
@@ -43,6 +59,7 @@ type Column struct {
 	// Duplicate is true when an earlier column has the same name: mapping
 	// types and names only the first, so Draft leaves this one alone.
 	Duplicate bool
+	index     int // in the header
 }
 
 // Columns returns what the profile concludes about each column, in header
@@ -51,7 +68,9 @@ func (p *Profile) Columns(dayFirst bool) []*Column {
 	cols := make([]*Column, len(p.Header))
 	seen := map[string]bool{}
 	for i, name := range p.Header {
+		p.cols[i].takenOff = p.lines.takenOff(i)
 		cols[i] = p.cols[i].column(name, dayFirst)
+		cols[i].index = i
 		cols[i].Duplicate = seen[name]
 		seen[name] = true
 	}
@@ -60,7 +79,7 @@ func (p *Profile) Columns(dayFirst bool) []*Column {
 
 func (s *stats) column(name string, dayFirst bool) *Column {
 	c := &Column{Name: name, Type: "string", Blanks: s.blanks, Values: s.values, Example: s.first,
-		Repeats: s.repeats, Zero: s.zero, Distinct: s.order}
+		Repeats: s.repeats, Zeros: s.zeros, Negatives: s.negatives, Negative: s.negative, Distinct: s.order}
 	switch {
 	case s.values == 0:
 		c.Why = "always empty"
@@ -78,7 +97,43 @@ func (s *stats) column(name string, dayFirst bool) *Column {
 		s.near(c, name, dayFirst)
 	}
 	c.Optional = c.Type != "string" && s.blanks > 0
+	if c.Type == "string" && keepsText(name) {
+		s.codes(c, name)
+	}
 	return c
+}
+
+// codes notes what a column of codes lost to a spreadsheet: ids written as
+// floats ("12472.0"), postal codes without their leading zeros ("501").
+func (s *stats) codes(c *Column, name string) {
+	if s.values > 0 && s.floatIDs == s.values {
+		c.FloatID = true
+		c.Why = fmt.Sprintf("ids written as floats (%q): read without \".0\" below", s.first)
+		return
+	}
+	if recognise(Zip, name) == 0 {
+		return
+	}
+	width, digits := 0, 0
+	for n, count := range s.digitLens {
+		digits += count
+		if count > s.digitLens[width] {
+			width = n
+		}
+	}
+	if digits != s.values || width < 4 || 2*s.digitLens[width] < digits {
+		return
+	}
+	for n := width - 1; n > 0; n-- {
+		if s.digitLens[n] > 0 {
+			c.Short, c.ShortExample = c.Short+s.digitLens[n], s.digitFirst[n]
+		}
+	}
+	if c.Short > 0 {
+		c.Width = width
+		c.Why = fmt.Sprintf("codes, kept as text; %s shorter than the %d digits of the others (%q): leading zeros lost?",
+			plural(c.Short, "value"), width, c.ShortExample)
+	}
 }
 
 // near records the type a text column would have without its few misfits.
@@ -168,6 +223,11 @@ func (s *stats) numberColumn(c *Column, name string, nearly bool) bool {
 	c.Type, c.Thousands, c.Why = nf.typ, nf.thousands, "numbers"
 	c.Misfits, c.Misfit = s.numMiss[i], s.numKilledBy[i]
 	switch {
+	case s.rate(name):
+		c.Rate, c.Why = true, "a rate or percentage, not money"
+		if s.fraction != "" && !s.aboveOne {
+			c.Why = fmt.Sprintf("a rate, not money: %s is %s %%", s.fraction, percent(s.fraction))
+		}
 	case nf.typ == "int" && hasWord(name, moneyWords...) && !numericName(name, Quantity):
 		c.Type, c.Why = "decimal", "money: exact decimal"
 	case nf.typ == "decimal" && hasWord(name, moneyWords...):
@@ -181,6 +241,31 @@ func (s *stats) numberColumn(c *Column, name string, nearly bool) bool {
 		c.Decimal, c.Why = ",", c.Why+", with a decimal comma"
 	}
 	return true
+}
+
+// rate reports whether a column of numbers holds rates or percentages: its
+// name says so ("Taux TVA", "Discount %"), or it is named like a discount,
+// every value lies between -1 and 1 ("0.2"), and it is not taken off the
+// lines' amounts. (A tax is only a rate by name: a column of small tax
+// amounts looks the same.)
+func (s *stats) rate(name string) bool {
+	if hasWord(name, rateWords...) || strings.Contains(name, "%") {
+		return true
+	}
+	return s.sized && s.fraction != "" && !s.aboveOne && !s.takenOff
+}
+
+// percent writes a rate between 0 and 1 as a percentage: "0.2" -> "20".
+func percent(rate string) string {
+	n, ok := parseNumber(rate)
+	if !ok {
+		return rate
+	}
+	p, err := n.Mul(decimal.Hundred)
+	if err != nil {
+		return rate
+	}
+	return p.Trim(0).String()
 }
 
 // firstNumber is firstTime for the number formats.

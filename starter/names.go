@@ -223,6 +223,12 @@ var moneyWords = []string{"price", "prix", "amount", "montant", "sales", "sale",
 	"discount", "remise", "tax", "tva", "ttc", "ht", "ca", "margin", "marge", "vente", "ventes", "pu", "paid", "paye",
 	"unitprice", "value", "valeur", "eur", "usd", "euros", "dollars"}
 
+// rateWords mark a column of rates or percentages: numbers, not money.
+var rateWords = []string{"rate", "rates", "taux", "pct", "percent", "percentage", "pourcent", "pourcentage", "ratio"}
+
+// discountWords mark a discount: money taken off, or a rate.
+var discountWords = []string{"discount", "remise", "reduction", "rabais"}
+
 // frenchWords mark an export written in French (for the timezone, the
 // currency and the day-month order of ambiguous dates).
 var frenchWords = []string{"commande", "magasin", "qte", "quantite", "prix", "montant", "libelle", "rayon", "fidelite",

@@ -10,12 +10,18 @@ package starter
 import (
 	"strings"
 	"time"
+
+	"github.com/govalues/decimal"
 )
 
 // keyWindow is how many values of a column are remembered to tell whether
 // they repeat (an order id over several lines): enough to see a few orders,
 // bounded whatever the size of the export.
 const keyWindow = 20000
+
+// maxDigitLen is the longest run of digits whose length is counted (postal
+// codes, short codes).
+const maxDigitLen = 12
 
 // maxDistinct is how many distinct values a column may have and still be
 // listed (an event type, a currency code).
@@ -27,6 +33,7 @@ type Profile struct {
 	Header []string
 	Rows   int // rows added
 	cols   []*stats
+	lines  lineStats // what a row says across its columns (returns.go, exact.go)
 }
 
 // stats is what the values of one column say so far.
@@ -39,12 +46,21 @@ type stats struct {
 	numMiss     []int
 	numKilledBy []string // the first value each number format did not read
 	bools       bool
-	leadingZero string   // a value such as "0042", if any
-	zero        bool     // a number cell equal to zero
-	minDigits   int      // the shortest number cell, in characters less its sign
-	maxDigits   int      // the longest
-	first       string   // the first non-blank value
-	killedBy    []string // the first value each time format did not read
+	leadingZero string                  // a value such as "0042", if any
+	zeros       int                     // number cells equal to zero
+	negatives   int                     // number cells below zero
+	negative    string                  // the first of them
+	sized       bool                    // a column named like a discount: is it a rate between -1 and 1?
+	fraction    string                  // the first number cell strictly between -1 and 1, not zero ("0.2")
+	aboveOne    bool                    // a number cell above 1 or below -1
+	floatIDs    int                     // cells of digits ending in ".0" ("12472.0"), as a float-typed id prints
+	takenOff    bool                    // a discount taken off the lines' amounts: money (set from lineStats)
+	digitLens   [maxDigitLen + 1]int    // cells of only digits, by length (a postal code that lost its zeros)
+	digitFirst  [maxDigitLen + 1]string // the first cell of each length
+	minDigits   int                     // the shortest number cell, in characters less its sign
+	maxDigits   int                     // the longest
+	first       string                  // the first non-blank value
+	killedBy    []string                // the first value each time format did not read
 	minTime     []time.Time
 	maxTime     []time.Time
 	seen        map[string]struct{} // the first keyWindow values, for repeats; nil: not tracked
@@ -55,7 +71,7 @@ type stats struct {
 
 // NewProfile starts the profile of an export with this header.
 func NewProfile(header []string) *Profile {
-	p := &Profile{Header: header}
+	p := &Profile{Header: header, lines: newLineStats(header)}
 	for _, name := range header {
 		var seen map[string]struct{}
 		if recognise(Order, name) > 0 {
@@ -66,6 +82,7 @@ func NewProfile(header []string) *Profile {
 			timeMiss: make([]int, len(timeFormats)), numMiss: make([]int, len(numberFormats)),
 			killedBy: make([]string, len(timeFormats)), numKilledBy: make([]string, len(numberFormats)), minTime: make([]time.Time, len(timeFormats)),
 			maxTime: make([]time.Time, len(timeFormats)), seen: seen, distinct: map[string]int{},
+			sized: hasWord(name, discountWords...),
 		})
 	}
 	return p
@@ -82,6 +99,7 @@ func (p *Profile) Add(fields []string) {
 		}
 		s.add(v)
 	}
+	p.lines.add(fields)
 }
 
 func (s *stats) add(v string) {
@@ -97,6 +115,7 @@ func (s *stats) add(v string) {
 	s.remember(v)
 	s.addTime(t)
 	s.addNumber(t)
+	s.addDigits(t)
 	if s.bools && !boolWords[strings.ToLower(t)] {
 		s.bools = false
 	}
@@ -182,13 +201,21 @@ func (s *stats) addNumber(t string) {
 }
 
 // noteNumber records what a number cell says beyond its format: a leading
-// zero, a zero, its length.
+// zero, its sign and size, its length.
 func (s *stats) noteNumber(t string) {
 	if hasLeadingZero(t) && s.leadingZero == "" {
 		s.leadingZero = t
 	}
-	if isZero(t) {
-		s.zero = true
+	switch {
+	case isZero(t):
+		s.zeros++
+	case t[0] == '-':
+		if s.negatives++; s.negative == "" {
+			s.negative = t
+		}
+	}
+	if s.sized {
+		s.noteSize(t)
 	}
 	digits := len(strings.TrimLeft(t, "+-"))
 	if s.minDigits == 0 || digits < s.minDigits {
@@ -199,3 +226,29 @@ func (s *stats) noteNumber(t string) {
 
 // timeAlive reports whether time format i reads every value.
 func (s *stats) timeAlive(i int) bool { return s.times&(1<<uint(i)) != 0 && s.timeMiss[i] == 0 }
+
+// noteSize records whether a number cell lies between -1 and 1.
+func (s *stats) noteSize(t string) {
+	n, ok := parseNumber(t)
+	if !ok || n.IsZero() {
+		return
+	}
+	if n.Abs().Cmp(decimal.One) > 0 {
+		s.aboveOne = true
+	} else if n.Abs().Cmp(decimal.One) < 0 && s.fraction == "" {
+		s.fraction = n.String()
+	}
+}
+
+// addDigits counts a cell of only digits by its length, and a cell of
+// digits ending in ".0".
+func (s *stats) addDigits(t string) {
+	if whole, ok := strings.CutSuffix(t, ".0"); ok && allDigits(whole) {
+		s.floatIDs++
+	}
+	if n := len(t); n <= maxDigitLen && allDigits(t) {
+		if s.digitLens[n]++; s.digitFirst[n] == "" {
+			s.digitFirst[n] = t
+		}
+	}
+}

@@ -83,6 +83,15 @@ func (n names) ref(c *Column) string {
 	return "row[" + strconv.Quote(c.Name) + "]"
 }
 
+// value is how an expression reads the value of column c that goes out in
+// the activity: ids written as floats without their ".0".
+func (n names) value(c *Column) string {
+	if c.FloatID {
+		return "trimSuffix(" + n.ref(c) + `, ".0")`
+	}
+	return n.ref(c)
+}
+
 // elem is how a closure over rows (#) reads column c.
 func (n names) elem(c *Column) string {
 	if id, ok := n.ident[c]; ok {

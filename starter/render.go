@@ -121,6 +121,9 @@ func (d *Draft) writeColumns(y *yamlOut) {
 		combined := d.Combined && c == d.roles[Date]
 		if combined {
 			why = fmt.Sprintf("%s dates, read with %s in $ts below: kept as text", c.Format, d.roles[TimeOfDay].Name)
+			if c.Ambiguous != "" {
+				why = "AMBIGUOUS " + why + "; the other reading is under $ts"
+			}
 		}
 		y.kv(1, scalar(c.Name), spec, why)
 		if c.Ambiguous != "" && !combined {
@@ -179,8 +182,7 @@ func dateOrder(format string) string {
 }
 
 func (d *Draft) writeWhere(y *yamlOut) {
-	conds, whys := d.conditions()
-	if len(conds) == 0 {
+	if len(d.where) == 0 {
 		example := "Quantity > 0"
 		if q := d.roles[Quantity]; q != nil {
 			example = d.names.ref(q) + " > 0"
@@ -191,10 +193,13 @@ func (d *Draft) writeWhere(y *yamlOut) {
 		return
 	}
 	y.comment(0, "Rows left out of the conversion (counted as filtered by where, not rejected):")
-	for _, w := range whys {
-		y.comment(0, "  "+w)
+	conds := make([]string, len(d.where))
+	for i, c := range d.where {
+		y.comment(0, "  "+c.what+": "+c.why)
+		conds[i] = c.expr
 	}
 	y.kv(0, "where", expr(strings.Join(conds, " && ")), "")
+	d.writeReturns(y)
 	y.WriteByte('\n')
 }
 
