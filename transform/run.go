@@ -34,6 +34,10 @@ type Config struct {
 	Sorted bool
 	// Stdin is read for the input "-"; nil means os.Stdin.
 	Stdin io.Reader
+	// Origins, when set, is called once per activity written, in output
+	// order, with the rows it was built from (origin.go); its error stops
+	// the run. The slice is reused: copy what must outlive the call.
+	Origins func(rows []RowRef) error
 }
 
 // Summary counts what a run did. Read = InActivities + Filtered + Rejected.
@@ -85,6 +89,7 @@ type run struct {
 	sum     Summary
 	buf     []byte
 	inputs  []inputInfo // appended by the producer, read after the first pass
+	refs    []RowRef    // reused by reportOrigins
 }
 
 func (r *run) defaults() {
@@ -138,7 +143,7 @@ func (r *run) convert(ctx context.Context, first *input, prog *mapping.Program, 
 	produce := func(emit func(*batch) bool) error {
 		return r.produce(first, prog, rest, emit)
 	}
-	newW := func() func(*batch) *result { return newWorker(prog).batch }
+	newW := func() func(*batch) *result { return r.tracer(newWorker(prog)).batch }
 	if prog.GroupBy == nil {
 		return ordered(ctx, r.cfg.Workers, produce, newW, r.consume)
 	}
@@ -162,7 +167,7 @@ func (r *run) convert(ctx context.Context, first *input, prog *mapping.Program, 
 		return store.groups(emit)
 	}
 	newG := func() func([][]storedRow) *result {
-		w := newWorker(prog)
+		w := r.tracer(newWorker(prog))
 		return func(unit [][]storedRow) *result { return w.groups(unit, r.inputs) }
 	}
 	return ordered(ctx, r.cfg.Workers, produceGroups, newG, r.consume)
@@ -211,6 +216,11 @@ func (r *run) consume(res *result) error {
 	}
 	putBuf(res.out)
 	res.out = nil
+	if r.cfg.Origins != nil {
+		if err := r.reportOrigins(res); err != nil {
+			return err
+		}
+	}
 	for i := range res.rejects {
 		rej := &res.rejects[i]
 		r.sum.Rejected++

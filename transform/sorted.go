@@ -106,7 +106,7 @@ func (r *run) convertSorted(ctx context.Context, prog *mapping.Program, produce 
 		return <-done
 	}
 	newG := func() func(*sortedUnit) *result {
-		w := newWorker(prog)
+		w := r.tracer(newWorker(prog))
 		return w.sortedUnit
 	}
 	return ordered(ctx, r.cfg.Workers, produceUnits, newG, r.consume)
@@ -121,6 +121,7 @@ func (w *worker) sortedUnit(u *sortedUnit) *result {
 		for _, row := range g {
 			vals = append(vals, row.vals)
 		}
+		originOfGroup(w, g, func(r groupRow) (uint32, int) { return r.input, r.line })
 		reason := w.safeActivity(vals, res)
 		if reason == "" {
 			continue
