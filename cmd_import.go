@@ -61,7 +61,15 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	var conv transform.Summary
 	var convErr error
 	usum, err := upload.Stream(ctx, opts, func(w io.Writer) error {
+		origins, err := traceOrigins(&cfg, opts)
+		if err != nil {
+			convErr = err
+			return err
+		}
 		conv, convErr = transform.Run(ctx, cfg, opts.Inputs, w, rej)
+		if err := origins.close(convErr == nil); convErr == nil {
+			convErr = err
+		}
 		return convErr
 	})
 	if rerr := rej.close(convErr == nil); err == nil {
@@ -77,6 +85,47 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 		return errRejected
 	}
 	return err
+}
+
+// originsFile records which rows each activity came from, beside the
+// state file (upload.OriginsPath), for tracing the lines the platform
+// refuses back to the export; nil with --dry-run.
+type originsFile struct {
+	w    *upload.OriginsWriter
+	rows [][2]int
+}
+
+// traceOrigins opens the origins file and makes cfg report to it.
+func traceOrigins(cfg *transform.Config, opts upload.Options) (*originsFile, error) {
+	if opts.DryRun {
+		return nil, nil
+	}
+	w, err := upload.CreateOrigins(stateOf(opts))
+	if err != nil {
+		return nil, fail(err)
+	}
+	o := &originsFile{w: w}
+	cfg.Origins = func(rows []transform.RowRef) error {
+		o.rows = o.rows[:0]
+		for _, r := range rows {
+			o.rows = append(o.rows, [2]int{r.Input, r.Line})
+		}
+		return o.w.Add(o.rows)
+	}
+	return o, nil
+}
+
+// close puts the file in place when the conversion completed, and removes
+// it otherwise (an earlier complete one stays: the conversion is the same).
+func (o *originsFile) close(complete bool) error {
+	if o == nil {
+		return nil
+	}
+	if !complete {
+		o.w.Abort()
+		return nil
+	}
+	return fail(o.w.Commit())
 }
 
 // rejectsFile is where import writes rejected rows: standard error, or a

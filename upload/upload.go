@@ -336,6 +336,8 @@ type APIError struct {
 	Method, Path string
 	Code         int
 	Message      string
+	// ErrorID is the API's error_id, what its support asks for ("" if none).
+	ErrorID string
 	// RetryAfter is the wait the API asked for (Retry-After), 0 if none.
 	RetryAfter time.Duration
 }
@@ -351,6 +353,9 @@ func (e *APIError) Error() string {
 	}
 	if e.Message != "" {
 		b.WriteString(" (the API says: " + e.Message + ")")
+	}
+	if e.ErrorID != "" {
+		b.WriteString(" (error_id " + e.ErrorID + ": give it to support)")
 	}
 	return b.String()
 }
