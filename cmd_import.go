@@ -30,7 +30,8 @@ func importCommand() *cli.Command {
 			"   zcat orders.csv.gz | csv2activity import -m mapping.yaml --datamart 1162 --state orders.state.json -\n\n" +
 			"Exit codes: 0 converted and sent; 1 the run failed (rerun to resume); 2 usage or mapping\n" +
 			"error, before any row was read; 3 sent, but some rows were rejected (by the mapping or,\n" +
-			"with --wait, by the API).",
+			"with --wait, by the platform: each refused line is traced to the rows of the INPUT it\n" +
+			"came from, kept in FILE.origins beside the state file).",
 		Flags: append(append(conversionFlags(1000),
 			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "standard error"},
 		), uploadFlags()...),

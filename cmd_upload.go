@@ -36,7 +36,10 @@ func uploadCommand() *cli.Command {
 			"   MICS_API_URL=http://127.0.0.1:8089 csv2activity upload --datamart 1 --wait orders.ndjson\n\n" +
 			"Exit codes: 0 sent (and, with --wait, every line accepted); 1 the upload failed or was\n" +
 			"refused (rerun to resume); 2 bad flags, an invalid line or a mismatching state file,\n" +
-			"before anything was sent; 3 with --wait, the API refused some lines (see error_file_uri).",
+			"before anything was sent; 3 with --wait, the platform refused some lines: their reasons are\n" +
+			"printed, traced to FILE:LINE, and each error file is kept beside the state file.\n" +
+			"With --wait, a status csv2activity does not know is waited on, up to --wait-timeout;\n" +
+			"csv2activity status shows where an import stands at any time.",
 		Flags: uploadFlags(),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {

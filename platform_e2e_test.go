@@ -38,7 +38,7 @@ func TestWaitKnowsEveryStatusE2E(t *testing.T) {
 		// An unknown status, first seen at once (it lasts 1.5s), then waited on.
 		{"REINDEXING,SUCCEEDED", nil, 0, ": SUCCEEDED total_success=5", `execution 2: status "REINDEXING", unknown to csv2activity: taken as not finished`},
 		{"PENDING,REINDEXING", []string{"--wait-timeout", "1s"}, 1, ": REINDEXING total_success=5",
-			"executions still not finished after --wait-timeout 1s: 2 REINDEXING; see where they stand later with: csv2activity status --datamart 6 --import-id 1 --wait"},
+			"executions still not finished after --wait-timeout 1s: 2 REINDEXING; see where they stand later with: csv2activity status --datamart 6 --import-id 1 --state "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.statuses, func(t *testing.T) {
@@ -79,7 +79,7 @@ func TestWaitFallsBackOnTheListOfExecutionsE2E(t *testing.T) {
 }
 
 // refusedLine is a line of the --wait report that traces a refused line.
-var refusedLine = regexp.MustCompile(`(?m)^  output line (\d+) \(from (\S+) lines? ([\d, ]+)\): (.*)$`)
+var refusedLine = regexp.MustCompile(`(?m)^  (\S+):([\d,]+) \(output line (\d+)\): (.*)$`)
 
 func TestRefusedLinesAreTracedBackToTheExportE2E(t *testing.T) {
 	t.Parallel()
@@ -115,12 +115,12 @@ func TestRefusedLinesAreTracedBackToTheExportE2E(t *testing.T) {
 			}
 			source := readLines(t, tt.input)
 			for _, m := range traced {
-				n, _ := strconv.Atoi(m[1])
-				if m[2] != tt.input || n > len(activities) || !refused[activities[n-1]] {
+				n, _ := strconv.Atoi(m[3])
+				if m[1] != tt.input || n > len(activities) || !refused[activities[n-1]] {
 					t.Errorf("%q: output line %d is not a refused activity of %s", m[0], n, tt.input)
 					continue
 				}
-				for _, ln := range strings.Split(m[3], ", ") {
+				for _, ln := range strings.Split(m[2], ",") {
 					row, _ := strconv.Atoi(ln)
 					if row < 2 || row > len(source) || !sourceOf(activities[n-1], source[row-1]) {
 						t.Errorf("%q: line %d of %s is not a row of that activity", m[0], row, tt.input)

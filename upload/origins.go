@@ -167,8 +167,9 @@ func (t *trace) sent(e errorEntry) int {
 	return 0
 }
 
-// where names an entry's line: "orders.ndjson:12", "output line 12 (from
-// orders.csv lines 21, 22)", or the execution when the entry does not say.
+// where names an entry's line: "orders.ndjson:12" or, for import, the rows
+// of the export it came from, "orders.csv:21,22 (output line 12)"; the
+// execution when the entry does not say.
 func (t *trace) where(e errorEntry) string {
 	n := t.sent(e)
 	switch {
@@ -181,32 +182,25 @@ func (t *trace) where(e errorEntry) string {
 	if !ok {
 		return fmt.Sprintf("output line %d", n)
 	}
-	return fmt.Sprintf("output line %d (from %s)", n, t.rowsText(rows))
+	return fmt.Sprintf("%s (output line %d)", t.rowsText(rows), n)
 }
 
-// rowsText names rows: "orders.csv lines 5, 6" or, across inputs,
-// "a.csv line 9; b.csv line 2".
+// rowsText names rows FILE:LINE,LINE…, "; " between inputs.
 func (t *trace) rowsText(rows [][2]int) string {
-	var runs []string
-	for len(rows) > 0 {
-		n := 1
-		for n < len(rows) && rows[n][0] == rows[0][0] {
-			n++
+	var b strings.Builder
+	for i, r := range rows {
+		switch {
+		case i > 0 && rows[i-1][0] == r[0]:
+			fmt.Fprintf(&b, ",%d", r[1])
+			continue
+		case i > 0:
+			b.WriteString("; ")
 		}
-		name := fmt.Sprintf("input %d", rows[0][0]+1)
-		if rows[0][0] < len(t.inputs) {
-			name = t.inputs[rows[0][0]]
+		name := fmt.Sprintf("input %d", r[0]+1)
+		if r[0] < len(t.inputs) {
+			name = t.inputs[r[0]]
 		}
-		lines := make([]string, n)
-		for i := range lines {
-			lines[i] = fmt.Sprint(rows[i][1])
-		}
-		word := "line"
-		if n > 1 {
-			word = "lines"
-		}
-		runs = append(runs, fmt.Sprintf("%s %s %s", name, word, strings.Join(lines, ", ")))
-		rows = rows[n:]
+		fmt.Fprintf(&b, "%s:%d", name, r[1])
 	}
-	return strings.Join(runs, "; ")
+	return b.String()
 }

@@ -100,8 +100,8 @@ func (s *session) follow(ctx context.Context, ids []string, seen func(execution)
 		}
 		left := time.Until(deadline)
 		if left <= 0 {
-			return fmt.Errorf("%w after --wait-timeout %s: %s; see where they stand later with: csv2activity status --datamart %s --import-id %s --wait",
-				ErrWaitTimeout, s.o.WaitTimeout, strings.Join(open, ", "), s.st.Datamart, s.st.ImportID)
+			return fmt.Errorf("%w after --wait-timeout %s: %s; see where they stand later with: %s",
+				ErrWaitTimeout, s.o.WaitTimeout, strings.Join(open, ", "), s.statusCommand())
 		}
 		if err := sleep(ctx, min(interval, left)); err != nil {
 			return err
@@ -113,6 +113,15 @@ func (s *session) follow(ctx context.Context, ids []string, seen func(execution)
 		}
 	}
 	return nil
+}
+
+// statusCommand is the command that shows where the import stands.
+func (s *session) statusCommand() string {
+	cmd := "csv2activity status --datamart " + s.st.Datamart + " --import-id " + s.st.ImportID
+	if s.o.StatePath != "" {
+		cmd += " --state " + s.o.StatePath
+	}
+	return cmd + " --wait"
 }
 
 // waitAll follows the execution of every chunk until it ends, records each

@@ -11,8 +11,14 @@
 // Errors: a *LineError (a line that breaks the activity rules) and a
 // *UsageError (options, inputs or a state file that cannot work) come before
 // anything is sent, and IsUsage reports both; an *APIError is an answer of
-// the API, a *NetError a request that got none; ErrExecutionFailed reports,
-// after --wait, an execution that did not succeed.
+// the API (with the platform's error_id), a *NetError a request that got
+// none; ErrExecutionFailed reports, after --wait, an execution that finished
+// badly, and ErrWaitTimeout executions still not finished after WaitTimeout.
+//
+// Status shows where a document import's executions stand (the status
+// command). With Wait, both bring each execution's error file home beside
+// the state file and trace the refused lines back to the lines sent and,
+// for Stream, to the rows of the export (OriginsWriter).
 package upload
 
 import (
@@ -294,7 +300,8 @@ func (c Chunk) where() string {
 }
 
 // ErrExecutionFailed is wrapped by the error of a waited upload in which an
-// execution ended in another status than SUCCEEDED.
+// execution finished badly: FAILED, EXECUTOR_NOT_RESPONDING, LOST or
+// CANCELED (status.go).
 var ErrExecutionFailed = errors.New("execution did not succeed")
 
 // LineError is a line that breaks the activity rules. Line is 1-based.
