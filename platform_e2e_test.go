@@ -97,7 +97,7 @@ func TestRefusedLinesAreTracedBackToTheExportE2E(t *testing.T) {
 			activities := strings.Split(strings.TrimSuffix(converted.stdout, "\n"), "\n")
 			args := append([]string{"import", "-m", tt.mapping, "--wait", "--chunk-size", "2KB", "--state", state}, fastUpload...)
 			res := runCLI(t, "", nil, sb.env("8"), append(args, tt.input)...)
-			if res.code != 3 || !strings.Contains(res.stdout, "lines refused by the platform; error file kept at "+filepath.Join(dir, "orders.state.execution-")) {
+			if res.code != 3 || !strings.Contains(res.stdout, " refused by the platform; error file kept at "+filepath.Join(dir, "orders.state.execution-")) {
 				t.Fatalf("exit %d\n%s\n%s\nwant exit 3 and the error files kept beside the state", res.code, res.stdout, res.stderr)
 			}
 			kept, _ := filepath.Glob(filepath.Join(dir, "orders.state.execution-*.errors"))
