@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"csv2activity/internal/atomicfile"
+	"csv2activity/internal/plural"
 )
 
 // The error file of an execution lists the lines the platform refused. Its
@@ -104,7 +105,7 @@ func (s *session) bringErrorFile(ctx context.Context, c *Chunk) error {
 			return ctx.Err()
 		}
 		if err != nil {
-			fmt.Fprintf(s.o.Stdout, "execution %s: %s refused; its error file could not be downloaded: %v\n", c.ExecutionID, count(r.TotalFailure, "line"), err)
+			fmt.Fprintf(s.o.Stdout, "execution %s: %s refused; its error file could not be downloaded: %v\n", c.ExecutionID, plural.Count(r.TotalFailure, "line"), err)
 			return nil
 		}
 		r.ErrorFile = path
@@ -207,24 +208,13 @@ func clip(s string) string {
 	return s
 }
 
-// count says "1 line", "2 lines", "1 entry", "3 entries".
-func count(n int, noun string) string {
-	switch {
-	case n == 1:
-		return "1 " + noun
-	case strings.HasSuffix(noun, "y"):
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // explain prints how many lines of chunk c's execution failed, where its
 // error file is kept, and the first few entries, each traced back to the
 // line sent and, for import, to the rows of the export.
 func (s *session) explain(c *Chunk) {
 	r := c.Result
 	entries, n, err := readErrorFile(r.ErrorFile, shownReasons)
-	fmt.Fprintf(s.o.Stdout, "execution %s: %s refused by the platform; error file kept at %s (%s)\n", c.ExecutionID, count(r.TotalFailure, "line"), r.ErrorFile, count(n, "entry"))
+	fmt.Fprintf(s.o.Stdout, "execution %s: %s refused by the platform; error file kept at %s (%s)\n", c.ExecutionID, plural.Count(r.TotalFailure, "line"), r.ErrorFile, plural.Count(n, "entry"))
 	if err != nil {
 		fmt.Fprintf(s.o.Stdout, "  (the error file could not be read to the end: %v)\n", err)
 	}
