@@ -127,6 +127,31 @@ func TestRefusedLinesAreTracedBackToTheExportE2E(t *testing.T) {
 					}
 				}
 			}
+			// Every entry, traced, in the refused file beside the state.
+			n := 0
+			for _, l := range readLines(t, filepath.Join(dir, "orders.state.refused.ndjson")) {
+				var rec struct {
+					OutputLine int `json:"output_line"`
+					Source     []struct {
+						File string
+						Line int
+					}
+				}
+				json.Unmarshal([]byte(l), &rec)
+				if rec.OutputLine < 1 || rec.OutputLine > len(activities) || !refused[activities[rec.OutputLine-1]] || len(rec.Source) == 0 {
+					t.Errorf("refused file: %s is not a refused activity with its rows", l)
+					continue
+				}
+				for _, src := range rec.Source {
+					if src.File != tt.input || !sourceOf(activities[rec.OutputLine-1], source[src.Line-1]) {
+						t.Errorf("refused file: %s names %s:%d, not a row of that activity", l, src.File, src.Line)
+					}
+				}
+				n++
+			}
+			if n != len(refused) {
+				t.Errorf("the refused file traces %d activities, want the %d the error files list", n, len(refused))
+			}
 			assertNoTokenIn(t, []string{res.stdout, res.stderr}, dir, sb.dir)
 		})
 	}
@@ -169,16 +194,27 @@ func TestRefusedLinesAreNamedInTheFileSentE2E(t *testing.T) {
 		}
 	}
 	kept, _ := filepath.Glob(filepath.Join(dir, "state.execution-*.errors"))
+	var refused []string
 	for _, f := range kept {
 		for _, l := range readLines(t, f) {
 			var e struct{ Raw string }
-			if json.Unmarshal([]byte(l), &e); !slices.Contains(lines, e.Raw) {
-				t.Errorf("error file entry %q is not a line of %s", l, input)
-			}
+			json.Unmarshal([]byte(l), &e)
+			refused = append(refused, e.Raw)
 		}
 	}
-	if len(kept) == 0 {
-		t.Error("no error file kept beside the state")
+	var traced []string
+	for _, l := range readLines(t, filepath.Join(dir, "state.refused.ndjson")) {
+		var rec struct {
+			File string
+			Line int
+		}
+		if json.Unmarshal([]byte(l), &rec); rec.File != input || rec.Line < 1 || rec.Line > len(lines) {
+			t.Fatalf("refused file: %s does not name a line of %s", l, input)
+		}
+		traced = append(traced, lines[rec.Line-1])
+	}
+	if len(refused) == 0 || !slices.Equal(traced, refused) {
+		t.Errorf("the refused file names %d lines, the error files list %d; want the same lines", len(traced), len(refused))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -93,9 +94,9 @@ func (c *client) copyRedacted(w io.Writer, r io.Reader) error {
 // counts refused lines and no copy is kept yet, records the copy in the
 // state, and explains it. A download that fails is said, not fatal: the
 // result is in the state and `status --state` fetches the file later.
-func (s *session) bringErrorFile(ctx context.Context, c *Chunk) error {
+func (s *session) bringErrorFile(ctx context.Context, c *Chunk, rf *refusedFile) error {
 	r := c.Result
-	if r == nil || r.TotalFailure == 0 || r.ErrorFileURI == "" || s.o.StatePath == "" {
+	if r == nil || r.TotalFailure == 0 || r.ErrorFileURI == "" {
 		return nil
 	}
 	if _, err := os.Stat(r.ErrorFile); r.ErrorFile == "" || err != nil {
@@ -113,8 +114,7 @@ func (s *session) bringErrorFile(ctx context.Context, c *Chunk) error {
 			return err
 		}
 	}
-	s.explain(c)
-	return nil
+	return s.explain(c, rf)
 }
 
 // errorEntry is what could be read of one entry of an error file: the
@@ -132,30 +132,29 @@ var (
 	reasonKeys = []string{"error", "message", "reason", "error_message", "errors", "cause"}
 )
 
-// readErrorFile returns the first keep entries of an error file and how
-// many it holds (its non-blank lines).
-func readErrorFile(path string, keep int) ([]errorEntry, int, error) {
+// eachEntry calls fn with every entry of an error file (its non-blank
+// lines), in order, and returns how many there were.
+func eachEntry(path string, fn func(errorEntry) error) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	defer f.Close()
-	var entries []errorEntry
 	n := 0
 	br := bufio.NewReaderSize(f, 64<<10)
 	for {
 		line, err := br.ReadString('\n')
 		if strings.TrimSpace(line) != "" {
 			n++
-			if len(entries) < keep {
-				entries = append(entries, parseEntry(line))
+			if ferr := fn(parseEntry(line)); ferr != nil {
+				return n, ferr
 			}
 		}
 		if err == io.EOF {
-			return entries, n, nil
+			return n, nil
 		}
 		if err != nil {
-			return entries, n, err
+			return n, err
 		}
 	}
 }
@@ -208,21 +207,33 @@ func clip(s string) string {
 	return s
 }
 
-// explain prints how many lines of chunk c's execution failed, where its
-// error file is kept, and the first few entries, each traced back to the
-// line sent and, for import, to the rows of the export.
-func (s *session) explain(c *Chunk) {
+// explain prints how many lines of chunk c's execution were refused,
+// where its error file is kept, and its first entries, each traced back to
+// the line sent and, for import, to the rows of the export; every entry,
+// traced, goes to the refused file.
+func (s *session) explain(c *Chunk, rf *refusedFile) error {
 	r := c.Result
-	entries, n, err := readErrorFile(r.ErrorFile, shownReasons)
+	tr := s.tracer(c)
+	var shown []string
+	n, err := eachEntry(r.ErrorFile, func(e errorEntry) error {
+		where := tr.trace(e)
+		if len(shown) < shownReasons {
+			shown = append(shown, fmt.Sprintf("  %s: %s", tr.name(where), e.reason))
+		}
+		return rf.add(tr, where, e)
+	})
+	if err != nil && errors.Is(err, errRefusedFile) {
+		return err
+	}
 	fmt.Fprintf(s.o.Stdout, "execution %s: %s refused by the platform; error file kept at %s (%s)\n", c.ExecutionID, plural.Count(r.TotalFailure, "line"), r.ErrorFile, plural.Count(n, "entry"))
 	if err != nil {
 		fmt.Fprintf(s.o.Stdout, "  (the error file could not be read to the end: %v)\n", err)
 	}
-	tr := s.tracer(c, entries)
-	for _, e := range entries {
-		fmt.Fprintf(s.o.Stdout, "  %s: %s\n", tr.where(e), e.reason)
+	for _, l := range shown {
+		fmt.Fprintln(s.o.Stdout, l)
 	}
-	if n > len(entries) {
-		fmt.Fprintf(s.o.Stdout, "  … and %d more in the error file\n", n-len(entries))
+	if n > len(shown) {
+		fmt.Fprintf(s.o.Stdout, "  … and %d more: every entry, traced, is in %s\n", n-len(shown), rf.path)
 	}
+	return nil
 }

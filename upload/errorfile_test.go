@@ -83,6 +83,10 @@ func TestErrorFileOfAnUndocumentedFormatIsKeptRawAndTraced(t *testing.T) {
 	if err != nil || strings.Contains(string(kept), testToken) || !strings.Contains(string(kept), "(token [token])") || !strings.Contains(string(kept), "{not json at all") {
 		t.Fatalf("kept error file: %v\n%s\nwant it raw, the token blanked out", err, kept)
 	}
+	refused, err := os.ReadFile(dir + "/orders.state.refused.ndjson")
+	if err != nil || strings.Count(string(refused), "\n") != 16 || !strings.Contains(string(refused), `{"execution_id":"103","file":"`+input+`","line":8,"reason":"{\"code\": \"E42\", \"text\": \"bad $ts\"}"}`) {
+		t.Errorf("refused file: %v\n%s\nwant the 16 entries of the 4 error files, traced", err, refused)
+	}
 	for _, want := range []string{
 		"execution 101: 3 lines refused by the platform; error file kept at " + dir + "/orders.state.execution-101.errors (4 entries)",
 		"  execution 101 (line not given): error at line 2: invalid identifier (token [token])",

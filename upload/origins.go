@@ -75,42 +75,74 @@ func (w *OriginsWriter) Commit() error {
 // Abort removes the incomplete file, leaving any earlier one in place.
 func (w *OriginsWriter) Abort() { w.f.Abort() }
 
-// readOrigins returns the rows of the activities at the output lines want
-// (1-based), reading the file once, up to the last line wanted.
-func readOrigins(path string, want map[int]bool) (map[int][][2]int, error) {
-	f, err := os.Open(path)
+// originsCursor reads an origins file forward, activity by activity; asked
+// for an earlier activity, it starts again from the top. Error files list
+// their lines in order, so tracing them all reads the file about once.
+type originsCursor struct {
+	path string
+	f    *os.File
+	br   *bufio.Reader
+	next int // the output line of the next record
+}
+
+// rows returns the rows of the activity at output line (1-based).
+func (oc *originsCursor) rows(line int) ([][2]int, error) {
+	if oc.f == nil || line < oc.next {
+		if err := oc.open(); err != nil {
+			return nil, err
+		}
+	}
+	for ; oc.next <= line; oc.next++ {
+		rows, err := oc.record()
+		if err != nil {
+			oc.close()
+			return nil, fmt.Errorf("%s: activity %d: %w", oc.path, oc.next, noEOF(err))
+		}
+		if oc.next == line {
+			oc.next++
+			return rows, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: activity %d not found", oc.path, line)
+}
+
+func (oc *originsCursor) open() error {
+	oc.close()
+	f, err := os.Open(oc.path)
+	if err != nil {
+		return err
+	}
+	oc.f, oc.br, oc.next = f, bufio.NewReaderSize(f, 64<<10), 1
+	if head, err := oc.br.ReadString('\n'); err != nil || head != originsHeader {
+		oc.close()
+		return fmt.Errorf("%s is not an origins file", oc.path)
+	}
+	return nil
+}
+
+// record reads the next activity's rows.
+func (oc *originsCursor) record() ([][2]int, error) {
+	k, err := binary.ReadUvarint(oc.br)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
-	if head, err := br.ReadString('\n'); err != nil || head != originsHeader {
-		return nil, fmt.Errorf("%s is not an origins file", path)
-	}
-	last := 0
-	for l := range want {
-		last = max(last, l)
-	}
-	got := map[int][][2]int{}
-	for line := 1; line <= last; line++ {
-		k, err := binary.ReadUvarint(br)
-		if err != nil {
-			return got, fmt.Errorf("%s holds %d activities, not %d: %w", path, line-1, last, noEOF(err))
+	rows := make([][2]int, k)
+	for i := range rows {
+		in, err1 := binary.ReadUvarint(oc.br)
+		ln, err2 := binary.ReadUvarint(oc.br)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, err
 		}
-		rows := make([][2]int, k)
-		for i := range rows {
-			in, err1 := binary.ReadUvarint(br)
-			ln, err2 := binary.ReadUvarint(br)
-			if err := errors.Join(err1, err2); err != nil {
-				return got, fmt.Errorf("%s: activity %d: %w", path, line, noEOF(err))
-			}
-			rows[i] = [2]int{int(in), int(ln)}
-		}
-		if want[line] {
-			got[line] = rows
-		}
+		rows[i] = [2]int{int(in), int(ln)}
 	}
-	return got, nil
+	return rows, nil
+}
+
+func (oc *originsCursor) close() {
+	if oc.f != nil {
+		oc.f.Close()
+		oc.f, oc.br = nil, nil
+	}
 }
 
 func noEOF(err error) error {
@@ -121,34 +153,41 @@ func noEOF(err error) error {
 }
 
 // trace names where the entries of an execution's error file come from:
-// the line sent (FILE:LINE, or "output line N" for import) and, for
-// import, the rows of the export.
+// the line sent (FILE:LINE, or the output line for import) and, for import,
+// the rows of the export.
 type trace struct {
 	c       *Chunk
-	lines   [][]byte         // the chunk's lines, to find an entry by its text
-	origins map[int][][2]int // output line -> rows
+	lines   [][]byte // the chunk's lines, read when an entry gives only its text
+	read    bool
+	origins *originsCursor // nil without one
 	inputs  []string
 }
 
-// tracer prepares the tracing of entries of chunk c's error file.
-func (s *session) tracer(c *Chunk, entries []errorEntry) *trace {
+// traced is where one entry comes from.
+type traced struct {
+	sent int      // its line in the file sent, or in the output; 0: unknown
+	rows [][2]int // import: the rows of the export (input index, line)
+}
+
+// tracer prepares the tracing of the entries of chunk c's error file.
+func (s *session) tracer(c *Chunk) *trace {
 	t := &trace{c: c, inputs: s.st.Inputs}
-	if c.File != "" {
-		if body, err := readChunk(*c); err == nil {
-			t.lines = bytes.Split(bytes.TrimSuffix(body, []byte{'\n'}), []byte{'\n'})
+	if c.File == "" && s.o.StatePath != "" {
+		if s.origins == nil {
+			s.origins = &originsCursor{path: OriginsPath(s.o.StatePath)}
 		}
-		return t
-	}
-	want := map[int]bool{}
-	for _, e := range entries {
-		if n := t.sent(e); n > 0 {
-			want[n] = true
-		}
-	}
-	if len(want) > 0 && s.o.StatePath != "" {
-		t.origins, _ = readOrigins(OriginsPath(s.o.StatePath), want)
+		t.origins = s.origins
 	}
 	return t
+}
+
+// trace finds where entry e comes from.
+func (t *trace) trace(e errorEntry) traced {
+	tr := traced{sent: t.sent(e)}
+	if tr.sent > 0 && t.origins != nil {
+		tr.rows, _ = t.origins.rows(tr.sent) // no origins file: the output line alone
+	}
+	return tr
 }
 
 // sent returns the number of an entry's line in the ndjson sent (the file,
@@ -157,32 +196,45 @@ func (t *trace) sent(e errorEntry) int {
 	if e.line >= 1 && e.line <= t.c.Lines {
 		return t.c.FirstLine + e.line - 1
 	}
-	if text := strings.TrimSpace(e.text); text != "" {
-		for i, l := range t.lines {
-			if string(bytes.TrimSpace(l)) == text {
-				return t.c.FirstLine + i
-			}
+	text := strings.TrimSpace(e.text)
+	if text == "" || t.c.File == "" {
+		return 0
+	}
+	if !t.read {
+		t.read = true
+		if body, err := readChunk(*t.c); err == nil {
+			t.lines = bytes.Split(bytes.TrimSuffix(body, []byte{'\n'}), []byte{'\n'})
+		}
+	}
+	for i, l := range t.lines {
+		if string(bytes.TrimSpace(l)) == text {
+			return t.c.FirstLine + i
 		}
 	}
 	return 0
 }
 
-// where names an entry's line: "orders.ndjson:12" or, for import, the rows
-// of the export it came from, "orders.csv:21,22 (output line 12)"; the
-// execution when the entry does not say.
-func (t *trace) where(e errorEntry) string {
-	n := t.sent(e)
+// name names where an entry comes from: "orders.ndjson:12" or, for import,
+// the rows of the export, "orders.csv:21,22 (output line 12)"; the execution
+// when the entry does not say.
+func (t *trace) name(tr traced) string {
 	switch {
-	case n == 0:
+	case tr.sent == 0:
 		return fmt.Sprintf("execution %s (line not given)", t.c.ExecutionID)
 	case t.c.File != "":
-		return fmt.Sprintf("%s:%d", t.c.File, n)
+		return fmt.Sprintf("%s:%d", t.c.File, tr.sent)
+	case tr.rows == nil:
+		return fmt.Sprintf("output line %d", tr.sent)
 	}
-	rows, ok := t.origins[n]
-	if !ok {
-		return fmt.Sprintf("output line %d", n)
+	return fmt.Sprintf("%s (output line %d)", t.rowsText(tr.rows), tr.sent)
+}
+
+// input names an input by its index.
+func (t *trace) input(i int) string {
+	if i < len(t.inputs) {
+		return t.inputs[i]
 	}
-	return fmt.Sprintf("%s (output line %d)", t.rowsText(rows), n)
+	return fmt.Sprintf("input %d", i+1)
 }
 
 // rowsText names rows FILE:LINE,LINE…, "; " between inputs.
@@ -196,11 +248,7 @@ func (t *trace) rowsText(rows [][2]int) string {
 		case i > 0:
 			b.WriteString("; ")
 		}
-		name := fmt.Sprintf("input %d", r[0]+1)
-		if r[0] < len(t.inputs) {
-			name = t.inputs[r[0]]
-		}
-		fmt.Fprintf(&b, "%s:%d", name, r[1])
+		fmt.Fprintf(&b, "%s:%d", t.input(r[0]), r[1])
 	}
 	return b.String()
 }

@@ -180,10 +180,8 @@ func (s *session) reportAll(ctx context.Context) error {
 			failed = append(failed, c.ExecutionID+" "+c.Result.Status)
 		}
 	}
-	for i := range s.st.Chunks {
-		if err := s.bringErrorFile(ctx, &s.st.Chunks[i]); err != nil {
-			return err
-		}
+	if err := s.bringErrorFiles(ctx); err != nil {
+		return err
 	}
 	fmt.Fprintf(s.o.Stdout, "document import %s: %d executions, %d failed; total_success=%d total_failure=%d\n",
 		s.st.ImportID, len(s.st.Chunks), len(failed), s.sum.TotalSuccess, s.sum.TotalFailure)

@@ -290,10 +290,8 @@ func (s *session) endStatus(ctx context.Context, rows []*statusRow, table bool) 
 	if !table {
 		s.o.Stdout = s.o.Stderr
 	}
-	for i := range s.st.Chunks {
-		if err := s.bringErrorFile(ctx, &s.st.Chunks[i]); err != nil {
-			return err
-		}
+	if err := s.bringErrorFiles(ctx); err != nil {
+		return err
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%w: %s", ErrExecutionFailed, strings.Join(failed, ", "))
