@@ -82,5 +82,8 @@ func serveSandbox(ctx context.Context, opts sandbox.Options, addr string, stdout
 	if opts.RejectRate < 0 || opts.RejectRate > 1 {
 		return usageError{"--reject-rate must be between 0 and 1"}
 	}
+	if err := sandbox.CheckStatuses(opts.Statuses); err != nil {
+		return usageError{"--statuses: " + err.Error()}
+	}
 	return fail(sandbox.Serve(ctx, opts, addr, stdout))
 }

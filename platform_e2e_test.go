@@ -295,7 +295,7 @@ func TestSandboxOnEveryAddressPrintsALoopbackURLE2E(t *testing.T) {
 
 func TestStatusOfAnImportE2E(t *testing.T) {
 	t.Parallel()
-	sb := startSandbox(t, "--quiet", "--step", "3s", "--reject-rate", "0.3", "--seed", "3")
+	sb := startSandbox(t, "--quiet", "--step", "5s", "--reject-rate", "0.3", "--seed", "3") // still PENDING when status first looks
 	dir := t.TempDir()
 	state := filepath.Join(dir, "orders.state.json")
 	args := append([]string{"import", "-m", "mappings.example.yaml", "--chunk-size", "4KB", "--state", state}, fastUpload...)

@@ -167,8 +167,9 @@ func (s *Server) dataFile(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// checkStatuses checks a sequence given to Options.Statuses.
-func checkStatuses(seq []string) error {
+// CheckStatuses checks a sequence of statuses for Options.Statuses: each an
+// upper-case word (RUNNING, or one the platform does not have).
+func CheckStatuses(seq []string) error {
 	for _, st := range seq {
 		if !validStatus.MatchString(st) {
 			return fmt.Errorf("sandbox: status %q is not an upper-case word such as RUNNING", st)

@@ -46,7 +46,8 @@ func (a *api) statuses(path, id string, step time.Duration) ([]string, execution
 }
 
 func TestExecutionsWaitForTheOneBefore(t *testing.T) {
-	step := 100 * time.Millisecond
+	t.Parallel()
+	step := time.Second // the second execution is created well within it
 	a := newAPI(t, Options{Step: step})
 	path := a.newImport()
 	var first, second executionView
@@ -62,6 +63,7 @@ func TestExecutionsWaitForTheOneBefore(t *testing.T) {
 }
 
 func TestStatusesForceTheSequence(t *testing.T) {
+	t.Parallel()
 	tests := [][]string{
 		{"SCHEDULED", "PENDING", "RUNNING", "SUCCESS"},
 		{"PENDING", "RUNNING", "FAILED"},
@@ -69,7 +71,8 @@ func TestStatusesForceTheSequence(t *testing.T) {
 	}
 	for _, seq := range tests {
 		t.Run(strings.Join(seq, ","), func(t *testing.T) {
-			step := 60 * time.Millisecond
+			t.Parallel()
+			step := 500 * time.Millisecond // seen at least twice each, polled every 100ms
 			a := newAPI(t, Options{Step: step, Statuses: seq})
 			path := a.newImport()
 			var e executionView

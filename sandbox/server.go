@@ -114,7 +114,7 @@ func New(opts Options) (*Server, error) {
 	if opts.RejectRate < 0 || opts.RejectRate > 1 {
 		return nil, fmt.Errorf("sandbox: reject rate %v is not between 0 and 1", opts.RejectRate)
 	}
-	if err := checkStatuses(opts.Statuses); err != nil {
+	if err := CheckStatuses(opts.Statuses); err != nil {
 		return nil, err
 	}
 	st, err := openStore(opts.Dir)

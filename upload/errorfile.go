@@ -56,6 +56,7 @@ func (c *client) fetchErrorFile(ctx context.Context, uri, path string) error {
 		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		return c.apiError(http.MethodGet, dataFilePath, resp, raw)
 	}
+	atomicfile.RemoveStale(path)
 	f, err := atomicfile.Create(path, 0o600)
 	if err != nil {
 		return fmt.Errorf("keep the error file: %w", err)

@@ -38,6 +38,7 @@ type OriginsWriter struct {
 
 // CreateOrigins starts the origins file of the state file statePath.
 func CreateOrigins(statePath string) (*OriginsWriter, error) {
+	atomicfile.RemoveStale(OriginsPath(statePath)) // left by a killed run
 	f, err := atomicfile.Create(OriginsPath(statePath), 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("create origins file: %w", err)

@@ -52,6 +52,7 @@ type sourceRow struct {
 // add writes one traced entry.
 func (rf *refusedFile) add(t *trace, where traced, e errorEntry) error {
 	if rf.f == nil {
+		atomicfile.RemoveStale(rf.path)
 		f, err := atomicfile.Create(rf.path, 0o600)
 		if err != nil {
 			return fmt.Errorf("%w: %w", errRefusedFile, err)
