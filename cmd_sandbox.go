@@ -43,7 +43,7 @@ func sandboxCommand() *cli.Command {
 			&cli.Float64Flag{Name: "reject-rate", Usage: "refuse this share `R` (0 to 1) of the valid lines, as the platform may (listed in the error file)"},
 			&cli.BoolFlag{Name: "no-single-get", Usage: "answer GET …/executions/{id} with 404, as an API without that endpoint would"},
 			&cli.StringFlag{Name: "statuses", Usage: "test hook: every execution goes through the statuses of `LIST` (comma-separated), one --step each, the last for good"},
-			&cli.DurationFlag{Name: "step", Usage: "keep an execution PENDING, then RUNNING, for `D` each", Value: sandbox.DefaultStep},
+			&cli.DurationFlag{Name: "step", Usage: "keep an execution in each status before the last for `D`", Value: sandbox.DefaultStep},
 			&cli.Uint64Flag{Name: "seed", Usage: "seed the injected faults with `N` to repeat a run", DefaultText: "random"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print a line per request"},
 		},

@@ -11,6 +11,13 @@
 // Faults are injected on demand: a share of 5xx answers (FailRate), 429 past a
 // request rate (RateLimit), slow answers (Latency). A 5xx is never sent for a
 // stored body: an execution the sandbox answered with an error does not exist.
+//
+// Executions live as on the platform (execution.go): PENDING or
+// WAITING_DEPENDENT_JOB, RUNNING, SUCCEEDED, or a forced sequence
+// (Statuses); a share of valid lines may be refused on the platform side
+// (RejectRate), listed in the error file served at /v1/data_file/data?uri=…;
+// every error answer carries an error_id; NoSingleGet removes GET
+// …/executions/{id}, which the platform's public documentation does not show.
 package sandbox
 
 import (
