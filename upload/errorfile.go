@@ -26,7 +26,7 @@ import (
 // itself. Reading it never fails the run.
 
 // shownReasons is how many entries of an error file are printed.
-const shownReasons = 5
+const shownReasons = 10
 
 // errorFilePath names the copy of an execution's error file kept beside
 // the state file: orders.state.json -> orders.state.execution-17.errors.
