@@ -13,6 +13,7 @@ import (
 // …/executions/{id}, an endpoint the platform's documentation does not
 // show; once it answers 404 or 405, the session lists the import's
 // executions instead (the endpoint the front end uses) and finds them there.
+// More than listPast executions to look at are listed too: fewer requests.
 // A status csv2activity does not know is shown as it is and taken as not
 // finished: the run waits on, up to WaitTimeout.
 
@@ -24,11 +25,15 @@ const maxPollInterval = 15 * time.Second
 // executions still not finished.
 var ErrWaitTimeout = errors.New("executions still not finished")
 
+// listPast is the number of executions past which one look lists the
+// import's executions (a request per 500) rather than GET each one.
+const listPast = 50
+
 // look returns the executions ids of the import as the API shows them now.
 func (s *session) look(ctx context.Context, ids []string) (map[string]execution, error) {
 	got := map[string]execution{}
 	for _, id := range ids {
-		if s.listing {
+		if s.listing || len(ids) > listPast {
 			break
 		}
 		var e execution
@@ -47,7 +52,7 @@ func (s *session) look(ctx context.Context, ids []string) (map[string]execution,
 		}
 		got[id] = e
 	}
-	if !s.listing {
+	if !s.listing && len(ids) <= listPast {
 		return got, nil
 	}
 	execs, err := s.listExecutions(ctx, s.st.ImportID)
