@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"csv2activity/internal/plural"
 	"csv2activity/mapping"
 	"csv2activity/transform"
 )
@@ -208,15 +209,7 @@ func (r *rejectReport) write(w io.Writer, total int) {
 
 // countOf writes n and the noun, in the plural unless n is 1 ("3 rows",
 // "2 activities").
-func countOf(n int, noun string) string {
-	switch {
-	case n == 1:
-		return "1 " + noun
-	case strings.HasSuffix(noun, "y"):
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
+func countOf(n int, noun string) string { return plural.Count(n, noun) }
 
 // reasonKey is a reject reason less its offending values, so that reasons
 // that differ only by them group together: every quoted string but the one

@@ -31,7 +31,8 @@ func importCommand() *cli.Command {
 			"   zcat orders.csv.gz | csv2activity import -m mapping.yaml --datamart 1162 --state orders.state.json -\n\n" +
 			"Exit codes: 0 converted and sent; 1 the run failed (rerun to resume); 2 usage or mapping\n" +
 			"error, before any row was read; 3 sent, but some rows were rejected (by the mapping or,\n" +
-			"with --wait, by the API).",
+			"with --wait, by the platform: each refused line is traced to the rows of the INPUT it\n" +
+			"came from, kept in FILE.origins beside the state file).",
 		Flags: append(append(conversionFlags(1000),
 			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "standard error"},
 		), uploadFlags()...),
@@ -69,7 +70,15 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	var conv transform.Summary
 	var convErr error
 	usum, err := upload.Stream(ctx, opts, func(w io.Writer) error {
+		origins, err := traceOrigins(&cfg, opts)
+		if err != nil {
+			convErr = err
+			return err
+		}
 		conv, convErr = transform.Run(ctx, cfg, opts.Inputs, w, rej)
+		if err := origins.close(convErr == nil); convErr == nil {
+			convErr = err
+		}
 		return convErr
 	})
 	// A failed conversion keeps the rejects that explain it; an
@@ -106,6 +115,47 @@ func checkImportPaths(cfg transform.Config, opts upload.Options, rejectsPath str
 		return g.WritesTo("standard error", stderr)
 	}
 	return g.Writes("--rejects", rejectsPath, true)
+}
+
+// originsFile records which rows each activity came from, beside the
+// state file (upload.OriginsPath), for tracing the lines the platform
+// refuses back to the export; nil with --dry-run.
+type originsFile struct {
+	w    *upload.OriginsWriter
+	rows [][2]int
+}
+
+// traceOrigins opens the origins file and makes cfg report to it.
+func traceOrigins(cfg *transform.Config, opts upload.Options) (*originsFile, error) {
+	if opts.DryRun {
+		return nil, nil
+	}
+	w, err := upload.CreateOrigins(stateOf(opts))
+	if err != nil {
+		return nil, fail(err)
+	}
+	o := &originsFile{w: w}
+	cfg.Origins = func(rows []transform.RowRef) error {
+		o.rows = o.rows[:0]
+		for _, r := range rows {
+			o.rows = append(o.rows, [2]int{r.Input, r.Line})
+		}
+		return o.w.Add(o.rows)
+	}
+	return o, nil
+}
+
+// close puts the file in place when the conversion completed, and removes
+// it otherwise (an earlier complete one stays: the conversion is the same).
+func (o *originsFile) close(complete bool) error {
+	if o == nil {
+		return nil
+	}
+	if !complete {
+		o.w.Abort()
+		return nil
+	}
+	return fail(o.w.Commit())
 }
 
 // rejectsFile is where import writes rejected rows: standard error, or a

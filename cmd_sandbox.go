@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -18,7 +19,12 @@ func sandboxCommand() *cli.Command {
 			"execution's Content-Type (415) and size (413 over 100MB); it stores each accepted\n" +
 			"execution at DIR/<datamart>/<import id>/<execution id>.ndjson, checks every line with the\n" +
 			"activity rules to fill total_success, total_failure and an error file, and moves the\n" +
-			"execution PENDING -> RUNNING -> SUCCEEDED. It can fail on purpose: --fail-rate answers\n" +
+			"execution PENDING (WAITING_DEPENDENT_JOB while the one before it runs) -> RUNNING ->\n" +
+			"SUCCEEDED, serving its error file at /v1/data_file/data?uri=…. Errors carry an error_id.\n" +
+			"--reject-rate refuses that share of the valid lines on the platform side (SUCCEEDED with\n" +
+			"total_failure > 0); --no-single-get answers GET …/executions/{id} with 404, so clients list\n" +
+			"the executions; --statuses forces the statuses of every execution (a test hook:\n" +
+			"--statuses PENDING,RUNNING,FAILED). It can fail on purpose: --fail-rate answers\n" +
 			"that share of requests with a 5xx (before reading the body, or after reading it and\n" +
 			"storing nothing), --rate-limit answers 429 with Retry-After past N requests a second,\n" +
 			"--latency delays every answer. It prints where it listens and one line per request;\n" +
@@ -34,7 +40,10 @@ func sandboxCommand() *cli.Command {
 			&cli.Float64Flag{Name: "fail-rate", Usage: "answer this share `F` (0 to 1) of requests with a 5xx"},
 			&cli.IntFlag{Name: "rate-limit", Usage: "answer 429 with Retry-After past `N` requests a second (0: no limit)"},
 			&cli.DurationFlag{Name: "latency", Usage: "delay every answer by `D` (e.g. 50ms)"},
-			&cli.DurationFlag{Name: "step", Usage: "keep an execution PENDING, then RUNNING, for `D` each", Value: sandbox.DefaultStep},
+			&cli.Float64Flag{Name: "reject-rate", Usage: "refuse this share `R` (0 to 1) of the valid lines, as the platform may (listed in the error file)"},
+			&cli.BoolFlag{Name: "no-single-get", Usage: "answer GET …/executions/{id} with 404, as an API without that endpoint would"},
+			&cli.StringFlag{Name: "statuses", Usage: "test hook: every execution goes through the statuses of `LIST` (comma-separated), one --step each, the last for good"},
+			&cli.DurationFlag{Name: "step", Usage: "keep an execution in each status before the last for `D`", Value: sandbox.DefaultStep},
 			&cli.Uint64Flag{Name: "seed", Usage: "seed the injected faults with `N` to repeat a run", DefaultText: "random"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not print a line per request"},
 		},
@@ -50,6 +59,12 @@ func sandboxCommand() *cli.Command {
 				Latency:   c.Duration("latency"),
 				Step:      c.Duration("step"),
 				Seed:      c.Uint64("seed"),
+
+				RejectRate:  c.Float64("reject-rate"),
+				NoSingleGet: c.Bool("no-single-get"),
+			}
+			if list := c.String("statuses"); list != "" {
+				opts.Statuses = strings.Split(list, ",")
 			}
 			if !c.Bool("quiet") {
 				opts.Log = c.App.Writer
@@ -63,6 +78,12 @@ func sandboxCommand() *cli.Command {
 func serveSandbox(ctx context.Context, opts sandbox.Options, addr string, stdout io.Writer) error {
 	if opts.FailRate < 0 || opts.FailRate > 1 {
 		return usageError{"--fail-rate must be between 0 and 1"}
+	}
+	if opts.RejectRate < 0 || opts.RejectRate > 1 {
+		return usageError{"--reject-rate must be between 0 and 1"}
+	}
+	if err := sandbox.CheckStatuses(opts.Statuses); err != nil {
+		return usageError{"--statuses: " + err.Error()}
 	}
 	return fail(sandbox.Serve(ctx, opts, addr, stdout))
 }

@@ -37,7 +37,10 @@ func uploadCommand() *cli.Command {
 			"   MICS_API_URL=http://127.0.0.1:8089 csv2activity upload --datamart 1 --wait orders.ndjson\n\n" +
 			"Exit codes: 0 sent (and, with --wait, every line accepted); 1 the upload failed or was\n" +
 			"refused (rerun to resume); 2 bad flags, an invalid line or a mismatching state file,\n" +
-			"before anything was sent; 3 with --wait, the API refused some lines (see error_file_uri).",
+			"before anything was sent; 3 with --wait, the platform refused some lines: their reasons are\n" +
+			"printed, traced to FILE:LINE, and each error file is kept beside the state file.\n" +
+			"With --wait, a status csv2activity does not know is waited on, up to --wait-timeout;\n" +
+			"csv2activity status shows where an import stands at any time.",
 		Flags: append(uploadFlags(), allowKeyFlag()),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
@@ -67,7 +70,8 @@ func uploadFlags() []cli.Flag {
 		&cli.StringFlag{Name: "state", Usage: "the state `FILE` that makes a rerun resume", DefaultText: "FIRST_INPUT" + upload.StateSuffix},
 		&cli.BoolFlag{Name: "wait", Usage: "follow every execution to its end and print status, total_success, total_failure, error_file_uri"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "check the lines and print the plan (import, chunks, sizes, lines); send nothing"},
-		&cli.IntFlag{Name: "max-retries", Usage: "retry a request `N` times at most (429, 5xx, dropped connection)", Value: upload.DefaultMaxRetries},
+		&cli.DurationFlag{Name: "wait-timeout", Usage: "with --wait, stop following executions not finished after `D`", Value: upload.DefaultWaitTimeout},
+		&cli.IntFlag{Name: "max-retries", Usage: "retry a request `N` times at most (429, 5xx, dropped connection; 0: never)", Value: upload.DefaultMaxRetries},
 		&cli.DurationFlag{Name: "retry-wait", Usage: "wait `D` before the first retry, doubled each time with ±50% jitter (at least Retry-After)", Value: upload.DefaultRetryWait},
 		&cli.DurationFlag{Name: "settle", Usage: "give a dropped chunk `D` to show among the import's executions before sending it again", Value: upload.DefaultSettle},
 	}
@@ -83,23 +87,41 @@ func uploadOptions(c *cli.Context, inputs []string) (upload.Options, error) {
 	if err != nil {
 		return upload.Options{}, err
 	}
+	retries, err := maxRetries(c)
+	if err != nil {
+		return upload.Options{}, err
+	}
 	return upload.Options{
-		Inputs:     inputs,
-		APIURL:     c.String("api-url"),
-		Token:      token,
-		Datamart:   c.String("datamart"),
-		ImportID:   c.String("import-id"),
-		Name:       c.String("name"),
-		ChunkSize:  size,
-		StatePath:  c.String("state"),
-		Wait:       c.Bool("wait"),
-		DryRun:     c.Bool("dry-run"),
-		MaxRetries: c.Int("max-retries"),
-		RetryWait:  c.Duration("retry-wait"),
-		Settle:     c.Duration("settle"),
-		Stdout:     c.App.Writer,
-		Stderr:     c.App.ErrWriter,
+		Inputs:      inputs,
+		APIURL:      c.String("api-url"),
+		Token:       token,
+		Datamart:    c.String("datamart"),
+		ImportID:    c.String("import-id"),
+		Name:        c.String("name"),
+		ChunkSize:   size,
+		StatePath:   c.String("state"),
+		Wait:        c.Bool("wait"),
+		DryRun:      c.Bool("dry-run"),
+		MaxRetries:  retries,
+		WaitTimeout: c.Duration("wait-timeout"),
+		RetryWait:   c.Duration("retry-wait"),
+		Settle:      c.Duration("settle"),
+		Stdout:      c.App.Writer,
+		Stderr:      c.App.ErrWriter,
 	}, nil
+}
+
+// maxRetries reads --max-retries: 0 means no retry (upload.Options says
+// so with a negative number, its zero value being the default).
+func maxRetries(c *cli.Context) (int, error) {
+	n := c.Int("max-retries")
+	switch {
+	case n < 0:
+		return 0, usageError{fmt.Sprintf("--max-retries %d: give 0 (no retry) or more", n)}
+	case n == 0:
+		return -1, nil
+	}
+	return n, nil
 }
 
 // apiToken reads the token from --token-file when given, else from
@@ -137,13 +159,16 @@ func uploadOutcome(sum upload.Summary, err error, opts upload.Options, stderr io
 	}
 	switch {
 	case err == nil && sum.TotalFailure > 0:
-		fmt.Fprintf(stderr, "upload: the API refused %d lines: their reasons are in the error files above\n", sum.TotalFailure)
+		fmt.Fprintf(stderr, "upload: the platform refused %d lines: see the reasons above and the error files kept beside the state\n", sum.TotalFailure)
 		return errRejected
 	case err == nil || upload.IsUsage(err):
 		return err
+	case errors.Is(err, upload.ErrExecutionFailed), errors.Is(err, upload.ErrWaitTimeout):
+	case !stateExists(opts):
+		fmt.Fprintln(stderr, "upload: stopped before anything was sent; once the cause is fixed, run the command again")
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(stderr, "upload: interrupted; run the same command again to resume (state %s)\n", stateOf(opts))
-	case !errors.Is(err, upload.ErrExecutionFailed):
+	default:
 		fmt.Fprintf(stderr, "upload: stopped; once the cause is fixed, run the same command again to resume (state %s)\n", stateOf(opts))
 	}
 	return fail(err)
@@ -155,6 +180,13 @@ func uploadOutcome(sum upload.Summary, err error, opts upload.Options, stderr io
 func checkUploadPaths(g *atomicfile.Guard, opts upload.Options) error {
 	g.Reads("input", opts.Inputs...)
 	return g.Writes("--state", stateOf(opts), false)
+}
+
+// stateExists reports whether an upload's state file exists: a run that
+// stopped before it created the document import wrote none.
+func stateExists(opts upload.Options) bool {
+	_, err := os.Stat(stateOf(opts))
+	return err == nil
 }
 
 // stateOf returns the state file an upload uses.

@@ -49,13 +49,17 @@ type sandboxProc struct {
 	out      lockedBuffer
 }
 
-// startSandbox starts the sandbox on a free loopback port, expecting
+// startSandbox starts the sandbox on a free loopback port (unless args
+// give --addr), expecting
 // e2eToken, and stops it with SIGTERM when the test ends, checking that it
 // exits cleanly.
 func startSandbox(t *testing.T, args ...string) *sandboxProc {
 	t.Helper()
 	sb := &sandboxProc{dir: t.TempDir()}
-	cmd := exec.Command(binary, append([]string{"sandbox", "--addr", "127.0.0.1:0", "--dir", sb.dir}, args...)...)
+	if !slices.Contains(args, "--addr") {
+		args = append([]string{"--addr", "127.0.0.1:0"}, args...)
+	}
+	cmd := exec.Command(binary, append([]string{"sandbox", "--dir", sb.dir}, args...)...)
 	cmd.Env = append(os.Environ(), "MICS_API_TOKEN="+e2eToken)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"time"
@@ -27,54 +26,6 @@ type docImport struct {
 	Name         string `json:"name"`
 	CreationDate int64  `json:"creation_date"`
 	executions   []*execution
-}
-
-// execution is one accepted body. Its status follows from its age: PENDING
-// for one step, RUNNING for the next, then SUCCEEDED; one restored from disk
-// by a restarted sandbox has ended.
-type execution struct {
-	id               string
-	created          time.Time
-	restored         bool
-	success, failure int
-	errorFile        string
-}
-
-// executionView is an execution as the API shows it.
-type executionView struct {
-	ID           string  `json:"id"`
-	Status       string  `json:"status"`
-	CreationDate int64   `json:"creation_date"`
-	StartDate    *int64  `json:"start_date"`
-	EndDate      *int64  `json:"end_date"`
-	Result       *result `json:"result"`
-}
-
-type result struct {
-	TotalSuccess int    `json:"total_success"`
-	TotalFailure int    `json:"total_failure"`
-	ErrorFileURI string `json:"error_file_uri"`
-}
-
-func (e *execution) view(now time.Time, step time.Duration) executionView {
-	v := executionView{ID: e.id, Status: "PENDING", CreationDate: e.created.UnixMilli()}
-	age := now.Sub(e.created)
-	if e.restored {
-		age = 2 * step
-	}
-	if age >= step {
-		start := e.created.Add(step).UnixMilli()
-		v.Status, v.StartDate = "RUNNING", &start
-	}
-	if age >= 2*step {
-		end := e.created.Add(2 * step).UnixMilli()
-		v.Status, v.EndDate = "SUCCEEDED", &end
-		v.Result = &result{TotalSuccess: e.success, TotalFailure: e.failure}
-		if e.errorFile != "" {
-			v.Result.ErrorFileURI = (&url.URL{Scheme: "file", Path: e.errorFile}).String()
-		}
-	}
-	return v
 }
 
 func importKey(datamart, id string) string { return datamart + "/" + id }
@@ -122,7 +73,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 func checkImport(docType, mimeType, encoding, name string) string {
 	switch {
 	case docType != "USER_ACTIVITY":
-		return fmt.Sprintf("document_type must be USER_ACTIVITY, got %q", docType)
+		return fmt.Sprintf("unsupported document_type %q: this datamart imports USER_ACTIVITY documents", docType)
 	case mimeType != "APPLICATION_X_NDJSON":
 		return fmt.Sprintf("mime_type must be APPLICATION_X_NDJSON for user activities, got %q", mimeType)
 	case encoding != "" && encoding != "utf-8" && encoding != "UTF-8":
@@ -198,25 +149,30 @@ func (s *Server) addExecution(imp *docImport, body []byte) (*execution, error) {
 	s.mu.Unlock()
 	e := &execution{id: id}
 	var errLines []byte
-	e.success, e.failure, errLines = checkLines(body)
+	e.success, e.failure, errLines = checkLines(body, s.refuser(imp, id))
 	path, err := s.store.writeExecution(imp, id, body, errLines)
 	if err != nil {
 		return nil, err
 	}
-	e.errorFile, e.created = path, time.Now()
+	e.errorFile = path
 	s.mu.Lock()
+	s.schedule(imp, e, time.Now())
 	imp.executions = append(imp.executions, e)
 	s.mu.Unlock()
 	return e, nil
 }
 
 // checkLines validates every line of an ndjson body and returns the counts
-// and, for the failed lines, one JSON object each: line, error, raw.
-func checkLines(body []byte) (success, failure int, errLines []byte) {
+// and, for the failed lines, one JSON object each: line, error, raw. refuse,
+// when not nil, may refuse a valid line too (see Options.RejectRate).
+func checkLines(body []byte, refuse func(n int, line []byte) error) (success, failure int, errLines []byte) {
 	for n := 1; len(body) > 0; n++ {
 		line, rest, _ := bytes.Cut(body, []byte{'\n'})
 		body = rest
 		err := activity.ValidateLine(line)
+		if err == nil && refuse != nil {
+			err = refuse(n, line)
+		}
 		if err == nil {
 			success++
 			continue

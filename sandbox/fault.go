@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -126,8 +128,9 @@ type okEnvelope struct {
 }
 
 type errorEnvelope struct {
-	Status string `json:"status"`
-	Error  string `json:"error"`
+	Status  string `json:"status"`
+	Error   string `json:"error"`
+	ErrorID string `json:"error_id"`
 }
 
 // listEnvelope is the answer to a paginated list.
@@ -150,6 +153,16 @@ func writeData(w http.ResponseWriter, data any) {
 	writeJSON(w, http.StatusOK, okEnvelope{Status: "ok", Data: data})
 }
 
+// writeError answers an error with a fresh error_id, as the platform does
+// (support finds the error in its logs by that id).
 func writeError(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, errorEnvelope{Status: "error", Error: msg})
+	writeJSON(w, code, errorEnvelope{Status: "error", Error: msg, ErrorID: newErrorID()})
+}
+
+// newErrorID returns a random id in the form of a UUID.
+func newErrorID() string {
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

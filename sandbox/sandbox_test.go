@@ -49,12 +49,13 @@ func newAPI(t *testing.T, opts Options) *api {
 
 // answer is a decoded answer of the sandbox.
 type answer struct {
-	code   int
-	header http.Header
-	Status string          `json:"status"`
-	Data   json.RawMessage `json:"data"`
-	Error  string          `json:"error"`
-	Total  int             `json:"total"`
+	code    int
+	header  http.Header
+	Status  string          `json:"status"`
+	Data    json.RawMessage `json:"data"`
+	Error   string          `json:"error"`
+	ErrorID string          `json:"error_id"`
+	Total   int             `json:"total"`
 }
 
 func (a *api) do(method, path, ctype, body string) answer {
@@ -122,7 +123,7 @@ func TestDocumentImportBodyIsChecked(t *testing.T) {
 		want       string
 	}{
 		{"valid", importBody, 200, ""},
-		{"other document type", `{"document_type":"USER_PROFILE","mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8","name":"x"}`, 400, "document_type must be USER_ACTIVITY"},
+		{"other document type", `{"document_type":"USER_PROFILE","mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8","name":"x"}`, 400, `unsupported document_type "USER_PROFILE"`},
 		{"csv mime type", `{"document_type":"USER_ACTIVITY","mime_type":"TEXT_CSV","encoding":"utf-8","name":"x"}`, 400, "mime_type must be APPLICATION_X_NDJSON"},
 		{"no name", `{"document_type":"USER_ACTIVITY","mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8"}`, 400, "name is required"},
 		{"not JSON", `document_type=USER_ACTIVITY`, 400, "not a document import"},
@@ -165,10 +166,9 @@ func TestExecutionIsStoredCheckedAndRuns(t *testing.T) {
 	if e.Result == nil || e.Result.TotalSuccess != 2 || e.Result.TotalFailure != 1 {
 		t.Fatalf("result: got %+v, want 2 successes and 1 failure", e.Result)
 	}
-	errFile := strings.TrimPrefix(e.Result.ErrorFileURI, "file://")
-	errs, err := os.ReadFile(errFile)
-	if err != nil || !strings.Contains(string(errs), `"line":3`) || !strings.Contains(string(errs), "missing required key") {
-		t.Errorf("error file %s: got %q (%v), want line 3 and its reason", errFile, errs, err)
+	code, errs := a.dataFile(e.Result.ErrorFileURI)
+	if code != 200 || !strings.Contains(errs, `"line":3`) || !strings.Contains(errs, "missing required key") {
+		t.Errorf("error file %s: got %d %q, want line 3 and its reason", e.Result.ErrorFileURI, code, errs)
 	}
 }
 

@@ -11,6 +11,13 @@
 // Faults are injected on demand: a share of 5xx answers (FailRate), 429 past a
 // request rate (RateLimit), slow answers (Latency). A 5xx is never sent for a
 // stored body: an execution the sandbox answered with an error does not exist.
+//
+// Executions live as on the platform (execution.go): PENDING or
+// WAITING_DEPENDENT_JOB, RUNNING, SUCCEEDED, or a forced sequence
+// (Statuses); a share of valid lines may be refused on the platform side
+// (RejectRate), listed in the error file served at /v1/data_file/data?uri=…;
+// every error answer carries an error_id; NoSingleGet removes GET
+// …/executions/{id}, which the platform's public documentation does not show.
 package sandbox
 
 import (
@@ -21,6 +28,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -58,6 +66,18 @@ type Options struct {
 	// MaxBody is the largest execution body accepted; 0 means
 	// MaxExecutionSize.
 	MaxBody int64
+	// RejectRate is the share of valid lines, from 0 to 1, the platform
+	// side refuses: the execution still ends SUCCEEDED, with these lines
+	// in total_failure and in its error file (served at
+	// /v1/data_file/data?uri=…). The lines refused depend on Seed.
+	RejectRate float64
+	// Statuses, when set, is the sequence of statuses every execution goes
+	// through, one Step each, the last one for good: a test hook (see
+	// execution.go). Empty means the platform's usual sequence.
+	Statuses []string
+	// NoSingleGet answers GET …/executions/{id} with 404, as an API
+	// without that endpoint would: clients must list the executions.
+	NoSingleGet bool
 	// Seed makes the injected faults repeatable; 0 draws a random seed.
 	Seed uint64
 	// Log receives one line per request: method, path, status and time. The
@@ -98,6 +118,12 @@ func New(opts Options) (*Server, error) {
 	if opts.FailRate < 0 || opts.FailRate > 1 {
 		return nil, fmt.Errorf("sandbox: fail rate %v is not between 0 and 1", opts.FailRate)
 	}
+	if opts.RejectRate < 0 || opts.RejectRate > 1 {
+		return nil, fmt.Errorf("sandbox: reject rate %v is not between 0 and 1", opts.RejectRate)
+	}
+	if err := CheckStatuses(opts.Statuses); err != nil {
+		return nil, err
+	}
 	st, err := openStore(opts.Dir)
 	if err != nil {
 		return nil, err
@@ -117,7 +143,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET "+imports+"/{import}", s.getImport)
 	s.mux.HandleFunc("POST "+imports+"/{import}/executions", s.createExecution)
 	s.mux.HandleFunc("GET "+imports+"/{import}/executions", s.listExecutions)
-	s.mux.HandleFunc("GET "+imports+"/{import}/executions/{execution}", s.getExecution)
+	if !s.opts.NoSingleGet {
+		s.mux.HandleFunc("GET "+imports+"/{import}/executions/{execution}", s.getExecution)
+	}
+	s.mux.HandleFunc("GET /v1/data_file/data", s.dataFile)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -180,6 +209,18 @@ func (s *Server) Close() error {
 // Dir returns the absolute directory the executions are stored under.
 func (s *Server) Dir() string { return s.store.dir }
 
+// loopbackAddr is where a client on this machine reaches a listener: its
+// own address, or 127.0.0.1 when it listens on every address (0.0.0.0 or
+// ::, which Go listens on for IPv4 too), which is no address a client can
+// use, nor one upload accepts over plain http.
+func loopbackAddr(a *net.TCPAddr) string {
+	ip := a.IP
+	if ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), strconv.Itoa(a.Port))
+}
+
 func (s *Server) logf(format string, args ...any) {
 	if s.opts.Log == nil {
 		return
@@ -202,7 +243,7 @@ func Serve(ctx context.Context, opts Options, addr string, out io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("sandbox: listen: %w", err)
 	}
-	url := "http://" + ln.Addr().String()
+	url := "http://" + loopbackAddr(ln.Addr().(*net.TCPAddr))
 	fmt.Fprintf(out, "sandbox: listening on %s\n", url)
 	fmt.Fprintf(out, "sandbox: storing executions under %s\n", filepath.Join(s.Dir(), "<datamart>", "<import id>"))
 	fmt.Fprintf(out, "sandbox: try MICS_API_URL=%s csv2activity upload --datamart 1 FILE.ndjson\n", url)

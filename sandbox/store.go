@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -93,6 +94,11 @@ func (s *store) load(imports map[string]*docImport) (int64, error) {
 		if imp.executions, err = loadExecutions(filepath.Dir(meta)); err != nil {
 			return 0, err
 		}
+		for _, e := range imp.executions {
+			if e.errorFile != "" {
+				e.errorURI = errorFileURI(imp, e.id)
+			}
+		}
 		imports[importKey(imp.DatamartID, imp.ID)] = imp
 		maxID = max(maxID, numericID(imp.ID))
 		for _, e := range imp.executions {
@@ -138,15 +144,27 @@ func loadExecutions(dir string) ([]*execution, error) {
 		if fi, err := os.Stat(path); err == nil {
 			e.created = fi.ModTime()
 		}
-		var errLines []byte
-		e.success, e.failure, errLines = checkLines(body)
-		if len(errLines) > 0 {
-			e.errorFile = filepath.Join(dir, id+errorsSuffix)
-		}
+		e.success, e.failure, e.errorFile = restoreCounts(body, filepath.Join(dir, id+errorsSuffix))
 		execs = append(execs, e)
 	}
 	sort.Slice(execs, func(i, j int) bool { return numericID(execs[i].id) < numericID(execs[j].id) })
 	return execs, nil
+}
+
+// restoreCounts rebuilds an execution's counts from its body and its error
+// file, which says which lines were refused (a --reject-rate cannot be
+// replayed): it returns the error file's path, "" when there is none.
+func restoreCounts(body []byte, errPath string) (success, failure int, errFile string) {
+	lines := bytes.Count(body, []byte{'\n'})
+	if len(body) > 0 && body[len(body)-1] != '\n' {
+		lines++
+	}
+	errs, err := os.ReadFile(errPath)
+	if err != nil {
+		return lines, 0, ""
+	}
+	failure = bytes.Count(errs, []byte{'\n'})
+	return lines - failure, failure, errPath
 }
 
 // numericID returns the number an id holds, 0 for an id that is not one.

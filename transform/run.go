@@ -45,6 +45,10 @@ type Config struct {
 	MaxLineSize int64
 	// Stdin is read for the input "-"; nil means os.Stdin.
 	Stdin io.Reader
+	// Origins, when set, is called once per activity written, in output
+	// order, with the rows it was built from (origin.go); its error stops
+	// the run. The slice is reused: copy what must outlive the call.
+	Origins func(rows []RowRef) error
 }
 
 // DefaultMaxLineSize is the bulk import API's limit on one execution, and so
@@ -124,6 +128,7 @@ type run struct {
 	sum     Summary
 	buf     []byte
 	inputs  []inputInfo // appended by the producer, read after the first pass
+	refs    []RowRef    // reused by reportOrigins
 	// pending counts the rows read that wait for the rest of their group
 	// (Summary.Unconverted when the run stops); unwritten, the rejects of
 	// the last result that a stop left unwritten.
@@ -191,7 +196,7 @@ func (r *run) convert(ctx context.Context, first *input, prog *mapping.Program, 
 	produce := func(emit func(*batch) bool) error {
 		return r.produce(first, prog, rest, emit)
 	}
-	newW := func() func(*batch) *result { return r.newWorker(prog).batch }
+	newW := func() func(*batch) *result { return r.tracer(r.newWorker(prog)).batch }
 	if prog.GroupBy == nil {
 		return ordered(ctx, r.cfg.Workers, produce, newW, r.consume)
 	}
@@ -213,7 +218,7 @@ func (r *run) convert(ctx context.Context, first *input, prog *mapping.Program, 
 		return store.groups(emit)
 	}
 	newG := func() func([]storedGroup) *result {
-		w := r.newWorker(prog)
+		w := r.tracer(r.newWorker(prog))
 		return func(unit []storedGroup) *result { return w.groups(unit, r.inputs) }
 	}
 	return ordered(ctx, r.cfg.Workers, produceGroups, newG, r.consume)
@@ -291,6 +296,11 @@ func (r *run) consume(res *result) error {
 	r.unwritten -= res.inActivities
 	putBuf(res.out)
 	res.out = nil
+	if r.cfg.Origins != nil {
+		if err := r.reportOrigins(res); err != nil {
+			return err
+		}
+	}
 	for i := range res.rejects {
 		rej := &res.rejects[i]
 		r.buf = appendReject(r.buf[:0], rej)

@@ -160,7 +160,7 @@ func (r *run) convertSorted(ctx context.Context, prog *mapping.Program, produce 
 		return <-done
 	}
 	newG := func() func(*sortedUnit) *result {
-		return r.newWorker(prog).sortedUnit
+		return r.tracer(r.newWorker(prog)).sortedUnit
 	}
 	return ordered(ctx, r.cfg.Workers, produceUnits, newG, r.consume)
 }
@@ -176,6 +176,7 @@ func (w *worker) sortedUnit(u *sortedUnit) *result {
 		for _, row := range g.rows {
 			vals = append(vals, row.vals)
 		}
+		originOfGroup(w, g.rows, func(r groupRow) (uint32, int) { return r.input, r.line })
 		reason := w.safeActivity(vals, res)
 		if reason == "" {
 			continue

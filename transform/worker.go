@@ -12,7 +12,8 @@ import (
 
 // result is what a worker made of one batch (or one run of groups).
 type result struct {
-	out          []byte // ndjson, one activity a line
+	out          []byte   // ndjson, one activity a line
+	origins      []uint32 // with Config.Origins: per activity, its rows (origin.go)
 	rejects      []Reject
 	rows         []groupRow // with group_by: the rows, keyed, in input order (rejected ones too)
 	read         int
@@ -58,6 +59,8 @@ type worker struct {
 	vals        []any    // the row being mapped, reused when rows are not kept
 	one         [1][]any // the one-row group of a mapping without group_by
 	width       int      // fields per record: the header's
+	trace       bool     // record the rows of each activity (origin.go)
+	origin      []uint32 // the rows of the activity being built: input, line…
 }
 
 func newWorker(p *mapping.Program) *worker {
@@ -203,6 +206,7 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 		res.rows = append(res.rows, row)
 		return ""
 	}
+	w.originOf(b.input, rec.line)
 	if w.p.Direct() {
 		// Every row read is valid UTF-8: checked above when the input
 		// passes through, made so by the decoder otherwise.
@@ -219,6 +223,7 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 			if reason := w.overLong(res, start); reason != "" {
 				return reason
 			}
+			w.traced(res)
 			res.activities++
 			res.inActivities++
 			return ""
@@ -255,6 +260,7 @@ func (w *worker) activity(group [][]any, res *result) string {
 	if reason := w.overLong(res, start); reason != "" {
 		return reason
 	}
+	w.traced(res)
 	res.activities++
 	res.inActivities += len(group)
 	return ""
@@ -305,6 +311,7 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 			vals = append(vals, v)
 		}
 		if reason == "" {
+			originOfGroup(w, g.rows, func(r storedRow) (uint32, int) { return r.input, r.line })
 			reason = w.safeActivity(vals, res)
 		}
 		if reason != "" {

@@ -29,10 +29,12 @@ type client struct {
 // envelope is every answer of the API: {"status":"ok","data":…} or
 // {"status":"error","error":…}; lists add their total.
 type envelope struct {
-	Status string          `json:"status"`
-	Data   json.RawMessage `json:"data"`
-	Error  string          `json:"error"`
-	Total  *int            `json:"total"`
+	Status  string          `json:"status"`
+	Data    json.RawMessage `json:"data"`
+	Error   string          `json:"error"`
+	ErrorID string          `json:"error_id"`
+	Total   *int            `json:"total"`
+	Count   *int            `json:"count"`
 }
 
 // execution is what the API says of an execution.
@@ -40,11 +42,16 @@ type execution struct {
 	ID           flexID `json:"id"`
 	Status       string `json:"status"`
 	CreationDate int64  `json:"creation_date"`
+	StartDate    int64  `json:"start_date"`
+	EndDate      int64  `json:"end_date"`
 	Result       *struct {
 		TotalSuccess int    `json:"total_success"`
 		TotalFailure int    `json:"total_failure"`
 		ErrorFileURI string `json:"error_file_uri"`
 	} `json:"result"`
+	Error *struct {
+		Message string `json:"message"`
+	} `json:"error"`
 }
 
 // flexID reads an id written as a JSON string or number.
@@ -110,7 +117,8 @@ func (c *client) createExecution(ctx context.Context, importID string, body io.R
 }
 
 // executionsPage returns one page of an import's executions and the total
-// the API reports (-1 when it reports none).
+// the API reports: its total, else its count when that is more than the
+// page holds (a count of the whole list), else -1.
 func (c *client) executionsPage(ctx context.Context, importID string, first, size int) ([]execution, int, error) {
 	q := url.Values{"first_result": {strconv.Itoa(first)}, "max_results": {strconv.Itoa(size)}}
 	var page []execution
@@ -119,8 +127,12 @@ func (c *client) executionsPage(ctx context.Context, importID string, first, siz
 		err = decodeData(env, http.MethodGet, c.executionsPath(importID), &page)
 	}
 	total := -1
-	if env != nil && env.Total != nil {
+	switch {
+	case env == nil:
+	case env.Total != nil:
 		total = *env.Total
+	case env.Count != nil && *env.Count > len(page):
+		total = *env.Count
 	}
 	return page, total, err
 }
@@ -153,6 +165,28 @@ func decodeData(env *envelope, method, path string, data any) error {
 // is a *NetError, or ctx's error once ctx is done. No error quotes a request
 // header.
 func (c *client) request(ctx context.Context, method, path string, q url.Values, ctype string, body io.Reader, size int64) (*envelope, error) {
+	resp, err := c.send(ctx, method, path, q, ctype, body, size)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return nil, c.netError(ctx, method, path, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		return nil, c.apiError(method, path, resp, raw)
+	}
+	var env envelope
+	if err := json.Unmarshal(raw, &env); err != nil || env.Status != "ok" {
+		return nil, &NetError{Method: method, Path: path, Err: fmt.Errorf("unreadable answer (%d %s): %s", resp.StatusCode, http.StatusText(resp.StatusCode), c.snippet(raw))}
+	}
+	return &env, nil
+}
+
+// send makes one request with the token and returns the answer, whatever
+// its status; no answer is a *NetError, or ctx's error once ctx is done.
+func (c *client) send(ctx context.Context, method, path string, q url.Values, ctype string, body io.Reader, size int64) (*http.Response, error) {
 	u := *c.base
 	u.Path = c.base.Path + path
 	u.RawQuery = q.Encode()
@@ -178,19 +212,7 @@ func (c *client) request(ctx context.Context, method, path string, q url.Values,
 	if err != nil {
 		return nil, c.netError(ctx, method, path, err)
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	if err != nil {
-		return nil, c.netError(ctx, method, path, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		return nil, c.apiError(method, path, resp, raw)
-	}
-	var env envelope
-	if err := json.Unmarshal(raw, &env); err != nil || env.Status != "ok" {
-		return nil, &NetError{Method: method, Path: path, Err: fmt.Errorf("unreadable answer (%d %s): %s", resp.StatusCode, http.StatusText(resp.StatusCode), c.snippet(raw))}
-	}
-	return &env, nil
+	return resp, nil
 }
 
 // maxRedirects bounds the redirects one request follows.
@@ -285,7 +307,7 @@ func (c *client) apiError(method, path string, resp *http.Response, raw []byte) 
 	} else {
 		msg = c.snippet(raw)
 	}
-	return &APIError{Method: method, Path: path, Code: resp.StatusCode, Message: msg,
+	return &APIError{Method: method, Path: path, Code: resp.StatusCode, Message: msg, ErrorID: c.redact(env.ErrorID),
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 }
 
@@ -385,7 +407,8 @@ func newAttempts(o *Options) *attempts {
 		backoff.WithMaxInterval(MaxRetryWait),
 		backoff.WithMaxElapsedTime(0),
 	)
-	return &attempts{b: backoff.WithMaxRetries(exp, uint64(o.MaxRetries)), max: o.MaxRetries}
+	n := max(0, o.MaxRetries) // negative: no retry
+	return &attempts{b: backoff.WithMaxRetries(exp, uint64(n)), max: n}
 }
 
 // next returns the wait before retrying a request that failed with err, or

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +34,9 @@ const (
 	// taken as never received and sent again.
 	DefaultSettle       = 5 * time.Second
 	DefaultPollInterval = time.Second
+	// DefaultWaitTimeout bounds how long --wait follows executions that
+	// have not ended (an import queued behind others can take hours).
+	DefaultWaitTimeout = 6 * time.Hour
 	// StateSuffix names the default state file: FIRST_INPUT + StateSuffix.
 	StateSuffix = ".upload-state.json"
 )
@@ -61,7 +65,11 @@ type Options struct {
 	Wait bool
 	// DryRun prints the plan (chunks, sizes, lines) and sends nothing.
 	DryRun bool
-	// MaxRetries, RetryWait, Settle, PollInterval: see their defaults.
+	// WaitTimeout bounds how long Wait follows executions; past it the run
+	// stops with ErrWaitTimeout, the state holding what was seen.
+	WaitTimeout time.Duration
+	// MaxRetries, RetryWait, Settle, PollInterval: see their defaults; a
+	// negative MaxRetries means no retry at all.
 	MaxRetries   int
 	RetryWait    time.Duration
 	Settle       time.Duration
@@ -84,8 +92,8 @@ func (o *Options) prepare(stream bool) (*url.URL, error) {
 	if len(o.Inputs) == 0 {
 		return nil, usagef("no input given")
 	}
-	if o.Datamart == "" {
-		return nil, usagef("no datamart: give --datamart ID or set MICS_DATAMART_ID")
+	if err := checkDatamart(o.Datamart); err != nil {
+		return nil, err
 	}
 	if o.Token == "" && !o.DryRun {
 		return nil, usagef("no API token: set MICS_API_TOKEN or give --token-file FILE")
@@ -122,14 +130,19 @@ func (o *Options) defaults() {
 	if o.ChunkSize <= 0 {
 		o.ChunkSize = DefaultChunkSize
 	}
-	if o.StatePath == "" {
-		o.StatePath = o.Inputs[0] + StateSuffix
+	if len(o.Inputs) > 0 { // none for Status without a state file
+		if o.StatePath == "" {
+			o.StatePath = o.Inputs[0] + StateSuffix
+		}
+		if o.Name == "" {
+			o.Name = "csv2activity " + filepath.Base(o.Inputs[0]) + " " + time.Now().Format("2006-01-02 15:04")
+		}
 	}
-	if o.Name == "" {
-		o.Name = "csv2activity " + filepath.Base(o.Inputs[0]) + " " + time.Now().Format("2006-01-02 15:04")
-	}
-	if o.MaxRetries <= 0 {
+	if o.MaxRetries == 0 {
 		o.MaxRetries = DefaultMaxRetries
+	}
+	if o.WaitTimeout <= 0 {
+		o.WaitTimeout = DefaultWaitTimeout
 	}
 	if o.RetryWait <= 0 {
 		o.RetryWait = DefaultRetryWait
@@ -149,6 +162,18 @@ func (o *Options) defaults() {
 	if o.HTTPClient == nil {
 		o.HTTPClient = newHTTPClient()
 	}
+}
+
+// checkDatamart accepts a datamart id the API knows the form of: a positive
+// whole number.
+func checkDatamart(id string) error {
+	if id == "" {
+		return usagef("no datamart: give --datamart ID or set MICS_DATAMART_ID")
+	}
+	if n, err := strconv.ParseUint(id, 10, 63); err != nil || n == 0 {
+		return usagef("--datamart %q is not a datamart id: it must be a positive whole number, such as 1162", id)
+	}
+	return nil
 }
 
 // checkURL accepts https, and plain http only to a loopback host (127.0.0.0/8,

@@ -2,11 +2,9 @@ package upload
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -110,92 +108,5 @@ func (p *progress) finish() {
 		p.bar.Finish()
 		fmt.Fprintln(p.w)
 		p.bar = nil
-	}
-}
-
-// runningStatuses are the statuses of an execution that has not ended; any
-// other (SUCCEEDED, FAILED, CANCELED, LOST, EXECUTOR_NOT_RESPONDING, or one
-// the API adds later) is final.
-var runningStatuses = map[string]bool{"PENDING": true, "SCHEDULED": true, "RUNNING": true}
-
-// maxPollInterval bounds the growing wait between two looks at an
-// execution.
-const maxPollInterval = 15 * time.Second
-
-// waitAll follows the execution of every chunk until it ends, prints each
-// result and the totals to Stdout, and records the results in the state. An
-// execution that ended in another status than SUCCEEDED makes the error
-// (ErrExecutionFailed); rows the API refused are counted in TotalFailure.
-func (s *session) waitAll(ctx context.Context) error {
-	if len(s.st.Chunks) == 0 {
-		return nil
-	}
-	s.sum.Waited = true
-	var failed []string
-	for i := range s.st.Chunks {
-		c := &s.st.Chunks[i]
-		if c.Result == nil || runningStatuses[c.Result.Status] {
-			r, err := s.follow(ctx, c.ExecutionID)
-			if err != nil {
-				return fmt.Errorf("wait for execution %s: %w", c.ExecutionID, err)
-			}
-			c.Result = r
-			if err := s.save(); err != nil {
-				return err
-			}
-		}
-		s.report(c)
-		if c.Result.Status != "SUCCEEDED" {
-			failed = append(failed, c.ExecutionID+" "+c.Result.Status)
-		}
-	}
-	fmt.Fprintf(s.o.Stdout, "document import %s: %d executions, %d failed; total_success=%d total_failure=%d\n",
-		s.st.ImportID, len(s.st.Chunks), len(failed), s.sum.TotalSuccess, s.sum.TotalFailure)
-	if len(failed) > 0 {
-		return fmt.Errorf("%w: %s", ErrExecutionFailed, strings.Join(failed, ", "))
-	}
-	return nil
-}
-
-// report prints one execution's end and adds it to the totals.
-func (s *session) report(c *Chunk) {
-	r := c.Result
-	s.sum.TotalSuccess += r.TotalSuccess
-	s.sum.TotalFailure += r.TotalFailure
-	line := fmt.Sprintf("execution %s (chunk %d, %s): %s total_success=%d total_failure=%d",
-		c.ExecutionID, c.Index+1, c.where(), r.Status, r.TotalSuccess, r.TotalFailure)
-	if r.ErrorFileURI != "" {
-		line += " error_file_uri=" + r.ErrorFileURI
-	}
-	if len(c.Duplicates) > 0 {
-		line += " (also held by executions " + strings.Join(c.Duplicates, ", ") + ")"
-	}
-	fmt.Fprintln(s.o.Stdout, line)
-}
-
-// follow polls an execution until its status is final, waiting
-// PollInterval, then half as long again each time, up to 15 s.
-func (s *session) follow(ctx context.Context, id string) (*Result, error) {
-	interval := s.o.PollInterval
-	for {
-		var e execution
-		err := s.retry(ctx, func() (err error) {
-			e, err = s.api.execution(ctx, s.st.ImportID, id)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		if !runningStatuses[e.Status] {
-			r := &Result{Status: e.Status}
-			if e.Result != nil {
-				r.TotalSuccess, r.TotalFailure, r.ErrorFileURI = e.Result.TotalSuccess, e.Result.TotalFailure, e.Result.ErrorFileURI
-			}
-			return r, nil
-		}
-		if err := sleep(ctx, interval); err != nil {
-			return nil, err
-		}
-		interval = min(interval*3/2, maxPollInterval)
 	}
 }

@@ -45,6 +45,8 @@ type session struct {
 	st      *State
 	prog    *progress
 	known   map[string]bool // executions accounted for (rule 2)
+	listing bool            // GET …/executions/{id} is missing: list instead (poll.go)
+	origins *originsCursor  // reads the origins file of an import (origins.go)
 	started time.Time
 	sum     Summary
 }

@@ -59,12 +59,18 @@ type Chunk struct {
 	Result *Result `json:"result,omitempty"`
 }
 
-// Result is how an execution ended.
+// Result is where an execution stands, as --wait last saw it: ended
+// (Finished) or not yet.
 type Result struct {
 	Status       string `json:"status"`
 	TotalSuccess int    `json:"total_success"`
 	TotalFailure int    `json:"total_failure"`
 	ErrorFileURI string `json:"error_file_uri,omitempty"`
+	// Message is the API's message on the execution ("succeeded with
+	// errors", or why it failed).
+	Message string `json:"message,omitempty"`
+	// ErrorFile is the copy of the error file kept beside the state file.
+	ErrorFile string `json:"error_file,omitempty"`
 }
 
 // loadState reads the state file at path; a missing file gives nil, nil.

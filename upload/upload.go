@@ -11,9 +11,16 @@
 // Errors: a *LineError (a line that breaks the activity rules) and a
 // *UsageError (options, inputs or a state file that cannot work) come before
 // anything is sent, and IsUsage reports both; an *APIError is an answer of
-// the API, a *NetError a request that got none, a *RedirectError a redirect
-// refused because it leaves the API's origin; ErrExecutionFailed reports,
-// after --wait, an execution that did not succeed.
+// the API (with the platform's error_id), a *NetError a request that got
+// none, a *RedirectError a redirect refused because it leaves the API's
+// origin; ErrExecutionFailed reports, after --wait, an execution that
+// finished badly, and ErrWaitTimeout executions still not finished after
+// WaitTimeout.
+//
+// Status shows where a document import's executions stand (the status
+// command). With Wait, both bring each execution's error file home beside
+// the state file and trace the refused lines back to the lines sent and,
+// for Stream, to the rows of the export (OriginsWriter).
 package upload
 
 import (
@@ -312,7 +319,8 @@ func (c Chunk) where() string {
 }
 
 // ErrExecutionFailed is wrapped by the error of a waited upload in which an
-// execution ended in another status than SUCCEEDED.
+// execution finished badly: FAILED, EXECUTOR_NOT_RESPONDING, LOST or
+// CANCELED (status.go).
 var ErrExecutionFailed = errors.New("execution did not succeed")
 
 // LineError is a line that breaks the activity rules. Line is 1-based.
@@ -354,6 +362,8 @@ type APIError struct {
 	Method, Path string
 	Code         int
 	Message      string
+	// ErrorID is the API's error_id, what its support asks for ("" if none).
+	ErrorID string
 	// RetryAfter is the wait the API asked for (Retry-After), 0 if none.
 	RetryAfter time.Duration
 }
@@ -369,6 +379,9 @@ func (e *APIError) Error() string {
 	}
 	if e.Message != "" {
 		b.WriteString(" (the API says: " + e.Message + ")")
+	}
+	if e.ErrorID != "" {
+		b.WriteString(" (error_id " + e.ErrorID + ": give it to support)")
 	}
 	return b.String()
 }
