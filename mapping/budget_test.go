@@ -97,7 +97,7 @@ func TestBoundedBuiltins(t *testing.T) {
 // run for minutes, within a step.
 func TestStopWhen(t *testing.T) {
 	// 999^3 closure steps with a regexp match on a 64 KiB string each: hours.
-	m, err := Parse("m.yaml", []byte("version: 1\nactivity:\n  v: '${ let r = 1..999; count(r, count(r, Customer_ID + repeat(\"x\", 65536) matches \"(x|y)+z\") == 0) }'\n"))
+	m, err := parse("m.yaml", []byte("version: 1\nactivity:\n  v: '${ let r = 1..999; count(r, count(r, Customer_ID + repeat(\"x\", 65536) matches \"(x|y)+z\") == 0) }'\n"), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func TestHeaderNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := Parse("m.yaml", []byte("version: 1\n"+tt.mapping+"\n"))
+			m, err := parse("m.yaml", []byte("version: 1\n"+tt.mapping+"\n"), false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,7 +69,7 @@ func TestHeaderNames(t *testing.T) {
 // TestHeaderNamesRead: with input.names over a header line, the columns are
 // read by position under their new names.
 func TestHeaderNamesRead(t *testing.T) {
-	m, err := Parse("m.yaml", []byte("version: 1\ninput: {names: [id, email, email_2]}\nactivity: {a: '${ email }', b: '${ email_2 }', r: '${ row }'}\n"))
+	m, err := parse("m.yaml", []byte("version: 1\ninput: {names: [id, email, email_2]}\nactivity: {a: '${ email }', b: '${ email_2 }', r: '${ row }'}\n"), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,10 @@ func TestOriginsNameEveryActivitysRows(t *testing.T) {
 	}{
 		{"one row each", rowMapping, false, "0:2 0:3 0:4 0:5 1:2 1:3"},
 		{"groups", orderMapping, false, "0:2+0:4 0:5+1:2 1:3"},
-		{"sorted groups", orderMapping, true, "0:2+0:4 0:5+1:2 1:3"},
+		// --sorted: the rejected row of order A (line 3) still names its
+		// order, which closes B; B's line 4 then breaks the promise and is
+		// rejected, so B is written from line 2 alone.
+		{"sorted groups", orderMapping, true, "0:2 0:5+1:2 1:3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
