@@ -66,7 +66,13 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 		outFile.abort()
 		// An interrupted run leaves nothing behind; a failed one keeps the
 		// rejects that explain it.
-		interrupted := errors.Is(err, context.Canceled)
+		// A stop may surface as the context's error or as what it made
+		// fail first (an expression stopped, a read cut short): the
+		// context says which.
+		interrupted := errors.Is(err, context.Canceled) || ctx.Err() != nil
+		if interrupted && !errors.Is(err, context.Canceled) {
+			err = ctx.Err()
+		}
 		keep := sum.Rejected > 0 && !interrupted
 		if rejFile.finish(keep, false) == nil && keep && rejFile != nil {
 			sum.RejectsFile = rejPath
