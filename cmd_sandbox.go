@@ -34,7 +34,7 @@ func sandboxCommand() *cli.Command {
 			"   MICS_API_URL=http://127.0.0.1:8089 csv2activity upload --datamart 1 --wait orders.ndjson\n" +
 			"   cat /tmp/mics/1/*/*.ndjson | wc -l        # every line, stored once",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "addr", Usage: "listen on `HOST:PORT` (port 0: any free port, printed)", Value: "127.0.0.1:8089"},
+			&cli.StringFlag{Name: "addr", Usage: "listen on `HOST:PORT` (port 0: any free port, printed; fd:N: a listening socket inherited as descriptor N)", Value: "127.0.0.1:8089"},
 			&cli.StringFlag{Name: "dir", Usage: "store the executions under `DIR`", Value: "sandbox-data"},
 			&cli.StringFlag{Name: "token", Usage: "the `TOKEN` requests must carry in Authorization; empty: any", EnvVars: []string{"MICS_API_TOKEN"}, DefaultText: "MICS_API_TOKEN"},
 			&cli.Float64Flag{Name: "fail-rate", Usage: "answer this share `F` (0 to 1) of requests with a 5xx"},

@@ -299,19 +299,11 @@ func TestUploadRefusalsE2E(t *testing.T) {
 	}
 }
 
-// freePort returns a loopback port nobody listens on now.
-func freePort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-}
-
 // TestDocUploadCommands runs the ```sh blocks of the README's upload section, in order,
 // as one bash script in a folder holding the mapping and the samples, the
-// built binary first on PATH and the sandbox on a free port.
+// built binary first on PATH and the sandbox on a listener the test opens
+// and keeps open, handed over as descriptor 3 (--addr fd:3): no port is
+// chosen, released and hoped still free.
 func TestDocUploadCommands(t *testing.T) {
 	t.Parallel()
 	doc, err := os.ReadFile("README.md")
@@ -325,7 +317,19 @@ func TestDocUploadCommands(t *testing.T) {
 			script.WriteString(m[1])
 		}
 	}
-	text := strings.ReplaceAll(script.String(), "127.0.0.1:8089", "127.0.0.1:"+freePort(t))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	lnFile, err := ln.(*net.TCPListener).File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lnFile.Close()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	text := strings.ReplaceAll(script.String(), "--addr 127.0.0.1:8089", "--addr fd:3")
+	text = strings.ReplaceAll(text, "127.0.0.1:8089", "127.0.0.1:"+port)
 	dir := t.TempDir()
 	for _, f := range []string{"mappings.example.yaml", "samples/us-orders.csv"} {
 		b, err := os.ReadFile(f)
@@ -336,6 +340,7 @@ func TestDocUploadCommands(t *testing.T) {
 	}
 	cmd := exec.Command("bash", "-c", text)
 	cmd.Dir = dir
+	cmd.ExtraFiles = []*os.File{lnFile}
 	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(binary)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	out, err := cmd.CombinedOutput()
 	if err != nil {

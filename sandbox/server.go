@@ -27,8 +27,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -230,7 +232,8 @@ func (s *Server) logf(format string, args ...any) {
 	fmt.Fprintf(s.opts.Log, "sandbox: "+format+"\n", args...)
 }
 
-// Serve listens on addr (host:port; port 0 picks a free one), prints where it
+// Serve listens on addr (host:port; port 0 picks a free one; fd:N serves a
+// listening socket inherited as file descriptor N), prints where it
 // listens and where it stores to out, and serves until ctx is done; then it
 // stops accepting, lets the requests in progress finish (up to 5 s) and
 // returns nil.
@@ -239,9 +242,9 @@ func Serve(ctx context.Context, opts Options, addr string, out io.Writer) error 
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := listen(addr)
 	if err != nil {
-		return fmt.Errorf("sandbox: listen: %w", err)
+		return fmt.Errorf("sandbox: listen on %s: %w", addr, err)
 	}
 	url := "http://" + loopbackAddr(ln.Addr().(*net.TCPAddr))
 	fmt.Fprintf(out, "sandbox: listening on %s\n", url)
@@ -263,4 +266,30 @@ func Serve(ctx context.Context, opts Options, addr string, out io.Writer) error 
 	s.Close()
 	fmt.Fprintln(out, "sandbox: stopped")
 	return nil
+}
+
+// listen listens on a host:port, or takes over "fd:N", a listening TCP
+// socket inherited as file descriptor N, as socket activation hands one to a
+// server: whoever made it keeps the port from the start, so that nobody else
+// can take it between its choice and the server's start.
+func listen(addr string) (net.Listener, error) {
+	n, ok := strings.CutPrefix(addr, "fd:")
+	if !ok {
+		return net.Listen("tcp", addr)
+	}
+	fd, err := strconv.Atoi(n)
+	if err != nil || fd < 3 {
+		return nil, fmt.Errorf("fd:N needs an inherited descriptor number of 3 or more")
+	}
+	f := os.NewFile(uintptr(fd), "listener")
+	defer f.Close()
+	ln, err := net.FileListener(f)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := ln.Addr().(*net.TCPAddr); !ok {
+		ln.Close()
+		return nil, fmt.Errorf("descriptor %d is not a TCP socket", fd)
+	}
+	return ln, nil
 }
