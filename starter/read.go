@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 
+	"csv2activity/input"
 	"csv2activity/mapping"
 	"csv2activity/transform"
 )
@@ -34,8 +35,7 @@ func Read(ctx context.Context, path string, opts Options) (*Profile, Source, err
 	if opts.Sample <= 0 {
 		opts.Sample = DefaultSample
 	}
-	in := mapping.Input{Encoding: "auto", Header: true}
-	sample, err := transform.ReadSample(ctx, path, in, opts.Sample)
+	sample, err := input.ReadSample(ctx, path, input.Options{Encoding: "auto", Header: true}, opts.Sample)
 	if err != nil {
 		return nil, Source{}, err
 	}
@@ -54,7 +54,7 @@ func Read(ctx context.Context, path string, opts Options) (*Profile, Source, err
 // sampled profiles the sample alone. Rows convert would reject whatever the
 // mapping (malformed, or with another number of fields than the header) are
 // counted, not profiled.
-func sampled(sample *transform.Sample, src *Source, n int) *Profile {
+func sampled(sample *input.Sample, src *Source, n int) *Profile {
 	p := NewProfile(sample.Header)
 	var bad []int
 	for i, row := range sample.Rows {
@@ -87,7 +87,7 @@ func (s *Source) malformed(line int) {
 // list, so that the rows are decoded and split exactly as convert will, with
 // memory bounded whatever the file's size; the probe's rejects are the rows
 // that no mapping can read.
-func readAll(ctx context.Context, path string, sample *transform.Sample, src *Source) (*Profile, error) {
+func readAll(ctx context.Context, path string, sample *input.Sample, src *Source) (*Profile, error) {
 	probe, err := mapping.Parse("probe mapping", probeMapping(sample))
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: %w", path, err)
@@ -119,7 +119,7 @@ func readAll(ctx context.Context, path string, sample *transform.Sample, src *So
 // probeMapping writes a mapping whose activities carry every cell of their
 // row, in header order, as the list "c" (a column named like an earlier one
 // reads as blank: Draft leaves it alone).
-func probeMapping(s *transform.Sample) []byte {
+func probeMapping(s *input.Sample) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "version: 1\ninput:\n  delimiter: %s\n  encoding: auto\n", quoted(string(s.Delimiter)))
 	names := mapping.DistinctNames(s.Header) // two columns alike, or one without a name

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"csv2activity/activity"
+	"csv2activity/input"
 	"csv2activity/mapping"
 )
 
@@ -38,7 +39,7 @@ func FuzzRun(f *testing.F) {
 			cfg := Config{Mapping: m, MaxErrors: -1, Workers: 2, MaxRowSize: 64 << 10, MaxMemory: 4 << 10, Stdin: bytes.NewReader(in), Sorted: i == 2}
 			sum, err := Run(context.Background(), cfg, []string{"-"}, &out, &rej)
 			if err != nil {
-				if errors.Is(err, ErrEmptyInput) || errors.Is(err, ErrHeaderTooLong) || errors.Is(err, ErrMixedEncoding) ||
+				if errors.Is(err, input.ErrEmptyInput) || errors.Is(err, input.ErrHeaderTooLong) || errors.Is(err, input.ErrMixedEncoding) ||
 					mapping.IsMappingError(err) || strings.Contains(err.Error(), "header line") {
 					continue
 				}

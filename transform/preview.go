@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"csv2activity/activity"
+	"csv2activity/input"
 	"csv2activity/mapping"
 )
 
@@ -64,7 +65,7 @@ func Previews(ctx context.Context, cfg Config, inputs []string, n int) (*Preview
 	p := &previewer{prog: prog, w: w, n: n, res: &PreviewResult{}, byKey: map[string]int{}, cap: groupCap(r.cfg.MaxMemory)}
 	for i := 0; ; i++ {
 		done, err := p.input(ctx, in)
-		in.closer.Close()
+		in.Close()
 		if err != nil || done || i+1 == len(inputs) {
 			return p.finish(), err
 		}
@@ -95,23 +96,23 @@ type previewGroup struct {
 }
 
 // input reads one input until n activities are certain; done says so.
-func (p *previewer) input(ctx context.Context, in *input) (bool, error) {
+func (p *previewer) input(ctx context.Context, in *input.Reader) (bool, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return false, err
 		}
-		b, err := in.src.next(1)
-		if err != nil || b == nil {
+		ib, err := in.Next(1)
+		if err != nil || ib == nil {
 			return false, err
 		}
-		b.comma, b.checkUTF8 = in.comma, in.utf8
-		if b.reject != nil {
+		b := &batch{Batch: ib}
+		if b.Malformed != nil {
 			p.res.Read++
-			p.res.Rejected = append(p.res.Rejected, *b.reject)
+			p.res.Rejected = append(p.res.Rejected, b.malformed())
 			continue
 		}
 		done := false
-		parseBatch(b, b.comma, func(rec *record) {
+		input.Parse(b.Data, b.Line, b.Comma, func(rec *input.Record) {
 			if !done {
 				done = p.record(b, rec)
 			}
@@ -123,7 +124,7 @@ func (p *previewer) input(ctx context.Context, in *input) (bool, error) {
 }
 
 // record takes one record; it returns true when the previews are complete.
-func (p *previewer) record(b *batch, rec *record) bool {
+func (p *previewer) record(b *batch, rec *input.Record) bool {
 	res := &result{}
 	if reason := p.w.safeRow(b, rec, res); reason != "" {
 		p.w.rejectRecord(res, b, rec, reason)

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"time"
 
+	"csv2activity/input"
+	"csv2activity/internal/bufpool"
 	"csv2activity/mapping"
 	"csv2activity/upload"
 )
@@ -17,7 +19,7 @@ import (
 // MinRowSize is the smallest limit the command line accepts: a smaller one is
 // a slip (--max-row-size 1, meant as 1MiB) that would reject every row.
 const (
-	DefaultMaxRowSize = 4 << 20
+	DefaultMaxRowSize = input.DefaultMaxRowSize
 	MinRowSize        = 64
 )
 
@@ -162,13 +164,14 @@ func (r *run) defaults() {
 
 // open opens an input; for the first one (prog nil) it compiles the mapping
 // against its header.
-func (r *run) open(path string, prog *mapping.Program) (*input, *mapping.Program, error) {
+func (r *run) open(path string, prog *mapping.Program) (*input.Reader, *mapping.Program, error) {
 	m := r.cfg.Mapping
-	in, err := openInput(r.ctx, path, r.cfg.Stdin, m.Input, r.cfg.MaxRowSize)
+	in, err := input.Open(r.ctx, path, input.Options{Encoding: m.Input.Encoding, Delimiter: m.Input.Delimiter,
+		Header: m.Input.Header, Names: m.Input.Names, MaxRowSize: r.cfg.MaxRowSize, Stdin: r.cfg.Stdin})
 	if err != nil {
 		return nil, nil, err
 	}
-	header := in.header
+	header := in.Header()
 	if !m.Input.Header {
 		header = m.Input.Names
 	}
@@ -177,7 +180,7 @@ func (r *run) open(path string, prog *mapping.Program) (*input, *mapping.Program
 	}
 	prog, err = m.Compile(header)
 	if err != nil {
-		in.closer.Close()
+		in.Close()
 		return nil, nil, err
 	}
 	return in, prog, nil
@@ -192,7 +195,7 @@ type inputInfo struct {
 // convert streams every input through the workers. With group_by, the first
 // pass keys the rows into a groupStore and a second pass builds the groups'
 // activities.
-func (r *run) convert(ctx context.Context, first *input, prog *mapping.Program, rest []string) error {
+func (r *run) convert(ctx context.Context, first *input.Reader, prog *mapping.Program, rest []string) error {
 	produce := func(emit func(*batch) bool) error {
 		return r.produce(first, prog, rest, emit)
 	}
@@ -250,10 +253,10 @@ func (r *run) file(store *groupStore, res *result) error {
 }
 
 // produce reads the inputs one after another and emits their batches.
-func (r *run) produce(in *input, prog *mapping.Program, rest []string, emit func(*batch) bool) error {
+func (r *run) produce(in *input.Reader, prog *mapping.Program, rest []string, emit func(*batch) bool) error {
 	for {
 		err := r.emitAll(in, emit)
-		in.closer.Close()
+		in.Close()
 		if err != nil || len(rest) == 0 {
 			return err
 		}
@@ -264,16 +267,15 @@ func (r *run) produce(in *input, prog *mapping.Program, rest []string, emit func
 	}
 }
 
-func (r *run) emitAll(in *input, emit func(*batch) bool) error {
+func (r *run) emitAll(in *input.Reader, emit func(*batch) bool) error {
 	idx := uint32(len(r.inputs))
-	r.inputs = append(r.inputs, inputInfo{name: in.name, comma: in.comma})
+	r.inputs = append(r.inputs, inputInfo{name: in.Name(), comma: in.Comma()})
 	for {
-		b, err := in.src.next(batchSize)
+		b, err := in.Next(batchSize)
 		if err != nil || b == nil {
 			return err
 		}
-		b.input, b.comma, b.checkUTF8 = idx, in.comma, in.utf8
-		if !emit(b) {
+		if !emit(&batch{Batch: b, input: idx}) {
 			return nil
 		}
 	}
@@ -294,7 +296,7 @@ func (r *run) consume(res *result) error {
 	r.sum.Activities += res.activities
 	r.sum.InActivities += res.inActivities
 	r.unwritten -= res.inActivities
-	putBuf(res.out)
+	bufpool.Put(res.out)
 	res.out = nil
 	if r.cfg.Origins != nil {
 		if err := r.reportOrigins(res); err != nil {

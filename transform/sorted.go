@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"csv2activity/internal/bufpool"
 	"csv2activity/mapping"
 )
 
@@ -167,7 +168,7 @@ func (r *run) convertSorted(ctx context.Context, prog *mapping.Program, produce 
 
 // sortedUnit builds the activities of a unit's groups.
 func (w *worker) sortedUnit(u *sortedUnit) *result {
-	res := &result{out: getBuf(64 << 10), rejects: u.rejects, read: u.read, filtered: u.filtered,
+	res := &result{out: bufpool.Get(64 << 10), rejects: u.rejects, read: u.read, filtered: u.filtered,
 		held: u.held, settled: u.settled, groupsRejected: u.groupsRejected}
 	var vals [][]any
 	for _, g := range u.groups {

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"csv2activity/activity"
+	"csv2activity/input"
+	"csv2activity/internal/bufpool"
 	"csv2activity/mapping"
 )
 
@@ -71,31 +73,31 @@ func newWorker(p *mapping.Program) *worker {
 // batch processes one batch of records.
 func (w *worker) batch(b *batch) *result {
 	res := &result{}
-	if b.reject != nil {
+	if b.Malformed != nil {
 		res.read = 1
-		w.reject(res, b.input, *b.reject, nil)
+		w.reject(res, b.input, b.malformed(), nil)
 		return res
 	}
-	res.out = getBuf(3 * len(b.data))
-	parseBatch(b, b.comma, func(rec *record) {
+	res.out = bufpool.Get(3 * len(b.Data))
+	input.Parse(b.Data, b.Line, b.Comma, func(rec *input.Record) {
 		res.read++
 		if reason := w.safeRow(b, rec, res); reason != "" {
 			w.rejectRecord(res, b, rec, reason)
 		}
 	})
-	putBuf(b.data)
-	b.data = nil
+	bufpool.Put(b.Data)
+	b.Data = nil
 	return res
 }
 
 // rejectRecord rejects a record for reason; with group_by, its group falls
 // with it when its key can be computed (groupOf).
-func (w *worker) rejectRecord(res *result, b *batch, rec *record, reason string) {
+func (w *worker) rejectRecord(res *result, b *batch, rec *input.Record, reason string) {
 	var fields []string
-	if rec.err == nil && len(rec.fields) == w.width {
-		fields = rec.fields
+	if rec.Err == nil && len(rec.Fields) == w.width {
+		fields = rec.Fields
 	}
-	w.reject(res, b.input, Reject{File: b.file, Line: rec.line, Reason: reason, Raw: string(rec.raw)}, fields)
+	w.reject(res, b.input, Reject{File: b.File, Line: rec.Line, Reason: reason, Raw: string(rec.Raw)}, fields)
 }
 
 // reject files a rejected row: in the rejects, or with group_by among the
@@ -145,7 +147,7 @@ func (w *worker) groupOf(fields []string) (key string) {
 
 // safeRow is row, turning a panic (a bug) into the row's rejection, so that
 // it names the row and the run goes on.
-func (w *worker) safeRow(b *batch, rec *record, res *result) (reason string) {
+func (w *worker) safeRow(b *batch, rec *input.Record, res *result) (reason string) {
 	defer func() {
 		if r := recover(); r != nil {
 			reason = fmt.Sprintf("internal error on this row (please report it): %v", r)
@@ -156,29 +158,29 @@ func (w *worker) safeRow(b *batch, rec *record, res *result) (reason string) {
 
 // row takes one record through typing, where, and either grouping or the
 // activity; it returns why the row is rejected, or "".
-func (w *worker) row(b *batch, rec *record, res *result) string {
-	if rec.err != nil {
-		return csvReason(rec.err)
+func (w *worker) row(b *batch, rec *input.Record, res *result) string {
+	if rec.Err != nil {
+		return rec.Reason()
 	}
-	if len(rec.fields) != w.width {
-		return fmt.Sprintf("row has %d fields, the header has %d", len(rec.fields), w.width)
+	if len(rec.Fields) != w.width {
+		return fmt.Sprintf("row has %d fields, the header has %d", len(rec.Fields), w.width)
 	}
-	if b.checkUTF8 && !utf8.Valid(rec.raw) {
+	if b.CheckUTF8 && !utf8.Valid(rec.Raw) {
 		return invalidUTF8(rec, w.p.Header)
 	}
 	var vals []any
 	var err error
 	switch {
 	case w.keepVals:
-		vals, err = w.p.Row(rec.fields)
+		vals, err = w.p.Row(rec.Fields)
 	case w.p.Direct() && !w.collect:
-		vals, err = w.p.DirectRowInto(w.vals, rec.fields)
+		vals, err = w.p.DirectRowInto(w.vals, rec.Fields)
 		w.vals = vals
 	case w.collect:
-		vals, err = w.p.KeyRowInto(w.vals, rec.fields)
+		vals, err = w.p.KeyRowInto(w.vals, rec.Fields)
 		w.vals = vals
 	default:
-		vals, err = w.p.RowInto(w.vals, rec.fields)
+		vals, err = w.p.RowInto(w.vals, rec.Fields)
 		w.vals = vals
 	}
 	if err != nil {
@@ -199,19 +201,19 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 				return err.Error()
 			}
 		}
-		row := groupRow{key: key, file: b.file, input: b.input, line: rec.line, raw: string(rec.raw)}
+		row := groupRow{key: key, file: b.File, input: b.input, line: rec.Line, raw: string(rec.Raw)}
 		if w.keepVals {
 			row.vals = vals
 		}
 		res.rows = append(res.rows, row)
 		return ""
 	}
-	w.originOf(b.input, rec.line)
+	w.originOf(b.input, rec.Line)
 	if w.p.Direct() {
 		// Every row read is valid UTF-8: checked above when the input
 		// passes through, made so by the decoder otherwise.
 		start := len(res.out)
-		out, done, err := w.ev.AppendLine(res.out, vals, rec.fields, true)
+		out, done, err := w.ev.AppendLine(res.out, vals, rec.Fields, true)
 		var bad *activity.Violation
 		switch {
 		case errors.As(err, &bad):
@@ -228,7 +230,7 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 			res.inActivities++
 			return ""
 		}
-		w.p.Complete(vals, rec.fields)
+		w.p.Complete(vals, rec.Fields)
 	}
 	w.one[0] = vals
 	return w.activity(w.one[:], res)
@@ -282,7 +284,7 @@ func (w *worker) overLong(res *result, start int) string {
 // rows again (they were typed and checked once already, when read). The
 // rows of a group that fell are rejected, each with the reason.
 func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
-	res := &result{out: getBuf(64 << 10)}
+	res := &result{out: bufpool.Get(64 << 10)}
 	records := w.reparse(unit, inputs)
 	var vals [][]any
 	for _, g := range unit {
@@ -335,17 +337,17 @@ func (w *worker) rejectWhole(res *result, rows []storedRow, inputs []inputInfo, 
 // was read.
 func (w *worker) storedKey(r storedRow, inputs []inputInfo) (key string) {
 	key = "?"
-	parseBatch(&batch{data: []byte(r.raw)}, inputs[r.input].comma, func(rec *record) {
-		if rec.err != nil || len(rec.fields) != w.width {
+	input.Parse([]byte(r.raw), 0, inputs[r.input].comma, func(rec *input.Record) {
+		if rec.Err != nil || len(rec.Fields) != w.width {
 			return
 		}
-		if vals, err := w.p.KeyCells(rec.fields); err == nil {
+		if vals, err := w.p.KeyCells(rec.Fields); err == nil {
 			if k, err := w.ev.Key(vals); err == nil {
 				key = k
 				return
 			}
 		}
-		if vals, err := w.p.Row(rec.fields); err == nil {
+		if vals, err := w.p.Row(rec.Fields); err == nil {
 			if k, err := w.ev.Key(vals); err == nil {
 				key = k
 			}
@@ -369,21 +371,21 @@ func (w *worker) reparse(unit []storedGroup, inputs []inputInfo) [][]string {
 			}
 		}
 	}
-	collect := func(rec *record) {
-		if rec.err == nil && len(rec.fields) == w.width {
-			out = append(out, slices.Clone(rec.fields))
+	collect := func(rec *input.Record) {
+		if rec.Err == nil && len(rec.Fields) == w.width {
+			out = append(out, slices.Clone(rec.Fields))
 		} else {
 			out = append(out, nil)
 		}
 	}
 	if same {
-		parseBatch(&batch{data: buf}, comma, collect)
+		input.Parse(buf, 0, comma, collect)
 		return out
 	}
 	for _, g := range unit {
 		for _, r := range g.rows {
 			if g.fall == nil {
-				parseBatch(&batch{data: []byte(r.raw)}, inputs[r.input].comma, collect)
+				input.Parse([]byte(r.raw), 0, inputs[r.input].comma, collect)
 			}
 		}
 	}
@@ -391,23 +393,23 @@ func (w *worker) reparse(unit []storedGroup, inputs []inputInfo) [][]string {
 }
 
 // invalidUTF8 names the first invalid byte of a row and its column.
-func invalidUTF8(rec *record, header []string) string {
+func invalidUTF8(rec *input.Record, header []string) string {
 	off := 0
-	for off < len(rec.raw) {
-		r, size := utf8.DecodeRune(rec.raw[off:])
+	for off < len(rec.Raw) {
+		r, size := utf8.DecodeRune(rec.Raw[off:])
 		if r == utf8.RuneError && size <= 1 {
 			break
 		}
 		off += size
 	}
 	col := ""
-	for i, f := range rec.fields {
+	for i, f := range rec.Fields {
 		if !utf8.ValidString(f) && i < len(header) {
 			col = fmt.Sprintf(" (column %q)", header[i])
 			break
 		}
 	}
-	return fmt.Sprintf("invalid UTF-8: byte 0x%02x at offset %d of the row%s; declare the right input.encoding", rec.raw[off], off, col)
+	return fmt.Sprintf("invalid UTF-8: byte 0x%02x at offset %d of the row%s; declare the right input.encoding", rec.Raw[off], off, col)
 }
 
 // errReparse is an internal inconsistency: a row that parsed when it was

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"csv2activity/input"
 	"csv2activity/mapping"
 )
 
@@ -21,7 +22,7 @@ func TestPanicRejectsRow(t *testing.T) {
 	}
 	w := newWorker(p)
 	w.ev = nil
-	res := w.batch(&batch{data: []byte("O1,C1,S1,1,2.50\n"), line: 7, comma: ',', file: "in.csv"})
+	res := w.batch(&batch{Batch: &input.Batch{Data: []byte("O1,C1,S1,1,2.50\n"), Line: 7, Comma: ',', File: "in.csv"}})
 	if res.read != 1 || len(res.rows) != 1 || res.rows[0].reason == "" {
 		t.Fatalf("got %d read, rows %v; want the row rejected", res.read, res.rows)
 	}

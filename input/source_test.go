@@ -1,4 +1,4 @@
-package transform
+package input
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"csv2activity/mapping"
+	"csv2activity/internal/bufpool"
 )
 
 // readers are the ways an input may arrive: whole, or in pieces of every
@@ -27,28 +27,28 @@ var readers = map[string]func(io.Reader) io.Reader{
 // readRows reads input as convert does, with the row size limit, and returns
 // the header and what the workers receive, in order.
 func readRows(input string, maxRow, target int, wrap func(io.Reader) io.Reader) ([]string, []sourceRow, error) {
-	in, err := readInput(context.Background(), "in.csv", wrap(strings.NewReader(input)), mapping.Input{Encoding: "auto", Header: true}, maxRow)
+	in, err := read(context.Background(), "in.csv", wrap(strings.NewReader(input)), Options{Encoding: "auto", Header: true, MaxRowSize: maxRow})
 	if err != nil {
 		return nil, nil, err
 	}
 	var out []sourceRow
 	for {
-		b, err := in.src.next(target)
+		b, err := in.Next(target)
 		if err != nil || b == nil {
 			return in.header, out, err
 		}
-		if b.reject != nil {
-			out = append(out, sourceRow{line: b.reject.Line, raw: b.reject.Raw, reason: b.reject.Reason})
+		if b.Malformed != nil {
+			out = append(out, sourceRow{line: b.Malformed.Line, raw: b.Malformed.Raw, reason: b.Malformed.Reason})
 			continue
 		}
-		parseBatch(b, in.comma, func(r *record) {
-			row := sourceRow{line: r.line, raw: string(r.raw), fields: slices.Clone(r.fields)}
-			if r.err != nil {
+		Parse(b.Data, b.Line, b.Comma, func(r *Record) {
+			row := sourceRow{line: r.Line, raw: string(r.Raw), fields: slices.Clone(r.Fields)}
+			if r.Err != nil {
 				row.reason = "malformed"
 			}
 			out = append(out, row)
 		})
-		putBuf(b.data) // as a worker does: one buffer a batch would be slow
+		bufpool.Put(b.Data) // as a worker does: one buffer a batch would be slow
 	}
 }
 
@@ -205,7 +205,7 @@ func TestHeaderNotRecovered(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := readInput(context.Background(), "in.csv", tt.input, mapping.Input{Encoding: "auto", Header: true}, 64)
+			_, err := read(context.Background(), "in.csv", tt.input, Options{Encoding: "auto", Header: true, MaxRowSize: 64})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v, want %q", err, tt.want)
 			}
@@ -224,7 +224,7 @@ func (endless) Read(p []byte) (int, error) {
 // TestHeaderExact: the header's names reach the mapping as written, spaces
 // included, so that trimming never makes two columns one.
 func TestHeaderExact(t *testing.T) {
-	in, err := readInput(context.Background(), "in.csv", strings.NewReader("\ufeffemail, email,Qté ,\" a \"\nx,y,1,2\n"), mapping.Input{Encoding: "auto", Header: true}, DefaultMaxRowSize)
+	in, err := read(context.Background(), "in.csv", strings.NewReader("\ufeffemail, email,Qté ,\" a \"\nx,y,1,2\n"), Options{Encoding: "auto", Header: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func FuzzSource(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, step uint8, limit uint8) {
 		maxRow := DefaultMaxRowSize
 		if limit > 0 {
-			maxRow = MinRowSize + int(limit)
+			maxRow = 64 + int(limit) // from the smallest limit --max-row-size accepts
 		}
 		header, whole, errWhole := readRows(string(data), maxRow, 1<<20, func(r io.Reader) io.Reader { return r })
 		_, pieces, errPieces := readRows(string(data), maxRow, 1, func(r io.Reader) io.Reader {

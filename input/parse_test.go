@@ -1,4 +1,4 @@
-package transform
+package input
 
 import (
 	"bytes"
@@ -10,11 +10,11 @@ import (
 	"testing"
 )
 
-// parseBatchCSV is the reference parseBatch: every record through
+// parseCSV is the reference Parse: every record through
 // encoding/csv, with the same two amendments (CR LF kept inside quotes, bare
-// quotes read as characters). parseBatch must give the same records.
-func parseBatchCSV(b *batch, comma rune, fn func(*record)) {
-	cr := csv.NewReader(bytes.NewReader(b.data))
+// quotes read as characters). Parse must give the same records.
+func parseCSV(data []byte, line0 int, comma rune, fn func(*Record)) {
+	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	prev := int64(0)
@@ -24,22 +24,22 @@ func parseBatchCSV(b *batch, comma rune, fn func(*record)) {
 			return
 		}
 		off := cr.InputOffset()
-		rec := record{raw: trimRecord(b.data[prev:off]), fields: fields, err: err}
+		rec := Record{Raw: trimRecord(data[prev:off]), Fields: fields, Err: err}
 		prev = off
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			rec.line = b.line + pe.StartLine - 1
-			rec.fields = nil
+			rec.Line = line0 + pe.StartLine - 1
+			rec.Fields = nil
 			if errors.Is(err, csv.ErrBareQuote) {
-				if fields, lerr := bareQuotes(rec.raw, comma); lerr == nil {
-					rec.fields, rec.err = fields, nil
+				if fields, lerr := bareQuotes(rec.Raw, comma); lerr == nil {
+					rec.Fields, rec.Err = fields, nil
 				}
 			}
 		} else {
 			line, _ := cr.FieldPos(0)
-			rec.line = b.line + line - 1
-			if bytes.Contains(rec.raw, []byte("\r\n")) {
-				rec.fields = splitRecord(rec.raw, byte(comma))
+			rec.Line = line0 + line - 1
+			if bytes.Contains(rec.Raw, []byte("\r\n")) {
+				rec.Fields = splitRecord(rec.Raw, byte(comma))
 			}
 		}
 		fn(&rec)
@@ -54,12 +54,12 @@ type parsed struct {
 	Err    string
 }
 
-func collect(parse func(*batch, rune, func(*record)), data []byte, comma rune) []parsed {
+func collect(parse func([]byte, int, rune, func(*Record)), data []byte, comma rune) []parsed {
 	var out []parsed
-	parse(&batch{data: data, line: 7}, comma, func(r *record) {
-		p := parsed{Line: r.line, Raw: string(r.raw), Fields: append([]string(nil), r.fields...)}
-		if r.err != nil {
-			p.Err = csvReason(r.err)
+	parse(data, 7, comma, func(r *Record) {
+		p := parsed{Line: r.Line, Raw: string(r.Raw), Fields: append([]string(nil), r.Fields...)}
+		if r.Err != nil {
+			p.Err = r.Reason()
 		}
 		out = append(out, p)
 	})
@@ -104,8 +104,8 @@ func TestParseBatchMatchesEncodingCSV(t *testing.T) {
 	for _, in := range parseCases {
 		for _, comma := range []rune{',', ';', '\t'} {
 			text := strings.ReplaceAll(in, ",", string(comma))
-			want := collect(parseBatchCSV, []byte(text), comma)
-			got := collect(parseBatch, []byte(text), comma)
+			want := collect(parseCSV, []byte(text), comma)
+			got := collect(Parse, []byte(text), comma)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%q (delimiter %q):\n got %+v\nwant %+v", text, comma, got, want)
 			}
@@ -113,7 +113,7 @@ func TestParseBatchMatchesEncodingCSV(t *testing.T) {
 	}
 }
 
-// FuzzParseBatch checks parseBatch against encoding/csv on any input.
+// FuzzParseBatch checks Parse against encoding/csv on any input.
 func FuzzParseBatch(f *testing.F) {
 	for _, c := range parseCases {
 		f.Add([]byte(c), false)
@@ -123,8 +123,8 @@ func FuzzParseBatch(f *testing.F) {
 		if semicolon {
 			comma = ';'
 		}
-		want := collect(parseBatchCSV, data, comma)
-		got := collect(parseBatch, data, comma)
+		want := collect(parseCSV, data, comma)
+		got := collect(Parse, data, comma)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q:\n got %+v\nwant %+v", data, got, want)
 		}

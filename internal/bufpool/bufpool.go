@@ -1,4 +1,6 @@
-package transform
+// Package bufpool recycles byte buffers between the CSV reader, the workers
+// and the writer, pooled by size class.
+package bufpool
 
 import (
 	"math/bits"
@@ -17,8 +19,8 @@ var bufPools [maxPooled + 1]sync.Pool
 // maxPooled is the size class of the largest buffer kept: 16 MiB.
 const maxPooled = 24
 
-// getBuf returns an empty buffer with room for at least n bytes.
-func getBuf(n int) []byte {
+// Get returns an empty buffer with room for at least n bytes.
+func Get(n int) []byte {
 	class := bits.Len(uint(max(n, 1) - 1)) // the smallest power of two >= n
 	if class > maxPooled {
 		return make([]byte, 0, n)
@@ -29,8 +31,8 @@ func getBuf(n int) []byte {
 	return make([]byte, 0, 1<<class)
 }
 
-// putBuf recycles b; the caller must not use it afterwards.
-func putBuf(b []byte) {
+// Put recycles b; the caller must not use it afterwards.
+func Put(b []byte) {
 	class := bits.Len(uint(cap(b))) - 1 // the largest power of two <= cap
 	if cap(b) == 0 || class > maxPooled {
 		return

@@ -1,4 +1,4 @@
-package transform
+package input
 
 import (
 	"bytes"
@@ -8,30 +8,35 @@ import (
 	"fmt"
 	"io"
 
+	"csv2activity/internal/bufpool"
 	"csv2activity/internal/bytesize"
 )
 
-// batch is a run of whole CSV records from one input, the unit of work of the
-// parallel workers.
-type batch struct {
-	seq  int
-	file string
-	line int    // line number of data's first byte (the header is line 1)
-	data []byte // whole records, decoded to UTF-8
+// Batch is a run of whole CSV records from one input, the unit of work of the
+// parallel workers: either Data holds records, or Malformed holds a line that
+// could not be read as one.
+type Batch struct {
+	File      string // the input's name ("-" for standard input)
+	Line      int    // line number of Data's first byte (the header is line 1)
+	Data      []byte // whole records, decoded to UTF-8, from bufpool: Put it back once parsed
+	Comma     rune   // the input's delimiter
+	CheckUTF8 bool   // the input passes through undecoded: check each row is UTF-8
 
-	input     uint32 // index of the input among the run's inputs
-	comma     rune   // the input's delimiter
-	checkUTF8 bool   // the input passes through undecoded: check each row
-
-	// reject is, instead of data, a line rejected while reading: a row
-	// longer than the row size limit, or the first line of a record a stray
-	// quote made malformed (scan.go says the rule).
-	reject *Reject
+	Malformed *Malformed
 }
 
-// batchSize is how many bytes of records a batch holds (at least one record).
-// Tests lower it to cut inputs into many batches.
-var batchSize = 128 << 10
+// Malformed is a line rejected while reading: a row longer than the row size
+// limit, or the first line of a record a stray quote made malformed (scan.go
+// says the rule). Reading goes on at the next line.
+type Malformed struct {
+	Line   int    // where it starts, 1-based, the header being line 1
+	Reason string // why, naming the column where the quote opened
+	Raw    string // the line as read (a long row: its first KiB)
+}
+
+// bufSize is the starting size of an input's read buffer: two batches of
+// records as run hands them out.
+const bufSize = 256 << 10
 
 // Errors of reading an input's beginning:
 //
@@ -64,7 +69,7 @@ type source struct {
 }
 
 func newSource(ctx context.Context, name string, r io.Reader, maxRow int) *source {
-	return &source{ctx: ctx, name: name, r: r, maxRow: maxRow, line: 1, buf: make([]byte, 0, batchSize*2)}
+	return &source{ctx: ctx, name: name, r: r, maxRow: maxRow, line: 1, buf: make([]byte, 0, bufSize)}
 }
 
 // fill reads more input, growing the buffer when it is full.
@@ -73,7 +78,7 @@ func (s *source) fill() error {
 		return fmt.Errorf("read %s: %w", s.name, err)
 	}
 	if s.end == cap(s.buf) {
-		nb := make([]byte, s.end-s.start, max(2*(s.end-s.start), batchSize*2))
+		nb := make([]byte, s.end-s.start, max(2*(s.end-s.start), bufSize))
 		copy(nb, s.buf[s.start:s.end])
 		s.scanned -= s.start
 		s.lastEnd -= s.start
@@ -113,7 +118,7 @@ func (s *source) head(n int) ([]byte, error) {
 // limit, is checked here first; a record still open at the end of the input
 // or past the limit is malformed too. A malformed record costs only its first
 // line: see malformed.
-func (s *source) next(target int) (*batch, error) {
+func (s *source) next(target int) (*Batch, error) {
 	for {
 		for s.scanned < s.end {
 			e := s.sc.scan(s.buf[:s.end], s.scanned)
@@ -146,7 +151,7 @@ func (s *source) next(target int) (*batch, error) {
 
 // rest hands out what is left at the end of the input: the last record, when
 // no line break ends it, checked as next checks records; or nil.
-func (s *source) rest() (*batch, error) {
+func (s *source) rest() (*Batch, error) {
 	if s.lastEnd < s.end {
 		if s.end-s.lastEnd > s.maxRow {
 			return s.malformed(s.tooLong())
@@ -169,19 +174,19 @@ func (s *source) rest() (*batch, error) {
 }
 
 // cut hands out the whole records found so far as a batch.
-func (s *source) cut() *batch {
-	b := &batch{file: s.name, line: s.line, data: s.buf[s.start:s.lastEnd:s.lastEnd]}
-	s.line += bytes.Count(b.data, []byte{'\n'})
+func (s *source) cut() *Batch {
+	b := &Batch{File: s.name, Line: s.line, Data: s.buf[s.start:s.lastEnd:s.lastEnd]}
+	s.line += bytes.Count(b.Data, []byte{'\n'})
 	rest := s.buf[s.lastEnd:s.end]
-	if len(b.data) < len(rest) {
+	if len(b.Data) < len(rest) {
 		// A short batch (the records before a rejected line): copy it out
 		// rather than the rest, so that a file full of stray quotes does
 		// not copy its buffer once per line.
-		b.data = append(getBuf(len(b.data)), b.data...)
+		b.Data = append(bufpool.Get(len(b.Data)), b.Data...)
 		s.start = s.lastEnd
 		return b
 	}
-	nb := getBuf(max(2*len(rest), batchSize*2))[:len(rest)] // not cap(s.buf): a long row must not make every batch as big
+	nb := bufpool.Get(max(2*len(rest), bufSize))[:len(rest)] // not cap(s.buf): a long row must not make every batch as big
 	copy(nb, rest)
 	s.scanned -= s.lastEnd
 	s.end -= s.lastEnd
@@ -202,7 +207,7 @@ func (s *source) resume(i, lines int) {
 // rejected and reading resumes at the next one, at the start of a record.
 // The header is not recovered: a header that is too long is an error, and a
 // malformed one is left to the header's parser.
-func (s *source) malformed(p *problem) (*batch, error) {
+func (s *source) malformed(p *problem) (*Batch, error) {
 	if s.lastEnd > s.start {
 		s.scanned = s.lastEnd
 		s.sc.state, s.sc.multi = fieldStart, false
@@ -219,15 +224,15 @@ func (s *source) malformed(p *problem) (*batch, error) {
 		return s.skipLong()
 	}
 	first := s.buf[s.start : s.start+n]
-	rej := &Reject{File: s.name, Line: s.line, Raw: string(trimRecord(first)), Reason: p.reason(s, first)}
+	m := &Malformed{Line: s.line, Raw: string(trimRecord(first)), Reason: p.reason(s, first)}
 	s.resume(s.start+n, 1)
-	return &batch{file: s.name, line: rej.Line, reject: rej}, nil
+	return &Batch{File: s.name, Line: m.Line, Malformed: m}, nil
 }
 
 // skipLong rejects a line longer than maxRow without holding it: it keeps
 // its first bytes for the rejects file and drops input up to the line's end,
 // where reading resumes with a fresh record.
-func (s *source) skipLong() (*batch, error) {
+func (s *source) skipLong() (*Batch, error) {
 	preview := s.buf[s.start:min(s.end, s.start+1024)]
 	if i := lineLen(preview, s.sc.cr); i >= 0 {
 		preview = preview[:rowLen(preview[:i])]
@@ -251,10 +256,10 @@ func (s *source) skipLong() (*batch, error) {
 			return nil, err
 		}
 	}
-	rej := &Reject{File: s.name, Line: s.line, Raw: string(preview),
+	m := &Malformed{Line: s.line, Raw: string(preview),
 		Reason: fmt.Sprintf("row is longer than the %s row size limit (--max-row-size): %d bytes, the first KiB of them in raw", bytesize.Format(int64(s.maxRow)), skipped)}
 	s.line++
-	return &batch{file: s.name, line: rej.Line, reject: rej}, nil
+	return &Batch{File: s.name, Line: m.Line, Malformed: m}, nil
 }
 
 // check says why the whole record buf[lastEnd:e] cannot be read as one row
@@ -270,19 +275,19 @@ func (s *source) check(e int) *problem {
 		return nil
 	}
 	p := &problem{end: e, fields: -1}
-	parseBatch(&batch{data: rec, line: 1}, rune(s.sc.comma), func(r *record) {
+	Parse(rec, 1, rune(s.sc.comma), func(r *Record) {
 		var pe *csv.ParseError
 		switch {
 		case p.fields >= 0 || p.kind != 0:
 			p.kind = badClose // more than one record: not one row
-		case errors.As(r.err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
+		case errors.As(r.Err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
 			p.kind, p.errLine = badClose, pe.Line
-		case r.err != nil:
+		case r.Err != nil:
 			p.kind = badClose
-		case len(s.names) > 0 && len(r.fields) != len(s.names):
-			p.kind, p.fields = fieldCount, len(r.fields)
+		case len(s.names) > 0 && len(r.Fields) != len(s.names):
+			p.kind, p.fields = fieldCount, len(r.Fields)
 		default:
-			p.fields = len(r.fields)
+			p.fields = len(r.Fields)
 		}
 	})
 	if p.kind == 0 {

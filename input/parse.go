@@ -1,4 +1,4 @@
-package transform
+package input
 
 import (
 	"bytes"
@@ -11,27 +11,27 @@ import (
 	"strings"
 )
 
-// record is one CSV record of a batch.
-type record struct {
-	line   int      // where it starts in its file
-	raw    []byte   // its text, without the line break (points into the batch)
-	fields []string // nil when err is set
-	err    error    // a *csv.ParseError
+// Record is one CSV record of a batch. It is only valid during the call it is
+// handed to: Raw and Fields point into the batch and into reused memory.
+type Record struct {
+	Line   int      // where it starts in its file
+	Raw    []byte   // its text, without the line break (points into the batch)
+	Fields []string // nil when Err is set
+	Err    error    // a *csv.ParseError: the record is malformed (Reason words it)
 }
 
-// parseBatch parses the records of a batch and calls fn for each, in order.
-// Blank lines are skipped, as encoding/csv does.
+// Parse parses the whole records in data, the first starting on line, and
+// calls fn for each, in order. Blank lines are skipped, as encoding/csv does.
 //
 // Well-formed records go through split, which cuts fields with bytes.IndexByte
 // and allocates one string per record. Anything it does not accept (a quote
 // error, a bare quote) is handed, one record at a time, to encoding/csv, whose
 // rules and error messages stay the reference: FuzzParseBatch checks that both
 // give the same records.
-func parseBatch(b *batch, comma rune, fn func(*record)) {
+func Parse(data []byte, line int, comma rune, fn func(*Record)) {
 	var sp splitter
 	sp.comma = byte(comma)
-	data, line := b.data, b.line
-	var rec record
+	var rec Record
 	for len(data) > 0 {
 		if n := blankLine(data); n > 0 {
 			data, line = data[n:], line+1
@@ -39,10 +39,10 @@ func parseBatch(b *batch, comma rune, fn func(*record)) {
 		}
 		fields, n, lines, ok := sp.split(data)
 		if ok {
-			rec = record{line: line, raw: trimRecord(data[:n]), fields: fields}
+			rec = Record{Line: line, Raw: trimRecord(data[:n]), Fields: fields}
 		} else {
 			rec, n = parseOne(data, comma)
-			rec.line += line - 1
+			rec.Line += line - 1
 			lines = bytes.Count(data[:n], []byte{'\n'})
 		}
 		fn(&rec)
@@ -64,24 +64,24 @@ func blankLine(data []byte) int {
 
 // parseOne reads the record at the start of data with encoding/csv and
 // returns it with the length it took; its line is counted from 1.
-func parseOne(data []byte, comma rune) (record, int) {
+func parseOne(data []byte, comma rune) (Record, int) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	fields, err := cr.Read()
 	n := int(cr.InputOffset())
-	rec := record{raw: trimRecord(data[:n]), fields: fields, err: err, line: 1}
+	rec := Record{Raw: trimRecord(data[:n]), Fields: fields, Err: err, Line: 1}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		rec.line = pe.StartLine
-		rec.fields = nil
+		rec.Line = pe.StartLine
+		rec.Fields = nil
 		if errors.Is(err, csv.ErrBareQuote) {
-			if fields, lerr := bareQuotes(rec.raw, comma); lerr == nil {
-				rec.fields, rec.err = fields, nil
+			if fields, lerr := bareQuotes(rec.Raw, comma); lerr == nil {
+				rec.Fields, rec.Err = fields, nil
 			}
 		}
-	} else if err == nil && bytes.Contains(rec.raw, []byte("\r\n")) {
-		rec.fields = splitRecord(rec.raw, byte(comma))
+	} else if err == nil && bytes.Contains(rec.Raw, []byte("\r\n")) {
+		rec.Fields = splitRecord(rec.Raw, byte(comma))
 	}
 	return rec, n
 }
@@ -304,6 +304,15 @@ func bareQuotes(raw []byte, comma rune) ([]string, error) {
 		return nil, &csv.ParseError{StartLine: 1, Line: 1, Err: csv.ErrBareQuote}
 	}
 	return fields, nil
+}
+
+// Reason words a malformed record's Err for the rejects file ("" when the
+// record is well-formed).
+func (r *Record) Reason() string {
+	if r.Err == nil {
+		return ""
+	}
+	return csvReason(r.Err)
 }
 
 // csvReason words a parse error for the rejects file.

@@ -1,0 +1,166 @@
+package input
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// DefaultMaxRowSize is the longest row read when Options.MaxRowSize is 0: a
+// longer one (an unterminated quote swallowing the file, say) is rejected.
+const DefaultMaxRowSize = 4 << 20
+
+// Options say how an input is read. The zero value reads a headerless input
+// of unknown encoding (auto) with a sniffed delimiter, from os.Stdin for "-".
+type Options struct {
+	Encoding   string    // auto (""), utf-8, windows-1252, iso-8859-1 or utf-16
+	Delimiter  rune      // 0: sniffed from the first line
+	Header     bool      // the first line names the columns
+	Names      []string  // the column names when Header is false
+	MaxRowSize int       // the longest row read; 0 means DefaultMaxRowSize
+	Stdin      io.Reader // what "-" reads; nil means os.Stdin
+}
+
+// Reader is one opened CSV input, positioned after its header. It hands out
+// batches of whole records with Next; it is not safe for concurrent use.
+type Reader struct {
+	name   string
+	closer io.Closer
+	src    *source
+	comma  rune
+	utf8   bool
+	header []string // nil when the options give names
+	dec    *decoded
+}
+
+// Open opens path ("-" is standard input), decodes it, sniffs its delimiter
+// and reads its header line. Its reads stop once ctx is done, even one
+// blocked on a silent pipe. Errors name the input; an input without even a
+// header line is ErrEmptyInput.
+func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
+	var r io.Reader
+	var closer io.Closer = io.NopCloser(nil)
+	if path == "-" {
+		r = opts.Stdin
+		if r == nil {
+			r = os.Stdin
+		}
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("open input: %w", err)
+		}
+		r, closer = f, f
+	}
+	rd, err := read(ctx, path, newCancelReader(ctx, r), opts)
+	if err != nil {
+		closer.Close()
+		return nil, err
+	}
+	rd.closer = closer
+	return rd, nil
+}
+
+// read starts reading r, the input called name.
+func read(ctx context.Context, name string, r io.Reader, opts Options) (*Reader, error) {
+	if opts.Encoding == "" {
+		opts.Encoding = "auto"
+	}
+	if opts.MaxRowSize == 0 {
+		opts.MaxRowSize = DefaultMaxRowSize
+	}
+	dec, err := decode(r, opts.Encoding)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	src := newSource(ctx, name, dec.r, opts.MaxRowSize)
+	head, err := src.head(64 << 10)
+	if err != nil {
+		return nil, err
+	}
+	if len(strings.TrimSpace(string(head))) == 0 {
+		return nil, fmt.Errorf("%s: %w", name, ErrEmptyInput)
+	}
+	comma := opts.Delimiter
+	if comma == 0 {
+		first := string(head)
+		if i := strings.IndexAny(first, "\r\n"); i >= 0 {
+			first = first[:i]
+		}
+		comma = sniffDelimiter([]byte(first))
+	}
+	src.sc = scanner{comma: byte(comma), cr: crLineEnds(head)}
+	rd := &Reader{name: name, src: src, comma: comma, utf8: dec.utf8, dec: dec}
+	src.names = opts.Names
+	if opts.Header {
+		if rd.header, err = rd.readHeader(); err != nil {
+			return nil, err
+		}
+		src.names = rd.header
+	}
+	return rd, nil
+}
+
+// Name is the input's name as given to Open.
+func (r *Reader) Name() string { return r.name }
+
+// Header is the header line's column names, exactly as written, or nil when
+// Options.Header is false.
+func (r *Reader) Header() []string { return r.header }
+
+// Comma is the input's delimiter, as given or sniffed.
+func (r *Reader) Comma() rune { return r.comma }
+
+// Encoding names the character set the input was read as (for auto, what it
+// turned out to be so far: ascii until a byte says otherwise).
+func (r *Reader) Encoding() string {
+	if a, ok := r.dec.r.(*autoReader); ok {
+		return a.Encoding()
+	}
+	return r.dec.encoding
+}
+
+// Next returns the next batch: whole records holding at least target bytes
+// (fewer at the end of the input or before a malformed line), or one
+// Malformed line; nil at the end of the input. Its error names the input;
+// once ctx is done it wraps ctx's error.
+func (r *Reader) Next(target int) (*Batch, error) {
+	b, err := r.src.next(target)
+	if b != nil {
+		b.Comma, b.CheckUTF8 = r.comma, r.utf8
+	}
+	return b, err
+}
+
+// Close closes the input's file (not standard input).
+func (r *Reader) Close() error { return r.closer.Close() }
+
+// readHeader reads the first non-blank record as the column names, exactly as
+// written (spaces included: trimming could make two names one).
+func (r *Reader) readHeader() ([]string, error) {
+	r.src.inHeader = true
+	defer func() { r.src.inHeader = false }()
+	for {
+		b, err := r.src.next(1)
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			return nil, fmt.Errorf("%s: %w", r.name, ErrEmptyInput)
+		}
+		var header []string
+		var reason string
+		Parse(b.Data, b.Line, r.comma, func(rec *Record) {
+			reason = rec.Reason()
+			header = append(header, rec.Fields...)
+		})
+		if reason != "" {
+			return nil, fmt.Errorf("%s: header line: %s", r.name, reason)
+		}
+		if header != nil {
+			return header, nil
+		}
+	}
+}

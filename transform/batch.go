@@ -1,0 +1,38 @@
+package transform
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"csv2activity/input"
+)
+
+// batch is a batch of records read from one of the run's inputs, the unit of
+// work of the parallel workers.
+type batch struct {
+	*input.Batch
+	input uint32 // index of the input among the run's inputs
+}
+
+// batchSize is how many bytes of records a batch holds (at least one record).
+// Tests lower it to cut inputs into many batches.
+var batchSize = 128 << 10
+
+// malformed is the reject of a batch's Malformed line.
+func (b *batch) malformed() Reject {
+	m := b.Malformed
+	return Reject{File: b.File, Line: m.Line, Reason: m.Reason, Raw: m.Raw}
+}
+
+// errHeaderMismatch is the cause when a later input's header differs.
+var errHeaderMismatch = errors.New("header differs from the first input's")
+
+// sameHeader checks that a later input has the first one's columns.
+func sameHeader(name string, got, want []string) error {
+	if slices.Equal(got, want) {
+		return nil
+	}
+	return fmt.Errorf("%s: %w: got %s, want %s", name, errHeaderMismatch, strings.Join(got, ","), strings.Join(want, ","))
+}
