@@ -8,8 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"csv2activity/internal/atomicfile"
 	"csv2activity/mapping"
+	"csv2activity/output"
 	"csv2activity/transform"
 	"csv2activity/upload"
 )
@@ -60,9 +60,13 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	if err := checkImportPaths(cfg, opts, rejectsPath, stderr); err != nil {
 		return err
 	}
-	rej, err := openRejects(ctx, rejectsPath, stderr)
+	rej, err := openRejects(ctx, rejectsPath)
 	if err != nil {
 		return err
+	}
+	var rejects io.Writer = stderr // as the rows come, between the upload's lines
+	if rej != nil {
+		rejects = rej
 	}
 	if opts.ChunkSize > 0 {
 		cfg.MaxLineSize = opts.ChunkSize // a longer activity could not be sent
@@ -75,7 +79,7 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 			convErr = err
 			return err
 		}
-		conv, convErr = transform.Run(ctx, cfg, opts.Inputs, w, rej)
+		conv, convErr = transform.Run(ctx, cfg, opts.Inputs, w, rejects)
 		if err := origins.close(convErr == nil); convErr == nil {
 			convErr = err
 		}
@@ -84,10 +88,10 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	// A failed conversion keeps the rejects that explain it; an
 	// interrupted one leaves nothing behind.
 	keep := convErr == nil || (conv.Rejected > 0 && !errors.Is(convErr, context.Canceled))
-	if rerr := rej.close(keep); err == nil {
+	if rerr := closeRejects(rej, keep); err == nil {
 		err = rerr
 	}
-	if keep && rej.f != nil {
+	if keep && rej != nil {
 		conv.RejectsFile = rejectsPath
 	}
 	if conv.Read > 0 || convErr == nil {
@@ -104,9 +108,9 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 
 // checkImportPaths refuses, before anything is read, a --state or --rejects
 // that is the same file as an input, the mapping or the other one, and a
-// --state that is not a regular file (atomicfile.Guard).
+// --state that is not a regular file (output.Guard).
 func checkImportPaths(cfg transform.Config, opts upload.Options, rejectsPath string, stderr io.Writer) error {
-	var g atomicfile.Guard
+	var g output.Guard
 	g.Reads("mapping", cfg.Mapping.File)
 	if err := checkUploadPaths(&g, opts); err != nil {
 		return err
@@ -158,36 +162,31 @@ func (o *originsFile) close(complete bool) error {
 	return fail(o.w.Commit())
 }
 
-// rejectsFile is where import writes rejected rows: standard error, or a
-// file written under a temporary name and renamed when the conversion ends
-// (a device or a FIFO is written directly).
-type rejectsFile struct {
-	io.Writer
-	f *atomicfile.File
-}
-
-func openRejects(ctx context.Context, path string, stderr io.Writer) (*rejectsFile, error) {
+// openRejects opens the rejects file, written under a temporary name and
+// renamed when the conversion ends (a device or a FIFO is written directly);
+// nil for standard error ("" or "-").
+func openRejects(ctx context.Context, path string) (*output.File, error) {
 	if path == "" || path == "-" {
-		return &rejectsFile{Writer: stderr}, nil
+		return nil, nil
 	}
-	f, err := atomicfile.Open(ctx, path, 0o644)
+	f, err := output.Open(ctx, path, 0o644)
 	if err != nil {
 		return nil, fail(fmt.Errorf("create rejects file: %w", err))
 	}
-	return &rejectsFile{Writer: f, f: f}, nil
+	return f, nil
 }
 
-// close renames the file into place when it is to be kept, and removes it
-// otherwise.
-func (r *rejectsFile) close(keep bool) error {
-	if r.f == nil {
+// closeRejects renames the rejects file into place when it is to be kept, and
+// removes it otherwise.
+func closeRejects(f *output.File, keep bool) error {
+	switch {
+	case f == nil:
+		return nil
+	case !keep:
+		f.Abort()
 		return nil
 	}
-	if !keep {
-		r.f.Abort()
-		return nil
-	}
-	if err := r.f.Commit(); err != nil {
+	if err := f.Commit(); err != nil {
 		return fail(fmt.Errorf("write rejects file: %w", err))
 	}
 	return nil

@@ -10,8 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"csv2activity/internal/atomicfile"
 	"csv2activity/internal/bytesize"
+	"csv2activity/output"
 	"csv2activity/upload"
 )
 
@@ -144,7 +144,7 @@ func apiToken(file string) (string, error) {
 // uploadFiles runs an upload; a cancelled ctx (SIGINT, SIGTERM) stops it
 // with its state saved.
 func uploadFiles(ctx context.Context, opts upload.Options, stderr io.Writer) error {
-	if err := checkUploadPaths(new(atomicfile.Guard), opts); err != nil {
+	if err := checkUploadPaths(new(output.Guard), opts); err != nil {
 		return err
 	}
 	sum, err := upload.Upload(ctx, opts)
@@ -177,7 +177,7 @@ func uploadOutcome(sum upload.Summary, err error, opts upload.Options, stderr io
 // checkUploadPaths records the inputs in g and refuses a --state that is one
 // of them (or a file g already holds), a directory, a device or a FIFO: it
 // is replaced by each save.
-func checkUploadPaths(g *atomicfile.Guard, opts upload.Options) error {
+func checkUploadPaths(g *output.Guard, opts upload.Options) error {
 	g.Reads("input", opts.Inputs...)
 	return g.Writes("--state", stateOf(opts), false)
 }

@@ -6,8 +6,8 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	"csv2activity/internal/atomicfile"
 	"csv2activity/mapping"
+	"csv2activity/output"
 	"csv2activity/upload"
 )
 
@@ -46,7 +46,7 @@ func fail(err error) error {
 func exitCode(err error) int {
 	var f failure
 	var u usageError
-	var o *atomicfile.OutputError
+	var o *output.OutputError
 	switch {
 	case err == nil:
 		return exitOK

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"csv2activity/internal/atomicfile"
+	"csv2activity/output"
 )
 
 // store keeps the sandbox's documents on disk:
@@ -20,7 +20,7 @@ import (
 //	DIR/<datamart>/<import id>/<execution id>.ndjson      an execution's body, as received
 //	DIR/<datamart>/<import id>/<execution id>.errors.jsonl  its failed lines, if any
 //
-// Every file is written with atomicfile (a temporary ".tmp-…" name that never
+// Every file is written with output.WriteFile (a temporary ".tmp-…" name that never
 // matches *.ndjson, synced and renamed into place), so a crash or a kill never
 // leaves a partial body under an execution's name.
 type store struct{ dir string }
@@ -58,7 +58,7 @@ func (s *store) writeImport(imp *docImport) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(filepath.Join(dir, importFile), b, 0o644)
+	return output.WriteFile(filepath.Join(dir, importFile), b, 0o644)
 }
 
 // writeExecution stores an execution's body, and its failed lines when
@@ -70,11 +70,11 @@ func (s *store) writeExecution(imp *docImport, id string, body, errLines []byte)
 	errFile := ""
 	if len(errLines) > 0 {
 		errFile = filepath.Join(dir, id+errorsSuffix)
-		if err := atomicfile.WriteFile(errFile, errLines, 0o644); err != nil {
+		if err := output.WriteFile(errFile, errLines, 0o644); err != nil {
 			return "", err
 		}
 	}
-	return errFile, atomicfile.WriteFile(filepath.Join(dir, id+bodySuffix), body, 0o644)
+	return errFile, output.WriteFile(filepath.Join(dir, id+bodySuffix), body, 0o644)
 }
 
 // load reads back every document import under the store into imports (keyed
@@ -124,7 +124,7 @@ func readImport(path string) (*docImport, error) {
 // id order, checking their lines again to rebuild their results. Temporary
 // files a killed sandbox left are removed.
 func loadExecutions(dir string) ([]*execution, error) {
-	if stale, err := filepath.Glob(filepath.Join(dir, atomicfile.TempPrefix+"*")); err == nil {
+	if stale, err := filepath.Glob(filepath.Join(dir, output.TempPrefix+"*")); err == nil {
 		for _, f := range stale {
 			os.Remove(f)
 		}

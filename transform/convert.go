@@ -1,7 +1,6 @@
 package transform
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"csv2activity/internal/atomicfile"
+	"csv2activity/output"
 )
 
 // Options is a whole conversion from files: Config plus where to read and
@@ -45,25 +44,19 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 	if err := o.Check(); err != nil {
 		return Summary{}, err
 	}
-	out, outFile, err := openActivities(ctx, o)
+	out, err := openActivities(ctx, o)
 	if err != nil {
 		return Summary{}, err
 	}
 	rejPath := rejectsPath(o)
-	rej, rejFile, err := openOutput(ctx, rejPath, o.Stderr)
+	rej, err := openOutput(ctx, rejPath, o.Stderr)
 	if err != nil {
-		outFile.abort()
+		out.Abort()
 		return Summary{}, err
 	}
 	sum, err := Run(ctx, o.Config, o.Inputs, out, rej)
-	if ferr := flush(out); err == nil {
-		err = ferr
-	}
-	if ferr := flush(rej); err == nil {
-		err = ferr
-	}
 	if err != nil {
-		outFile.abort()
+		out.Abort()
 		// An interrupted run leaves nothing behind; a failed one keeps the
 		// rejects that explain it.
 		// A stop may surface as the context's error or as what it made
@@ -74,39 +67,38 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 			err = ctx.Err()
 		}
 		keep := sum.Rejected > 0 && !interrupted
-		if rejFile.finish(keep, false) == nil && keep && rejFile != nil {
+		if finishRejects(rej, keep, false) == nil && keep && rejPath != "-" {
 			sum.RejectsFile = rejPath
 		}
-		_, toStdout := outFile.(stdoutFile)
-		sum.Discarded = !toStdout
+		sum.Discarded = !toStdout(o)
 		if interrupted {
 			err = fmt.Errorf("interrupted after %d rows: nothing written: %w", sum.Read, err)
 		}
 		return sum, err
 	}
-	if err := outFile.commit(); err != nil {
-		rejFile.abortIfFile()
+	if err := out.Commit(); err != nil {
+		rej.Abort()
 		return sum, err
 	}
-	if sf, ok := outFile.(*splitFile); ok {
-		sum.Parts = len(sf.parts)
+	if parts, ok := out.(*output.Parts); ok {
+		sum.Parts = parts.Count()
 	}
 	keep := sum.Rejected > 0 || o.Rejects != ""
-	err = rejFile.finish(keep, true)
-	if err == nil && keep && rejFile != nil {
+	err = finishRejects(rej, keep, true)
+	if err == nil && keep && rejPath != "-" {
 		sum.RejectsFile = rejPath
 	}
 	return sum, err
 }
 
-// Check refuses, with an *atomicfile.OutputError, outputs that would destroy
+// Check refuses, with an *output.OutputError, outputs that would destroy
 // what the run reads or writes: an output, a split part or the rejects file
 // that is the same file as an input, the mapping or another output (symlinks
 // and hard links included), an output that is a directory, and numbered
 // parts of an output that is not a regular file. Inputs "-" are skipped;
 // outputs that do not exist yet are fine. It reads and creates nothing.
 func (o Options) Check() error {
-	var g atomicfile.Guard
+	var g output.Guard
 	g.Reads("input", o.Inputs...)
 	if o.Mapping != nil && o.Mapping.File != "" {
 		g.Reads("mapping", o.Mapping.File)
@@ -119,8 +111,8 @@ func (o Options) Check() error {
 		return g.WritesTo("standard error", o.Stderr)
 	}
 	if o.split() {
-		if n, ok := partNumber(o.Output, rej); ok {
-			return &atomicfile.OutputError{Flag: "--rejects", Path: rej, Other: fmt.Sprintf("part %d of -o %s", n, o.Output), Err: atomicfile.ErrSameFile}
+		if n, ok := output.PartNumber(o.Output, rej); ok {
+			return &output.OutputError{Flag: "--rejects", Path: rej, Other: fmt.Sprintf("part %d of -o %s", n, o.Output), Err: output.ErrSameFile}
 		}
 	}
 	return g.Writes("--rejects", rej, true)
@@ -128,17 +120,17 @@ func (o Options) Check() error {
 
 // checkActivities checks where the activities go: standard output, -o, or
 // the numbered parts of -o, which must then be a regular file (or not exist).
-func checkActivities(g *atomicfile.Guard, o Options) error {
+func checkActivities(g *output.Guard, o Options) error {
 	switch {
 	case o.Output == "" || o.Output == "-":
 		return g.WritesTo("standard output", o.Stdout)
 	case !o.split():
 		return g.Writes("-o", o.Output, true)
 	}
-	if err := new(atomicfile.Guard).Writes("-o (with --split-size)", o.Output, false); err != nil {
+	if err := new(output.Guard).Writes("-o (with --split-size)", o.Output, false); err != nil {
 		return err
 	}
-	for _, part := range existingParts(o.Output) {
+	for _, part := range output.ExistingParts(o.Output) {
 		if err := g.Writes("-o (with --split-size)", part, false); err != nil {
 			return err
 		}
@@ -151,35 +143,25 @@ func (o Options) split() bool {
 	return o.SplitSize > 0 && o.Output != "" && o.Output != "-"
 }
 
-// outputFile is where activities go when they go to files: one file, or
+// activities is where activities go: a File (standard output or -o), or
 // numbered parts with SplitSize.
-type outputFile interface {
-	commit() error
-	abort()
+type activities interface {
+	io.Writer
+	Commit() error
+	Abort()
 }
-
-// stdoutFile is the outputFile of standard output: nothing to commit.
-type stdoutFile struct{}
-
-func (stdoutFile) commit() error { return nil }
-func (stdoutFile) abort()        {}
 
 // openActivities opens the activities' output: standard output, a file, or
 // parts of at most SplitSize.
-func openActivities(ctx context.Context, o Options) (io.Writer, outputFile, error) {
+func openActivities(ctx context.Context, o Options) (activities, error) {
 	if o.split() {
-		s, err := newSplitFile(o.Output, o.SplitSize)
-		if err != nil {
-			return nil, nil, err
-		}
-		return s, s, nil
+		return output.CreateParts(o.Output, o.SplitSize)
 	}
-	w, f, err := openOutput(ctx, o.Output, o.Stdout)
-	if err != nil || f == nil {
-		return w, stdoutFile{}, err
-	}
-	return w, f, nil
+	return openOutput(ctx, o.Output, o.Stdout)
 }
+
+// toStdout says whether the activities go to standard output.
+func toStdout(o Options) bool { return o.Output == "" || o.Output == "-" }
 
 // rejectsPath is --rejects, or by default OUT.rejects.ndjson beside a file
 // output, and standard error ("-") beside standard output, a device or a
@@ -191,54 +173,36 @@ func rejectsPath(o Options) string {
 	case o.Output == "" || o.Output == "-":
 		return "-"
 	}
-	if fi, err := os.Stat(o.Output); err == nil && atomicfile.Direct(fi.Mode()) && !o.split() {
+	if fi, err := os.Stat(o.Output); err == nil && output.Direct(fi.Mode()) && !o.split() {
 		return "-"
 	}
 	return strings.TrimSuffix(o.Output, ".ndjson") + ".rejects.ndjson"
 }
 
-// openOutput opens path (openFile), or w (buffered) for "-".
-func openOutput(ctx context.Context, path string, w io.Writer) (io.Writer, *atomicFile, error) {
+// openOutput opens path (output.Open), or w for "-".
+func openOutput(ctx context.Context, path string, w io.Writer) (*output.File, error) {
 	if path == "" || path == "-" {
-		return bufio.NewWriterSize(w, 256<<10), nil, nil
+		return output.Stream(w), nil
 	}
-	f, err := openFile(ctx, path)
+	f, err := output.Open(ctx, path, 0o644)
 	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("create output: %w", err)
 	}
-	return f, f, nil
+	return f, nil
 }
 
-func flush(w io.Writer) error {
-	if bw, ok := w.(*bufio.Writer); ok {
-		if err := bw.Flush(); err != nil {
-			return fmt.Errorf("write output: %w", err)
-		}
-	}
-	return nil
-}
-
-func (a *atomicFile) abortIfFile() {
-	if a != nil {
-		a.abort()
-	}
-}
-
-// finish keeps the rejects file when it holds something (or was asked for),
-// and otherwise removes it and, when the run is complete, any stale one a
-// previous run left at its path (a device or a FIFO is only closed).
-func (a *atomicFile) finish(keep, complete bool) error {
-	if a == nil {
-		return nil
-	}
+// finishRejects keeps the rejects file when it holds something (or was asked
+// for), and otherwise removes it and, when the run is complete, any stale one
+// a previous run left at its path (a device or a FIFO is only closed).
+func finishRejects(f *output.File, keep, complete bool) error {
 	if keep {
-		return a.commit()
+		return f.Commit()
 	}
 	if !complete {
-		a.abort()
+		f.Abort()
 		return nil
 	}
-	if err := a.f.Discard(); err != nil {
+	if err := f.Discard(); err != nil {
 		return fmt.Errorf("remove stale rejects file: %w", err)
 	}
 	return nil

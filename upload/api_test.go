@@ -76,12 +76,12 @@ func (a *testAPI) setHook(h func(n int64, w http.ResponseWriter, r *http.Request
 	a.mu.Unlock()
 }
 
-// output collects what an upload prints.
-type output struct{ stdout, stderr bytes.Buffer }
+// printed collects what an upload prints.
+type printed struct{ stdout, stderr bytes.Buffer }
 
 // options returns the Options of a test upload of inputs to a: small
 // chunks, short waits, the state in a temporary folder.
-func (a *testAPI) options(t *testing.T, out *output, inputs ...string) Options {
+func (a *testAPI) options(t *testing.T, out *printed, inputs ...string) Options {
 	return Options{
 		Inputs:       inputs,
 		APIURL:       a.srv.URL,

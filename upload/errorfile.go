@@ -14,8 +14,8 @@ import (
 	"strconv"
 	"strings"
 
-	"csv2activity/internal/atomicfile"
 	"csv2activity/internal/plural"
+	"csv2activity/output"
 )
 
 // The error file of an execution lists the lines the platform refused. Its
@@ -56,8 +56,8 @@ func (c *client) fetchErrorFile(ctx context.Context, uri, path string) error {
 		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		return c.apiError(http.MethodGet, dataFilePath, resp, raw)
 	}
-	atomicfile.RemoveStale(path)
-	f, err := atomicfile.Create(path, 0o600)
+	output.RemoveStale(path)
+	f, err := output.Create(path, 0o600)
 	if err != nil {
 		return fmt.Errorf("keep the error file: %w", err)
 	}

@@ -67,7 +67,7 @@ func TestErrorFileOfAnUndocumentedFormatIsKeptRawAndTraced(t *testing.T) {
 		`{"line_number": "3", "message": {"code": "E42", "text": "bad $ts"}}` + "\n" +
 		`{"document": ` + strconv.Quote(lines[0]) + `, "reason": "duplicate"}` + "\n" +
 		"{not json at all\n"
-	var out output
+	var out printed
 	o := Options{Inputs: []string{input}, APIURL: srv.URL, Token: testToken, Datamart: "7", ChunkSize: 1,
 		StatePath: dir + "/orders.state.json", Wait: true, PollInterval: 1, RetryWait: 1, Settle: 1,
 		Stdout: &out.stdout, Stderr: &out.stderr}

@@ -10,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"csv2activity/internal/atomicfile"
+	"csv2activity/output"
 )
 
 // The origins file of an import sits beside its state file
@@ -31,15 +31,15 @@ func OriginsPath(statePath string) string {
 // OriginsWriter writes an origins file, under a temporary name until
 // Commit.
 type OriginsWriter struct {
-	f   *atomicfile.File
+	f   *output.File
 	w   *bufio.Writer
 	buf []byte
 }
 
 // CreateOrigins starts the origins file of the state file statePath.
 func CreateOrigins(statePath string) (*OriginsWriter, error) {
-	atomicfile.RemoveStale(OriginsPath(statePath)) // left by a killed run
-	f, err := atomicfile.Create(OriginsPath(statePath), 0o600)
+	output.RemoveStale(OriginsPath(statePath)) // left by a killed run
+	f, err := output.Create(OriginsPath(statePath), 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("create origins file: %w", err)
 	}

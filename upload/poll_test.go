@@ -48,7 +48,7 @@ func TestManyExecutionsAreFollowedByTheList(t *testing.T) {
 		log := &requestLog{}
 		a := newTestAPI(t, sandbox.Options{Step: 20 * time.Millisecond, Log: log})
 		path, _ := writeActivities(t, t.TempDir(), "a.ndjson", tt.lines, 2)
-		var out output
+		var out printed
 		opts := a.options(t, &out, path)
 		opts.Wait, opts.ChunkSize = true, tt.chunkSize
 		sum, err := Upload(context.Background(), opts)

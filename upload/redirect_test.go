@@ -86,7 +86,7 @@ func TestRedirectsNeverLeaveTheOrigin(t *testing.T) {
 				http.Redirect(w, r, tt.location(api.URL)+r.URL.Path, tt.code)
 			})
 			path, _ := writeActivities(t, t.TempDir(), "orders.ndjson", 3, 1)
-			var out output
+			var out printed
 			o := Options{Inputs: []string{path}, APIURL: api.URL, Token: testToken, Datamart: "7",
 				StatePath: t.TempDir() + "/state.json", Stdout: &out.stdout, Stderr: &out.stderr, HTTPClient: api.Client()}
 			_, err := Upload(context.Background(), o)
@@ -106,7 +106,7 @@ func TestRedirectsNeverLeaveTheOrigin(t *testing.T) {
 			http.Redirect(w, r, "/moved"+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 		})
 		path, _ := writeActivities(t, t.TempDir(), "orders.ndjson", 20, 2)
-		var out output
+		var out printed
 		o := Options{Inputs: []string{path}, APIURL: api.URL, Token: testToken, Datamart: "7", ChunkSize: 4096,
 			StatePath: t.TempDir() + "/state.json", Stdout: &out.stdout, Stderr: &out.stderr, HTTPClient: api.Client()}
 		sum, err := Upload(context.Background(), o)

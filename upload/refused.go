@@ -1,14 +1,13 @@
 package upload
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
-	"csv2activity/internal/atomicfile"
+	"csv2activity/output"
 )
 
 // The refused file, beside the state file (orders.state.json ->
@@ -30,8 +29,7 @@ var errRefusedFile = errors.New("write the refused file")
 // first entry.
 type refusedFile struct {
 	path string
-	f    *atomicfile.File
-	w    *bufio.Writer
+	f    *output.File // buffered
 	enc  *json.Encoder
 }
 
@@ -52,13 +50,13 @@ type sourceRow struct {
 // add writes one traced entry.
 func (rf *refusedFile) add(t *trace, where traced, e errorEntry) error {
 	if rf.f == nil {
-		atomicfile.RemoveStale(rf.path)
-		f, err := atomicfile.Create(rf.path, 0o600)
+		output.RemoveStale(rf.path)
+		f, err := output.Create(rf.path, 0o600)
 		if err != nil {
 			return fmt.Errorf("%w: %w", errRefusedFile, err)
 		}
-		rf.f, rf.w = f, bufio.NewWriterSize(f, 64<<10)
-		rf.enc = json.NewEncoder(rf.w)
+		rf.f = f
+		rf.enc = json.NewEncoder(f)
 		rf.enc.SetEscapeHTML(false)
 	}
 	rec := refusedRecord{ExecutionID: t.c.ExecutionID, Reason: e.reason}
@@ -81,10 +79,6 @@ func (rf *refusedFile) add(t *trace, where traced, e errorEntry) error {
 func (rf *refusedFile) commit() error {
 	if rf.f == nil {
 		return nil
-	}
-	if err := rf.w.Flush(); err != nil {
-		rf.f.Abort()
-		return fmt.Errorf("%w: %w", errRefusedFile, err)
 	}
 	if err := rf.f.Commit(); err != nil {
 		return fmt.Errorf("%w: %w", errRefusedFile, err)

@@ -44,7 +44,7 @@ func TestResumeAfterAnInterruptedUpload(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := newTestAPI(t, sandbox.Options{})
 			path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 60, 1)
-			var out output
+			var out printed
 			opts := a.options(t, &out, path)
 			ctx, cancel := context.WithCancel(context.Background())
 			a.stopAt(4, tt.stored, cancel)
@@ -83,7 +83,7 @@ func TestDroppedAnswerIsReconciledNotResent(t *testing.T) {
 		return true
 	})
 	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 30, 1)
-	var out output
+	var out printed
 	sum, err := Upload(context.Background(), a.options(t, &out, path))
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +107,7 @@ func TestDroppedRequestIsResentAfterSettle(t *testing.T) {
 		return true
 	})
 	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 30, 1)
-	var out output
+	var out printed
 	sum, err := Upload(context.Background(), a.options(t, &out, path))
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +133,7 @@ func TestTwoExecutionsForOneChunkAreReported(t *testing.T) {
 		return true
 	})
 	path, _ := writeActivities(t, t.TempDir(), "a.ndjson", 10, 1)
-	var out output
+	var out printed
 	opts := a.options(t, &out, path)
 	sum, err := Upload(context.Background(), opts)
 	if err != nil {
@@ -149,7 +149,7 @@ func TestResumeRefusesAChangedInput(t *testing.T) {
 	a := newTestAPI(t, sandbox.Options{})
 	dir := t.TempDir()
 	path, _ := writeActivities(t, dir, "a.ndjson", 60, 1)
-	var out output
+	var out printed
 	opts := a.options(t, &out, path)
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stopAt(3, true, cancel)
@@ -191,7 +191,7 @@ func TestStreamResumesByChecksum(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := newTestAPI(t, sandbox.Options{FailRate: 0.2, Seed: 3})
 			_, lines := writeActivities(t, t.TempDir(), "a.ndjson", 80, 1)
-			var out output
+			var out printed
 			opts := a.options(t, &out, "orders.csv")
 			opts.MaxRetries = 20
 			ctx, cancel := context.WithCancel(context.Background())
@@ -220,7 +220,7 @@ func TestStreamResumesByChecksum(t *testing.T) {
 func TestStreamDoesNotSendAFailedProducersLastChunk(t *testing.T) {
 	a := newTestAPI(t, sandbox.Options{})
 	_, lines := writeActivities(t, t.TempDir(), "a.ndjson", 40, 1)
-	var out output
+	var out printed
 	opts := a.options(t, &out, "orders.csv")
 	boom := errors.New("conversion failed")
 	_, err := Stream(context.Background(), opts, func(w io.Writer) error {

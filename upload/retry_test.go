@@ -27,7 +27,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		return true
 	})
 	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 3, 1)
-	var out output
+	var out printed
 	if _, err := Upload(context.Background(), a.options(t, &out, path)); err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestRateLimitedUploadCompletes(t *testing.T) {
 	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{RateLimit: 15})
 	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 200, 1)
-	var out output
+	var out printed
 	opts := a.options(t, &out, path)
 	opts.ChunkSize = 2048
 	sum, err := Upload(context.Background(), opts)

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"time"
 
-	"csv2activity/internal/atomicfile"
+	"csv2activity/output"
 )
 
 // stateVersion is the version of the state file's format.
@@ -76,7 +76,7 @@ type Result struct {
 // loadState reads the state file at path; a missing file gives nil, nil.
 // Temporary files a killed run left beside it are removed.
 func loadState(path string) (*State, error) {
-	atomicfile.RemoveStale(path)
+	output.RemoveStale(path)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -101,7 +101,7 @@ func (st *State) save(path string) error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+	if err := output.WriteFile(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("save state: %w", err)
 	}
 	return nil

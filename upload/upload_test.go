@@ -18,7 +18,7 @@ func TestUploadStoresEveryLineOnceDespiteFaults(t *testing.T) {
 	dir := t.TempDir()
 	first, lines1 := writeActivities(t, dir, "a.ndjson", 150, 1)
 	second, lines2 := writeActivities(t, dir, "b.ndjson", 60, 2)
-	var out output
+	var out printed
 	opts := a.options(t, &out, first, second)
 	opts.MaxRetries = 20
 	sum, err := Upload(context.Background(), opts)
@@ -41,7 +41,7 @@ func TestChunksNeverSpanFilesAndRespectTheSize(t *testing.T) {
 	dir := t.TempDir()
 	first, _ := writeActivities(t, dir, "a.ndjson", 40, 3)
 	second, _ := writeActivities(t, dir, "b.ndjson", 40, 4)
-	var out output
+	var out printed
 	opts := a.options(t, &out, first, second)
 	if _, err := Upload(context.Background(), opts); err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func TestChunksNeverSpanFilesAndRespectTheSize(t *testing.T) {
 func TestWrongTokenStopsAtOnce(t *testing.T) {
 	a := newTestAPI(t, sandbox.Options{})
 	path, _ := writeActivities(t, t.TempDir(), "a.ndjson", 5, 1)
-	var out output
+	var out printed
 	opts := a.options(t, &out, path)
 	opts.Token = "not-the-token"
 	_, err := Upload(context.Background(), opts)
@@ -81,7 +81,7 @@ func TestWrongTokenStopsAtOnce(t *testing.T) {
 func TestOther4xxStopsWithTheServersMessage(t *testing.T) {
 	a := newTestAPI(t, sandbox.Options{MaxBody: 1000})
 	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 20, 1)
-	var out output
+	var out printed
 	opts := a.options(t, &out, path)
 	_, err := Upload(context.Background(), opts)
 	var ae *APIError
@@ -106,7 +106,7 @@ func TestOther4xxStopsWithTheServersMessage(t *testing.T) {
 func TestRetriesAreBounded(t *testing.T) {
 	a := newTestAPI(t, sandbox.Options{FailRate: 1})
 	path, _ := writeActivities(t, t.TempDir(), "a.ndjson", 5, 1)
-	var out output
+	var out printed
 	opts := a.options(t, &out, path)
 	opts.MaxRetries = 3
 	_, err := Upload(context.Background(), opts)
@@ -121,7 +121,7 @@ func TestRetriesAreBounded(t *testing.T) {
 func TestDryRunSendsNothing(t *testing.T) {
 	a := newTestAPI(t, sandbox.Options{})
 	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 30, 1)
-	var out output
+	var out printed
 	opts := a.options(t, &out, path)
 	opts.DryRun, opts.Token = true, ""
 	sum, err := Upload(context.Background(), opts)
@@ -201,7 +201,7 @@ func TestInvalidLineStopsBeforeAnythingIsSent(t *testing.T) {
 	lines[2] = `{"$type":"TOUCH","$session_status":"NO_SESSION","$ts":1700000000,"$user_agent_id":"vec:1","$events":[]}` + "\n"
 	bad := filepath.Join(dir, "bad.ndjson")
 	os.WriteFile(bad, []byte(strings.Join(lines, "")), 0o644)
-	var out output
+	var out printed
 	_, err := Upload(context.Background(), a.options(t, &out, good, bad))
 	var le *LineError
 	if !errors.As(err, &le) || !IsUsage(err) || !strings.HasPrefix(err.Error(), bad+":3: $ts: ") {
@@ -215,7 +215,7 @@ func TestInvalidLineStopsBeforeAnythingIsSent(t *testing.T) {
 func TestWaitFollowsEveryExecution(t *testing.T) {
 	a := newTestAPI(t, sandbox.Options{Step: 20 * time.Millisecond})
 	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 30, 1)
-	var out output
+	var out printed
 	opts := a.options(t, &out, path)
 	opts.Wait = true
 	sum, err := Upload(context.Background(), opts)
@@ -243,7 +243,7 @@ func TestImportIDAddsToAnExistingImport(t *testing.T) {
 	dir := t.TempDir()
 	first, lines1 := writeActivities(t, dir, "a.ndjson", 20, 1)
 	second, lines2 := writeActivities(t, dir, "b.ndjson", 20, 2)
-	var out output
+	var out printed
 	sum, err := Upload(context.Background(), a.options(t, &out, first))
 	if err != nil {
 		t.Fatal(err)
@@ -271,7 +271,7 @@ func TestAClientErrorNeverQuotesTheToken(t *testing.T) {
 		return true
 	})
 	path, _ := writeActivities(t, t.TempDir(), "a.ndjson", 3, 1)
-	var out output
+	var out printed
 	_, err := Upload(context.Background(), a.options(t, &out, path))
 	if err == nil || !strings.Contains(err.Error(), "bad request from [token]") {
 		t.Fatalf("got %v, want the server's message with the token blanked out", err)

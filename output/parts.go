@@ -1,4 +1,4 @@
-package transform
+package output
 
 import (
 	"bytes"
@@ -9,32 +9,31 @@ import (
 	"strconv"
 	"strings"
 
-	"csv2activity/internal/atomicfile"
 	"csv2activity/internal/bytesize"
 )
 
-// splitFile writes ndjson as numbered parts of at most size bytes, cut
-// between lines: OUT-0001.ndjson, OUT-0002.ndjson… Every part is written
+// Parts writes ndjson as numbered parts of at most size bytes, cut between
+// lines: OUT-0001.ndjson, OUT-0002.ndjson… Every part is a File, written
 // under a temporary name and renamed only when the whole run is complete
-// (commit), so that a failed run leaves none of them.
-type splitFile struct {
+// (Commit), so that a failed run leaves none of them.
+type Parts struct {
 	path  string // OUT, from which the parts are named
 	size  int64
-	parts []*atomicFile
+	parts []*File
 	cur   int64 // bytes in the last part
 }
 
 // ErrLineTooLong is returned when one activity is larger than --split-size.
 var ErrLineTooLong = errors.New("an activity is larger than --split-size")
 
-// newSplitFile starts part 1 of path, after removing the temporary files
-// of any part that runs which no longer run left (a kill -9).
-func newSplitFile(path string, size int64) (*splitFile, error) {
-	atomicfile.RemoveStaleFunc(filepath.Dir(path), func(base string) bool {
-		_, ok := partNumber(path, base)
+// CreateParts starts part 1 of path, after removing the temporary files of
+// any part that runs which no longer run left (a kill -9).
+func CreateParts(path string, size int64) (*Parts, error) {
+	RemoveStaleFunc(filepath.Dir(path), func(base string) bool {
+		_, ok := PartNumber(path, base)
 		return ok
 	})
-	s := &splitFile{path: path, size: size}
+	s := &Parts{path: path, size: size}
 	return s, s.next()
 }
 
@@ -44,9 +43,9 @@ func PartName(path string, n int) string {
 	return fmt.Sprintf("%s-%04d%s", strings.TrimSuffix(path, ext), n, ext)
 }
 
-// partNumber returns n when name (a path, or a base name in the folder of
+// PartNumber returns n when name (a path, or a base name in the folder of
 // path) is PartName(path, n) for some n.
-func partNumber(path, name string) (int, bool) {
+func PartNumber(path, name string) (int, bool) {
 	if strings.ContainsRune(name, filepath.Separator) {
 		a, _ := filepath.Abs(filepath.Dir(name))
 		b, _ := filepath.Abs(filepath.Dir(path))
@@ -64,12 +63,12 @@ func partNumber(path, name string) (int, bool) {
 	return n, err == nil && n > 0 && filepath.Base(PartName(path, n)) == name
 }
 
-// existingParts lists the parts of path that exist, in any order.
-func existingParts(path string) []string {
+// ExistingParts lists the parts of path that exist, in any order.
+func ExistingParts(path string) []string {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	var parts []string
 	for _, e := range entries {
-		if _, ok := partNumber(path, e.Name()); ok {
+		if _, ok := PartNumber(path, e.Name()); ok {
 			parts = append(parts, filepath.Join(filepath.Dir(path), e.Name()))
 		}
 	}
@@ -77,10 +76,10 @@ func existingParts(path string) []string {
 }
 
 // next starts a new part.
-func (s *splitFile) next() error {
-	f, err := createAtomic(PartName(s.path, len(s.parts)+1))
+func (s *Parts) next() error {
+	f, err := Create(PartName(s.path, len(s.parts)+1), 0o644)
 	if err != nil {
-		return err
+		return fmt.Errorf("create output: %w", err)
 	}
 	s.parts = append(s.parts, f)
 	s.cur = 0
@@ -88,7 +87,7 @@ func (s *splitFile) next() error {
 }
 
 // Write takes whole lines (a worker's output) and spreads them over parts.
-func (s *splitFile) Write(p []byte) (int, error) {
+func (s *Parts) Write(p []byte) (int, error) {
 	written := 0
 	for len(p) > 0 {
 		room := s.size - s.cur
@@ -115,15 +114,15 @@ func (s *splitFile) Write(p []byte) (int, error) {
 	return written, nil
 }
 
-// commit renames every part into place and removes the parts a previous,
+// Commit renames every part into place and removes the parts a previous,
 // longer run left after the last one (removeLeftovers).
-func (s *splitFile) commit() error {
+func (s *Parts) Commit() error {
 	if last := s.parts[len(s.parts)-1]; s.cur == 0 && len(s.parts) > 1 {
-		last.abort()
+		last.Abort()
 		s.parts = s.parts[:len(s.parts)-1]
 	}
 	for i, f := range s.parts {
-		if err := f.commit(); err != nil {
+		if err := f.Commit(); err != nil {
 			s.abortFrom(i + 1)
 			return err
 		}
@@ -152,10 +151,14 @@ func removeLeftovers(path string, n int) error {
 	return nil
 }
 
-func (s *splitFile) abort() { s.abortFrom(0) }
+// Count is how many parts there are: after Commit, how many were written.
+func (s *Parts) Count() int { return len(s.parts) }
 
-func (s *splitFile) abortFrom(i int) {
+// Abort removes every part's temporary file; no part is written.
+func (s *Parts) Abort() { s.abortFrom(0) }
+
+func (s *Parts) abortFrom(i int) {
 	for _, f := range s.parts[i:] {
-		f.abort()
+		f.Abort()
 	}
 }

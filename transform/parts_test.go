@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"csv2activity/mapping"
+	"csv2activity/output"
 )
 
 // TestSplitSize writes parts that, put together, are the whole output, each
@@ -35,7 +36,7 @@ func TestSplitSize(t *testing.T) {
 		}
 		var got strings.Builder
 		for n := 1; n <= sum.Parts; n++ {
-			b, err := os.ReadFile(PartName(out, n))
+			b, err := os.ReadFile(output.PartName(out, n))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,42 +48,12 @@ func TestSplitSize(t *testing.T) {
 		if got.String() != want {
 			t.Errorf("size %d: the parts put together differ from the output", size)
 		}
-		if _, err := os.Stat(PartName(out, sum.Parts+1)); err == nil {
+		if _, err := os.Stat(output.PartName(out, sum.Parts+1)); err == nil {
 			t.Errorf("size %d: a part after the last is left", size)
 		}
 	}
 	o := Options{Config: Config{Mapping: m, MaxErrors: -1}, Inputs: []string{in}, Output: out, SplitSize: 100}
-	if _, err := Convert(context.Background(), o); !errors.Is(err, ErrLineTooLong) {
+	if _, err := Convert(context.Background(), o); !errors.Is(err, output.ErrLineTooLong) {
 		t.Errorf("got %v, want ErrLineTooLong", err)
-	}
-}
-
-// TestPartNumber recognises the names PartName gives, and only those: a
-// user's file beside the parts is never taken for one.
-func TestPartNumber(t *testing.T) {
-	tests := []struct {
-		name string
-		want int
-	}{
-		{"orders-0001.ndjson", 1},
-		{"orders-0042.ndjson", 42},
-		{"orders-12345.ndjson", 12345},
-		{"exports/orders-0003.ndjson", 3},
-		{"orders-001.ndjson", 0},
-		{"orders-00001.ndjson", 0},
-		{"orders-0000.ndjson", 0},
-		{"orders-notes.ndjson", 0},
-		{"orders-0001.ndjson.bak", 0},
-		{"other/orders-0001.ndjson", 0},
-		{"orders.ndjson", 0},
-	}
-	for _, tt := range tests {
-		n, ok := partNumber("exports/orders.ndjson", tt.name)
-		if !ok {
-			n = 0
-		}
-		if n != tt.want {
-			t.Errorf("partNumber(%q) = %d, %v; want %d", tt.name, n, ok, tt.want)
-		}
 	}
 }

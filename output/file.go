@@ -1,17 +1,23 @@
-// Package atomicfile writes a file so that a crash, a kill -9 or a power loss
-// never leaves a partial one under its name: the data goes to a temporary
-// file in the same folder, which is synced, closed and renamed into place,
-// and the folder is synced so that the rename itself is durable.
+// Package output is where files are written: an output (activities, parts,
+// rejects, state) is a File, written so that a crash, a kill -9 or a power
+// loss never leaves a partial one under its name: the data goes to a
+// temporary file in the same folder, which is synced, closed and renamed into
+// place by Commit, and the folder is synced so that the rename itself is
+// durable. Abort leaves the path as it was.
 //
 // Only a regular file is replaced so: a symlink is followed (its target is
 // replaced, the link kept), Open writes a character device, FIFO or socket
-// directly, and a directory or a block device is refused. Guard checks, before
-// a run reads anything, that none of its outputs is one of its inputs.
-package atomicfile
+// directly, Stream writes an open stream (standard output), and a directory
+// or a block device is refused. Parts writes numbered parts of bounded size.
+// Guard checks, before a run reads anything, that none of its outputs is one
+// of its inputs.
+package output
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -32,15 +38,41 @@ const TempPrefix = ".tmp-"
 // never renamed over.
 var ErrNotRegular = errors.New("not a regular file")
 
-// File is a file being written under a temporary name in the folder of its
-// final path: Commit renames it into place, Abort removes it. A File from
-// Open on a device, FIFO or socket is written directly: Commit and Abort
-// only close it.
+// File is an output being written, buffered: a file written under a
+// temporary name in the folder of its final path (Commit renames it into
+// place, Abort removes it); a device, FIFO or socket from Open, written
+// directly (Commit and Abort flush and close it); or a stream from Stream
+// (Commit and Abort flush it). A File is not safe for concurrent use.
 type File struct {
-	*os.File
-	path   string // as given, for messages
-	target string // path with its symlinks followed: what Commit replaces
+	w      *bufio.Writer
+	f      *os.File // nil for a stream
+	path   string   // as given, for messages
+	target string   // path with its symlinks followed: what Commit replaces
 	direct bool
+}
+
+// bufSize is a File's buffer: small, since a batch's output (larger) bypasses it.
+const bufSize = 64 << 10
+
+func newFile(f *os.File, path, target string, direct bool) *File {
+	return &File{w: bufio.NewWriterSize(f, bufSize), f: f, path: path, target: target, direct: direct}
+}
+
+// Stream is a File that writes w (standard output or error), buffered.
+func Stream(w io.Writer) *File {
+	return &File{w: bufio.NewWriterSize(w, 256<<10), path: "-", direct: true}
+}
+
+// Write writes p to the buffer, the buffer to the file when it is full.
+func (f *File) Write(p []byte) (int, error) { return f.w.Write(p) }
+
+// Name is the file being written: the temporary file, or the file itself
+// when it is written directly ("-" for a stream).
+func (f *File) Name() string {
+	if f.f == nil {
+		return f.path
+	}
+	return f.f.Name()
 }
 
 // Create starts writing path: its symlinks are followed, and the temporary
@@ -72,7 +104,7 @@ func Create(path string, perm os.FileMode) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	return &File{File: f, path: path, target: target}, nil
+	return newFile(f, path, target, false), nil
 }
 
 // createTemp creates .tmp-BASE-PID-RANDOM beside target with mode perm
@@ -109,35 +141,55 @@ func keepOwnerAndMode(f *os.File, old os.FileInfo) error {
 // Path is the final path, as given.
 func (f *File) Path() string { return f.path }
 
-// Commit syncs and closes the file and renames it into place; on error the
-// temporary file is removed and path is untouched. A direct File is closed.
+// Commit flushes the buffer, syncs and closes the file and renames it into
+// place; on error the temporary file is removed and path is untouched. A
+// direct File is flushed and closed, a stream flushed.
 func (f *File) Commit() error {
-	if f.direct {
-		if err := f.Close(); err != nil {
+	if err := f.w.Flush(); err != nil {
+		f.Abort()
+		return fmt.Errorf("write output %s: %w", f.path, err)
+	}
+	switch {
+	case f.f == nil:
+		return nil
+	case f.direct:
+		if err := f.f.Close(); err != nil {
 			return fmt.Errorf("write %s: %w", f.path, err)
 		}
 		return nil
 	}
-	err := f.Sync()
-	if cerr := f.Close(); err == nil {
+	err := f.f.Sync()
+	if cerr := f.f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(f.Name(), f.target)
+		err = os.Rename(f.f.Name(), f.target)
 	}
 	if err != nil {
-		os.Remove(f.Name())
+		os.Remove(f.f.Name())
 		return fmt.Errorf("write %s: %w", f.path, err)
 	}
 	syncDir(filepath.Dir(f.target))
 	return nil
 }
 
-// Abort closes and removes the temporary file; path is untouched.
+// Abort closes and removes the temporary file; path is untouched. A direct
+// File or a stream cannot take back what it wrote: it is flushed (and
+// closed).
 func (f *File) Abort() {
-	f.Close()
-	if !f.direct {
-		os.Remove(f.Name())
+	if f.f == nil || f.direct {
+		f.w.Flush()
+	}
+	f.close()
+	if f.f != nil && !f.direct {
+		os.Remove(f.f.Name())
+	}
+}
+
+// close closes the file, if there is one.
+func (f *File) close() {
+	if f.f != nil {
+		f.f.Close()
 	}
 }
 
@@ -167,10 +219,7 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Abort()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
+	f.Write(data) // a write error stays in the buffer, for Commit
 	return f.Commit()
 }
 

@@ -1,4 +1,4 @@
-package atomicfile
+package output
 
 import (
 	"context"
@@ -36,7 +36,7 @@ func Open(ctx context.Context, path string, perm os.FileMode) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &File{File: f, path: path, target: path, direct: true}, nil
+	return newFile(f, path, path, true), nil
 }
 
 // Direct reports whether a file of mode m is written directly by Open: a
