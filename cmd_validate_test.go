@@ -1,9 +1,6 @@
 package main
 
 import (
-	"errors"
-	"io"
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -53,44 +50,5 @@ func TestValidateMixedFile(t *testing.T) {
 	}
 	if want := "5 of 7 lines invalid (1 empty line skipped)"; !strings.Contains(res.stderr, want) {
 		t.Errorf("stderr %q does not say %q", res.stderr, want)
-	}
-}
-
-func TestLineReader(t *testing.T) {
-	tests := []struct {
-		name, in string
-		max      int
-		want     []string // "!" for a line too long
-	}{
-		{"lines", "a\nbb\r\n\nccc", 10, []string{"a", "bb", "", "ccc"}},
-		{"final line break", "a\n", 10, []string{"a"}},
-		{"empty", "", 10, nil},
-		{"too long, then on", "abcdef\nxy\n", 3, []string{"!", "xy"}},
-		{"exactly the limit", "abc\n", 3, []string{"abc"}},
-		{"longer than the buffer", strings.Repeat("x", 200000) + "\nz\n", 300000, []string{strings.Repeat("x", 200000), "z"}},
-		{"too long past the buffer", strings.Repeat("x", 200000) + "\nz\n", 70000, []string{"!", "z"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			lr := newLineReader(strings.NewReader(tt.in), tt.max)
-			var got []string
-			for {
-				l, err := lr.next()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				switch {
-				case errors.Is(err, errLineTooLong):
-					got = append(got, "!")
-				case err != nil:
-					t.Fatal(err)
-				default:
-					got = append(got, string(l))
-				}
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %d lines %.40q, want %d %.40q", len(got), got, len(tt.want), tt.want)
-			}
-		})
 	}
 }
