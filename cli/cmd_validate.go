@@ -13,6 +13,7 @@ import (
 
 	"csv2activity/activity"
 	"csv2activity/internal/bytesize"
+	"csv2activity/internal/ndjson"
 )
 
 func validateCommand() *cli.Command {
@@ -136,15 +137,19 @@ func validateFile(name string, opts validateOptions, out io.Writer, n *validateC
 		return err
 	}
 	defer closeFile()
-	lr := newLineReader(r, opts.maxLine)
+	lr := ndjson.NewReader(r, 64<<10)
+	lr.Max = opts.maxLine
 	for lineNo := 1; ; lineNo++ {
-		line, err := lr.next()
-		if errors.Is(err, io.EOF) {
+		line, err := lr.Next()
+		switch {
+		case errors.Is(err, io.EOF):
 			return nil
-		}
-		if err != nil && !errors.Is(err, errLineTooLong) {
+		case errors.Is(err, ndjson.ErrLineTooLong):
+			err = fmt.Errorf("%w: longer than %d bytes (--max-line-size)", err, opts.maxLine)
+		case err != nil:
 			return fmt.Errorf("read %s line %d: %w", name, lineNo, err)
 		}
+		line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
 		if err == nil && len(bytes.TrimSpace(line)) == 0 {
 			n.empty++
 			continue
@@ -189,52 +194,4 @@ func openNDJSON(name string, stdin io.Reader) (io.Reader, func() error, error) {
 		return nil, nil, fmt.Errorf("read ndjson: %w", err)
 	}
 	return f, f.Close, nil
-}
-
-// errLineTooLong is a line longer than the limit: reported, and skipped.
-var errLineTooLong = errors.New("line too long")
-
-// lineReader reads lines of up to max bytes, holding one line at a time; a
-// longer one is skipped to its end and reported as errLineTooLong.
-type lineReader struct {
-	r   *bufio.Reader
-	buf []byte
-	max int
-}
-
-func newLineReader(r io.Reader, max int) *lineReader {
-	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: max}
-}
-
-// next returns the next line without its line break (valid until the next
-// call), io.EOF after the last one, or errLineTooLong.
-func (l *lineReader) next() ([]byte, error) {
-	l.buf = l.buf[:0]
-	for {
-		chunk, err := l.r.ReadSlice('\n')
-		if len(l.buf)+len(chunk) > l.max+1 {
-			return nil, l.skip(err)
-		}
-		l.buf = append(l.buf, chunk...)
-		switch {
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case errors.Is(err, io.EOF) && len(l.buf) == 0:
-			return nil, io.EOF
-		case err != nil && !errors.Is(err, io.EOF):
-			return nil, err
-		}
-		return bytes.TrimSuffix(bytes.TrimSuffix(l.buf, []byte("\n")), []byte("\r")), nil
-	}
-}
-
-// skip reads to the end of an over-long line.
-func (l *lineReader) skip(err error) error {
-	for errors.Is(err, bufio.ErrBufferFull) {
-		_, err = l.r.ReadSlice('\n')
-	}
-	if err != nil && !errors.Is(err, io.EOF) {
-		return err
-	}
-	return fmt.Errorf("%w: longer than %d bytes (--max-line-size)", errLineTooLong, l.max)
 }

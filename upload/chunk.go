@@ -1,7 +1,6 @@
 package upload
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,6 +15,7 @@ import (
 
 	"csv2activity/activity"
 	"csv2activity/internal/bytesize"
+	"csv2activity/internal/ndjson"
 )
 
 // Chunking. A stream of ndjson lines is cut into chunks of whole lines: each
@@ -28,8 +28,8 @@ import (
 // recorded a chunk's end.
 var errCutMismatch = errors.New("the lines no longer end where the state's chunk ended")
 
-// splitter decides where the chunks of one stream end.
-type splitter struct {
+// chunkEnds decides where the chunks of one stream end.
+type chunkEnds struct {
 	max  int64
 	cuts []int64 // lengths of the first chunks, from the state
 	size int64   // bytes in the open chunk
@@ -38,7 +38,7 @@ type splitter struct {
 
 // before reports whether the open chunk must be closed before a line of n
 // bytes is added to it.
-func (s *splitter) before(n int64) (bool, error) {
+func (s *chunkEnds) before(n int64) (bool, error) {
 	if s.done < len(s.cuts) {
 		want := s.cuts[s.done]
 		switch {
@@ -55,14 +55,14 @@ func (s *splitter) before(n int64) (bool, error) {
 	return s.size > 0 && s.size+n > s.max, nil
 }
 
-func (s *splitter) add(n int64) { s.size += n }
+func (s *chunkEnds) add(n int64) { s.size += n }
 
-func (s *splitter) close() { s.done, s.size = s.done+1, 0 }
+func (s *chunkEnds) close() { s.done, s.size = s.done+1, 0 }
 
 // end checks, at the end of the stream and before the open chunk (if any)
 // is closed, that every recorded chunk is complete: the open one must be the
 // last recorded, at its recorded length, or come after them all.
-func (s *splitter) end() error {
+func (s *chunkEnds) end() error {
 	switch recorded := len(s.cuts) - s.done; {
 	case recorded <= 0:
 		return nil
@@ -98,10 +98,10 @@ func (cs *chunkSum) finish() Chunk {
 }
 
 // cutter turns a stream of lines into chunks: it checks every line against
-// the activity rules, decides where the chunks end (splitter) and describes
+// the activity rules, decides where the chunks end (chunkEnds) and describes
 // each one (place, lines, checksum).
 type cutter struct {
-	split  splitter
+	ends   chunkEnds
 	sum    chunkSum
 	name   string // the stream in errors: a file, or "the output"
 	file   string // Chunk.File
@@ -114,7 +114,7 @@ type cutter struct {
 }
 
 func newCutter(name, file string, index int, max int64, cuts []int64) *cutter {
-	return &cutter{split: splitter{max: max, cuts: cuts}, name: name, file: file, index: index, line: 1}
+	return &cutter{ends: chunkEnds{max: max, cuts: cuts}, name: name, file: file, index: index, line: 1}
 }
 
 // add takes the next line, with its newline, and returns the chunk it
@@ -126,7 +126,7 @@ func (cu *cutter) add(line []byte) (*Chunk, error) {
 		return nil, err
 	}
 	n := int64(len(line))
-	cut, err := cu.split.before(n)
+	cut, err := cu.ends.before(n)
 	if err != nil {
 		return nil, planError(cu.name, cu.line, err)
 	}
@@ -134,11 +134,11 @@ func (cu *cutter) add(line []byte) (*Chunk, error) {
 	if cut {
 		closed = cu.close()
 	}
-	if cu.split.size == 0 {
+	if cu.ends.size == 0 {
 		cu.sum.start(cu.index, cu.file, cu.offset, cu.line)
 	}
 	cu.sum.add(line)
-	cu.split.add(n)
+	cu.ends.add(n)
 	cu.offset += n
 	cu.line++
 	return closed, nil
@@ -147,10 +147,10 @@ func (cu *cutter) add(line []byte) (*Chunk, error) {
 // end returns the last chunk (nil when no line is left for it) at the end
 // of the stream.
 func (cu *cutter) end() (*Chunk, error) {
-	if err := cu.split.end(); err != nil {
+	if err := cu.ends.end(); err != nil {
 		return nil, planError(cu.name, cu.line, err)
 	}
-	if cu.split.size == 0 {
+	if cu.ends.size == 0 {
 		return nil, nil
 	}
 	return cu.close(), nil
@@ -158,7 +158,7 @@ func (cu *cutter) end() (*Chunk, error) {
 
 func (cu *cutter) close() *Chunk {
 	c := cu.sum.finish()
-	cu.split.close()
+	cu.ends.close()
 	cu.index++
 	return &c
 }
@@ -184,7 +184,7 @@ func planFile(path string, index int, max int64, cuts []int64, rules *activity.R
 	defer f.Close()
 	cu := newCutter(path, path, index, max, cuts)
 	cu.lines = newLineChecker(path, rules)
-	chunks, err := cutFile(cu, bufio.NewReaderSize(f, 1<<20))
+	chunks, err := cutFile(cu, ndjson.NewReader(f, 1<<20))
 	if bad := cu.lines.wait(); bad != nil {
 		return nil, bad
 	}
@@ -193,11 +193,10 @@ func planFile(path string, index int, max int64, cuts []int64, rules *activity.R
 
 // cutFile cuts what r holds into chunks, until the end, an error, or an
 // invalid line found by cu's line checker.
-func cutFile(cu *cutter, r *bufio.Reader) ([]Chunk, error) {
-	lr := lineReader{r: r}
+func cutFile(cu *cutter, lr *ndjson.Reader) ([]Chunk, error) {
 	var chunks []Chunk
 	for !cu.lines.failed() {
-		line, err := lr.next()
+		line, err := lr.Next()
 		if err == io.EOF {
 			break
 		}
@@ -314,34 +313,6 @@ func planError(name string, line int, err error) error {
 	return &LineError{File: name, Line: line, Err: err}
 }
 
-// lineReader reads lines of any length from r.
-type lineReader struct {
-	r   *bufio.Reader
-	buf []byte
-}
-
-// next returns the next line with its newline (none at the end of a file
-// that does not end with one), valid until the next call, or io.EOF. A line
-// longer than a chunk is returned whole, for the splitter to refuse.
-func (lr *lineReader) next() ([]byte, error) {
-	frag, err := lr.r.ReadSlice('\n')
-	if err == nil {
-		return frag, nil
-	}
-	lr.buf = append(lr.buf[:0], frag...)
-	for err == bufio.ErrBufferFull {
-		frag, err = lr.r.ReadSlice('\n')
-		lr.buf = append(lr.buf, frag...)
-	}
-	switch {
-	case err == io.EOF && len(lr.buf) > 0:
-		return lr.buf, nil
-	case err != nil:
-		return nil, err
-	}
-	return lr.buf, nil
-}
-
 // chunkWriter is the io.Writer a producer writes ndjson into: it gathers
 // whole lines and hands each chunk to deliver as soon as the next line does
 // not fit in it; Close hands over the last one. It holds at most one chunk
@@ -371,9 +342,9 @@ func (w *chunkWriter) Write(p []byte) (int, error) {
 		}
 		w.err = w.addLine(w.scanned + i + 1)
 	}
-	split := &w.cu.split
-	if w.err == nil && int64(len(w.buf)-w.scanned) > split.max && split.done >= len(split.cuts) {
-		w.err = &LineError{File: w.cu.name, Line: w.cu.line, Err: fmt.Errorf("the line is longer than the chunk size %s (--chunk-size)", bytesize.Format(split.max))}
+	ends := &w.cu.ends
+	if w.err == nil && int64(len(w.buf)-w.scanned) > ends.max && ends.done >= len(ends.cuts) {
+		w.err = &LineError{File: w.cu.name, Line: w.cu.line, Err: fmt.Errorf("the line is longer than the chunk size %s (--chunk-size)", bytesize.Format(ends.max))}
 	}
 	if w.err != nil {
 		return 0, w.err

@@ -1,4 +1,4 @@
-package cli
+package ndjson
 
 import (
 	"errors"
@@ -8,13 +8,14 @@ import (
 	"testing"
 )
 
-func TestLineReader(t *testing.T) {
+func TestReader(t *testing.T) {
 	tests := []struct {
 		name, in string
 		max      int
 		want     []string // "!" for a line too long
 	}{
 		{"lines", "a\nbb\r\n\nccc", 10, []string{"a", "bb", "", "ccc"}},
+		{"no limit", strings.Repeat("x", 200000) + "\nz", 0, []string{strings.Repeat("x", 200000), "z"}},
 		{"final line break", "a\n", 10, []string{"a"}},
 		{"empty", "", 10, nil},
 		{"too long, then on", "abcdef\nxy\n", 3, []string{"!", "xy"}},
@@ -24,20 +25,21 @@ func TestLineReader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lr := newLineReader(strings.NewReader(tt.in), tt.max)
+			lr := NewReader(strings.NewReader(tt.in), 64<<10)
+			lr.Max = tt.max
 			var got []string
 			for {
-				l, err := lr.next()
+				l, err := lr.Next()
 				if errors.Is(err, io.EOF) {
 					break
 				}
 				switch {
-				case errors.Is(err, errLineTooLong):
+				case errors.Is(err, ErrLineTooLong):
 					got = append(got, "!")
 				case err != nil:
 					t.Fatal(err)
 				default:
-					got = append(got, string(l))
+					got = append(got, strings.TrimSuffix(strings.TrimSuffix(string(l), "\n"), "\r"))
 				}
 			}
 			if !reflect.DeepEqual(got, tt.want) {
