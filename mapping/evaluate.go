@@ -35,46 +35,17 @@ func (e *EvalError) Unwrap() error { return e.Err }
 // cell that does not convert returns a *CellError naming the column. Columns
 // that no expression reads and that have no declared type are left nil.
 func (p *Program) Row(fields []string) ([]any, error) {
-	return p.RowInto(nil, fields)
+	return p.rowInto(nil, fields, nil)
 }
 
-// RowInto is Row writing into dst when it is large enough, so that a caller
-// that is done with a row before the next can reuse one slice.
-func (p *Program) RowInto(dst []any, fields []string) ([]any, error) {
-	return p.rowInto(dst, fields, nil)
-}
-
-// DirectRowInto is RowInto leaving nil the columns that only the compiled
-// template reads, as text, from the fields (AppendLine). For a row that goes
-// the general way after all, Complete types them.
-func (p *Program) DirectRowInto(dst []any, fields []string) ([]any, error) {
-	return p.rowInto(dst, fields, p.text)
-}
-
-// KeyRowInto is RowInto for where and group_by alone: it checks every cell
-// as RowInto does, but leaves nil the text columns neither reads, so that
-// no string is boxed for them. With group_by, convert reads each row this
-// way, keeps its text and types it again once its group is whole.
-func (p *Program) KeyRowInto(dst []any, fields []string) ([]any, error) {
-	return p.rowInto(dst, fields, p.keyText)
-}
-
-// KeyCells types only the cells group_by reads, leaving the others nil, so
-// that the group of a row rejected for another cell is still known. It
-// returns ErrWholeRow when group_by reads the whole row (row, rows).
-func (p *Program) KeyCells(fields []string) ([]any, error) {
-	return p.cellsInto(fields, p.keyCells)
-}
-
-// WhereCells is KeyCells for the cells where reads.
-func (p *Program) WhereCells(fields []string) ([]any, error) {
-	return p.cellsInto(fields, p.whereCells)
-}
-
-// ErrWholeRow is the error of KeyCells and WhereCells for an expression that
-// reads the whole row.
+// ErrWholeRow is the error of cellsInto for an expression that reads the
+// whole row.
 var ErrWholeRow = errors.New("the expression reads the whole row")
 
+// cellsInto types only the cells an expression reads (those skip leaves
+// out), so that the group of a row rejected for another cell is still
+// known; it returns ErrWholeRow when skip is nil: the expression reads the
+// whole row (row, rows).
 func (p *Program) cellsInto(fields []string, skip []bool) ([]any, error) {
 	if skip == nil {
 		return nil, ErrWholeRow
@@ -82,8 +53,9 @@ func (p *Program) cellsInto(fields []string, skip []bool) ([]any, error) {
 	return p.rowInto(nil, fields, skip)
 }
 
-// Complete types the columns DirectRowInto left out.
-func (p *Program) Complete(vals []any, fields []string) {
+// complete types the columns that rowInto left out for the compiled
+// template (p.text).
+func (p *Program) complete(vals []any, fields []string) {
 	for i, c := range p.cols {
 		if p.text[i] {
 			vals[i], _ = c.parse(fields[i]) // a string: never fails
@@ -149,7 +121,8 @@ type Evaluator struct {
 	seen    []uint32
 	gen     uint32
 
-	values []any // the values of the compiled template's holes (AppendLine)
+	values  []any // the values of the compiled template's holes (appendLine)
+	scratch []any // the row being mapped, when the caller does not keep it
 
 	guard guard // what the expressions of the current activity have spent
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"unicode/utf8"
 
-	"csv2activity/activity"
 	"csv2activity/mapping"
 )
 
@@ -56,8 +55,6 @@ type worker struct {
 	keepVals    bool     // with collect: keep the typed values too (previews)
 	rejectGroup bool     // with collect: key rejected rows, so that their group falls
 	maxLine     int      // the longest activity line written (its newline included)
-	vals        []any    // the row being mapped, reused when rows are not kept
-	one         [1][]any // the one-row group of a mapping without group_by
 	width       int      // fields per record: the header's
 	trace       bool     // record the rows of each activity (origin.go)
 	origin      []uint32 // the rows of the activity being built: input, line…
@@ -89,7 +86,7 @@ func (w *worker) batch(b *batch) *result {
 }
 
 // rejectRecord rejects a record for reason; with group_by, its group falls
-// with it when its key can be computed (groupOf).
+// with it when its key can be computed (GroupOfRejected).
 func (w *worker) rejectRecord(res *result, b *batch, rec *record, reason string) {
 	var fields []string
 	if rec.err == nil && len(rec.fields) == w.width {
@@ -108,39 +105,9 @@ func (w *worker) reject(res *result, input uint32, rej Reject, fields []string) 
 	}
 	row := groupRow{file: rej.File, input: input, line: rej.Line, raw: rej.Raw, reason: rej.Reason}
 	if w.rejectGroup && fields != nil {
-		row.key = w.groupOf(fields)
+		row.key = w.ev.GroupOfRejected(fields)
 	}
 	res.rows = append(res.rows, row)
-}
-
-// groupOf returns the group of a rejected row: its key, computed from the
-// cells group_by reads alone, or "" when they give none. A row that where,
-// computed from the cells it reads, leaves out belongs to no group: a
-// filtered row makes no group fall. When where cannot tell, the row is
-// taken to belong to its group, which falls: a partial order is the worse
-// mistake.
-func (w *worker) groupOf(fields []string) (key string) {
-	defer func() {
-		if recover() != nil {
-			key = ""
-		}
-	}()
-	vals, err := w.p.KeyCells(fields)
-	if err != nil {
-		return ""
-	}
-	if key, err = w.ev.Key(vals); err != nil {
-		return ""
-	}
-	if w.p.Where == nil {
-		return key
-	}
-	if vals, err := w.p.WhereCells(fields); err == nil {
-		if pass, err := w.ev.Where(vals); err == nil && !pass {
-			return ""
-		}
-	}
-	return key
 }
 
 // safeRow is row, turning a panic (a bug) into the row's rejection, so that
@@ -157,81 +124,58 @@ func (w *worker) safeRow(b *batch, rec *record, res *result) (reason string) {
 // row takes one record through typing, where, and either grouping or the
 // activity; it returns why the row is rejected, or "".
 func (w *worker) row(b *batch, rec *record, res *result) string {
-	if rec.err != nil {
-		return csvReason(rec.err)
+	if reason := w.malformed(b, rec); reason != "" {
+		return reason
 	}
-	if len(rec.fields) != w.width {
-		return fmt.Sprintf("row has %d fields, the header has %d", len(rec.fields), w.width)
+	if w.collect {
+		return w.keyed(b, rec, res)
 	}
-	if b.checkUTF8 && !utf8.Valid(rec.raw) {
-		return invalidUTF8(rec, w.p.Header)
-	}
-	var vals []any
-	var err error
+	w.originOf(b.input, rec.line)
+	start := len(res.out)
+	// Every row read is valid UTF-8: checked by malformed when the input
+	// passes through, made so by the decoder otherwise.
+	out, written, err := w.ev.AppendRow(res.out, rec.fields)
+	res.out = out
 	switch {
-	case w.keepVals:
-		vals, err = w.p.Row(rec.fields)
-	case w.p.Direct() && !w.collect:
-		vals, err = w.p.DirectRowInto(w.vals, rec.fields)
-		w.vals = vals
-	case w.collect:
-		vals, err = w.p.KeyRowInto(w.vals, rec.fields)
-		w.vals = vals
-	default:
-		vals, err = w.p.RowInto(w.vals, rec.fields)
-		w.vals = vals
-	}
-	if err != nil {
+	case err != nil:
 		return err.Error()
-	}
-	pass, err := w.ev.Where(vals)
-	if err != nil {
-		return err.Error()
-	}
-	if !pass {
+	case !written:
 		res.filtered++
 		return ""
 	}
-	if w.collect {
-		key := ""
-		if w.p.GroupBy != nil {
-			if key, err = w.ev.Key(vals); err != nil {
-				return err.Error()
-			}
-		}
-		row := groupRow{key: key, file: b.file, input: b.input, line: rec.line, raw: string(rec.raw)}
-		if w.keepVals {
-			row.vals = vals
-		}
-		res.rows = append(res.rows, row)
+	return w.written(res, start, 1)
+}
+
+// malformed says why a record cannot be mapped at all, or "".
+func (w *worker) malformed(b *batch, rec *record) string {
+	switch {
+	case rec.err != nil:
+		return csvReason(rec.err)
+	case len(rec.fields) != w.width:
+		return fmt.Sprintf("row has %d fields, the header has %d", len(rec.fields), w.width)
+	case b.checkUTF8 && !utf8.Valid(rec.raw):
+		return invalidUTF8(rec, w.p.Header)
+	}
+	return ""
+}
+
+// keyed keeps a row that where lets through among the rows, with its group
+// key (and its values for previews), for its group to be built once whole.
+func (w *worker) keyed(b *batch, rec *record, res *result) string {
+	key, vals, pass, err := w.ev.KeyRow(rec.fields, w.keepVals)
+	switch {
+	case err != nil:
+		return err.Error()
+	case !pass:
+		res.filtered++
 		return ""
 	}
-	w.originOf(b.input, rec.line)
-	if w.p.Direct() {
-		// Every row read is valid UTF-8: checked above when the input
-		// passes through, made so by the decoder otherwise.
-		start := len(res.out)
-		out, done, err := w.ev.AppendLine(res.out, vals, rec.fields, true)
-		var bad *activity.Violation
-		switch {
-		case errors.As(err, &bad):
-			return "activity breaks a rule: " + err.Error()
-		case err != nil:
-			return err.Error()
-		case done:
-			res.out = out
-			if reason := w.overLong(res, start); reason != "" {
-				return reason
-			}
-			w.traced(res)
-			res.activities++
-			res.inActivities++
-			return ""
-		}
-		w.p.Complete(vals, rec.fields)
+	row := groupRow{key: key, file: b.file, input: b.input, line: rec.line, raw: string(rec.raw)}
+	if w.keepVals {
+		row.vals = vals
 	}
-	w.one[0] = vals
-	return w.activity(w.one[:], res)
+	res.rows = append(res.rows, row)
+	return ""
 }
 
 // safeActivity is activity, turning a panic into the group's rejection.
@@ -247,22 +191,24 @@ func (w *worker) safeActivity(group [][]any, res *result) (reason string) {
 // activity builds, checks and writes the activity of a group of rows; it
 // returns why it was refused, or "".
 func (w *worker) activity(group [][]any, res *result) string {
-	obj, err := w.ev.Apply(group)
+	start := len(res.out)
+	out, err := w.ev.AppendGroup(res.out, group)
 	if err != nil {
 		return err.Error()
 	}
-	if err := w.p.Rules.Validate(obj); err != nil {
-		return "activity breaks a rule: " + err.Error()
-	}
-	start := len(res.out)
-	res.out = activity.AppendJSON(res.out, obj)
-	res.out = append(res.out, '\n')
+	res.out = out
+	return w.written(res, start, len(group))
+}
+
+// written counts the activity line just written at res.out[start:], from
+// rows rows, or takes it back when it is too long (overLong).
+func (w *worker) written(res *result, start, rows int) string {
 	if reason := w.overLong(res, start); reason != "" {
 		return reason
 	}
 	w.traced(res)
 	res.activities++
-	res.inActivities += len(group)
+	res.inActivities += rows
 	return ""
 }
 
@@ -336,17 +282,8 @@ func (w *worker) rejectWhole(res *result, rows []storedRow, inputs []inputInfo, 
 func (w *worker) storedKey(r storedRow, inputs []inputInfo) (key string) {
 	key = "?"
 	parseBatch(&batch{data: []byte(r.raw)}, inputs[r.input].comma, func(rec *record) {
-		if rec.err != nil || len(rec.fields) != w.width {
-			return
-		}
-		if vals, err := w.p.KeyCells(rec.fields); err == nil {
-			if k, err := w.ev.Key(vals); err == nil {
-				key = k
-				return
-			}
-		}
-		if vals, err := w.p.Row(rec.fields); err == nil {
-			if k, err := w.ev.Key(vals); err == nil {
+		if rec.err == nil && len(rec.fields) == w.width {
+			if k, err := w.ev.GroupKey(rec.fields); err == nil {
 				key = k
 			}
 		}
