@@ -47,7 +47,7 @@ func ReadSample(ctx context.Context, path string, in mapping.Input, n int) (*Sam
 				return
 			}
 			if rec.err != nil {
-				s.Rejected = append(s.Rejected, Reject{File: path, Line: rec.line, Reason: csvReason(rec.err), Raw: string(rec.raw)})
+				s.Rejected = append(s.Rejected, Reject{File: path, Line: rec.line, Reason: csvReason(rec.err), Raw: string(rec.raw), Kind: RejectCSV})
 				return
 			}
 			s.Rows = append(s.Rows, append([]string(nil), rec.fields...))

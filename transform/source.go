@@ -219,7 +219,7 @@ func (s *source) malformed(p *problem) (*batch, error) {
 		return s.skipLong()
 	}
 	first := s.buf[s.start : s.start+n]
-	rej := &Reject{File: s.name, Line: s.line, Raw: string(trimRecord(first)), Reason: p.reason(s, first)}
+	rej := &Reject{File: s.name, Line: s.line, Raw: string(trimRecord(first)), Reason: p.reason(s, first), Kind: RejectCSV}
 	s.resume(s.start+n, 1)
 	return &batch{file: s.name, line: rej.Line, reject: rej}, nil
 }
@@ -251,7 +251,7 @@ func (s *source) skipLong() (*batch, error) {
 			return nil, err
 		}
 	}
-	rej := &Reject{File: s.name, Line: s.line, Raw: string(preview),
+	rej := &Reject{File: s.name, Line: s.line, Raw: string(preview), Kind: RejectRowSize,
 		Reason: fmt.Sprintf("row is longer than the %s row size limit (--max-row-size): %d bytes, the first KiB of them in raw", bytesize.Format(int64(s.maxRow)), skipped)}
 	s.line++
 	return &batch{file: s.name, line: rej.Line, reject: rej}, nil

@@ -30,20 +30,20 @@ type result struct {
 
 // groupRow is a row with its group key; vals are kept only for previews and
 // --sorted (convert otherwise parses the row again when its group is whole).
-// A row with a reason is rejected; with a key too, its group falls with it.
+// A row with a why is rejected; with a key too, its group falls with it.
 type groupRow struct {
-	key    string
-	vals   []any
-	file   string
-	input  uint32
-	line   int
-	raw    string
-	reason string
+	key   string
+	vals  []any
+	file  string
+	input uint32
+	line  int
+	raw   string
+	why   *why
 }
 
-// reject is the row rejected for reason.
-func (g *groupRow) reject(reason string) Reject {
-	return Reject{File: g.file, Line: g.line, Reason: reason, Raw: g.raw}
+// reject is the row rejected for y.
+func (g *groupRow) reject(y *why) Reject {
+	return y.reject(g.file, g.line, g.raw)
 }
 
 // worker turns batches into results. It owns an Evaluator and an output
@@ -76,8 +76,8 @@ func (w *worker) batch(b *batch) *result {
 	res.out = getBuf(3 * len(b.data))
 	parseBatch(b, b.comma, func(rec *record) {
 		res.read++
-		if reason := w.safeRow(b, rec, res); reason != "" {
-			w.rejectRecord(res, b, rec, reason)
+		if y := w.safeRow(b, rec, res); y != nil {
+			w.rejectRecord(res, b, rec, y)
 		}
 	})
 	putBuf(b.data)
@@ -85,14 +85,14 @@ func (w *worker) batch(b *batch) *result {
 	return res
 }
 
-// rejectRecord rejects a record for reason; with group_by, its group falls
+// rejectRecord rejects a record for y; with group_by, its group falls
 // with it when its key can be computed (GroupOfRejected).
-func (w *worker) rejectRecord(res *result, b *batch, rec *record, reason string) {
+func (w *worker) rejectRecord(res *result, b *batch, rec *record, y *why) {
 	var fields []string
 	if rec.err == nil && len(rec.fields) == w.width {
 		fields = rec.fields
 	}
-	w.reject(res, b.input, Reject{File: b.file, Line: rec.line, Reason: reason, Raw: string(rec.raw)}, fields)
+	w.reject(res, b.input, y.reject(b.file, rec.line, string(rec.raw)), fields)
 }
 
 // reject files a rejected row: in the rejects, or with group_by among the
@@ -103,7 +103,8 @@ func (w *worker) reject(res *result, input uint32, rej Reject, fields []string) 
 		res.rejects = append(res.rejects, rej)
 		return
 	}
-	row := groupRow{file: rej.File, input: input, line: rej.Line, raw: rej.Raw, reason: rej.Reason}
+	y := why(rej)
+	row := groupRow{file: rej.File, input: input, line: rej.Line, raw: rej.Raw, why: &y}
 	if w.rejectGroup && fields != nil {
 		row.key = w.ev.GroupOfRejected(fields)
 	}
@@ -112,20 +113,20 @@ func (w *worker) reject(res *result, input uint32, rej Reject, fields []string) 
 
 // safeRow is row, turning a panic (a bug) into the row's rejection, so that
 // it names the row and the run goes on.
-func (w *worker) safeRow(b *batch, rec *record, res *result) (reason string) {
+func (w *worker) safeRow(b *batch, rec *record, res *result) (y *why) {
 	defer func() {
 		if r := recover(); r != nil {
-			reason = fmt.Sprintf("internal error on this row (please report it): %v", r)
+			y = because(RejectInternal, "internal error on this row (please report it): %v", r)
 		}
 	}()
 	return w.row(b, rec, res)
 }
 
 // row takes one record through typing, where, and either grouping or the
-// activity; it returns why the row is rejected, or "".
-func (w *worker) row(b *batch, rec *record, res *result) string {
-	if reason := w.malformed(b, rec); reason != "" {
-		return reason
+// activity; it returns why the row is rejected, or nil.
+func (w *worker) row(b *batch, rec *record, res *result) *why {
+	if y := w.malformed(b, rec); y != nil {
+		return y
 	}
 	if w.collect {
 		return w.keyed(b, rec, res)
@@ -138,63 +139,63 @@ func (w *worker) row(b *batch, rec *record, res *result) string {
 	res.out = out
 	switch {
 	case err != nil:
-		return err.Error()
+		return whyOf(err)
 	case !written:
 		res.filtered++
-		return ""
+		return nil
 	}
 	return w.written(res, start, 1)
 }
 
-// malformed says why a record cannot be mapped at all, or "".
-func (w *worker) malformed(b *batch, rec *record) string {
+// malformed says why a record cannot be mapped at all, or nil.
+func (w *worker) malformed(b *batch, rec *record) *why {
 	switch {
 	case rec.err != nil:
-		return csvReason(rec.err)
+		return because(RejectCSV, "%s", csvReason(rec.err))
 	case len(rec.fields) != w.width:
-		return fmt.Sprintf("row has %d fields, the header has %d", len(rec.fields), w.width)
+		return because(RejectFields, "row has %d fields, the header has %d", len(rec.fields), w.width)
 	case b.checkUTF8 && !utf8.Valid(rec.raw):
 		return invalidUTF8(rec, w.p.Header)
 	}
-	return ""
+	return nil
 }
 
 // keyed keeps a row that where lets through among the rows, with its group
 // key (and its values for previews), for its group to be built once whole.
-func (w *worker) keyed(b *batch, rec *record, res *result) string {
+func (w *worker) keyed(b *batch, rec *record, res *result) *why {
 	key, vals, pass, err := w.ev.KeyRow(rec.fields, w.keepVals)
 	switch {
 	case err != nil:
-		return err.Error()
+		return whyOf(err)
 	case !pass:
 		res.filtered++
-		return ""
+		return nil
 	}
 	row := groupRow{key: key, file: b.file, input: b.input, line: rec.line, raw: string(rec.raw)}
 	if w.keepVals {
 		row.vals = vals
 	}
 	res.rows = append(res.rows, row)
-	return ""
+	return nil
 }
 
 // safeActivity is activity, turning a panic into the group's rejection.
-func (w *worker) safeActivity(group [][]any, res *result) (reason string) {
+func (w *worker) safeActivity(group [][]any, res *result) (y *why) {
 	defer func() {
 		if r := recover(); r != nil {
-			reason = fmt.Sprintf("internal error on this group (please report it): %v", r)
+			y = because(RejectInternal, "internal error on this group (please report it): %v", r)
 		}
 	}()
 	return w.activity(group, res)
 }
 
 // activity builds, checks and writes the activity of a group of rows; it
-// returns why it was refused, or "".
-func (w *worker) activity(group [][]any, res *result) string {
+// returns why it was refused, or nil.
+func (w *worker) activity(group [][]any, res *result) *why {
 	start := len(res.out)
 	out, err := w.ev.AppendGroup(res.out, group)
 	if err != nil {
-		return err.Error()
+		return whyOf(err)
 	}
 	res.out = out
 	return w.written(res, start, len(group))
@@ -202,25 +203,25 @@ func (w *worker) activity(group [][]any, res *result) string {
 
 // written counts the activity line just written at res.out[start:], from
 // rows rows, or takes it back when it is too long (overLong).
-func (w *worker) written(res *result, start, rows int) string {
-	if reason := w.overLong(res, start); reason != "" {
-		return reason
+func (w *worker) written(res *result, start, rows int) *why {
+	if y := w.overLong(res, start); y != nil {
+		return y
 	}
 	w.traced(res)
 	res.activities++
 	res.inActivities += rows
-	return ""
+	return nil
 }
 
 // overLong takes back the activity line written at res.out[start:] when it
 // is longer than an upload execution may hold, and says so.
-func (w *worker) overLong(res *result, start int) string {
+func (w *worker) overLong(res *result, start int) *why {
 	n := len(res.out) - start
 	if n <= w.maxLine {
-		return ""
+		return nil
 	}
 	res.out = res.out[:start]
-	return fmt.Sprintf("the activity is %s bytes, more than the %s bytes an upload execution may hold (the bulk import API's 100 MB, or import's --chunk-size)",
+	return because(RejectLineSize, "the activity is %s bytes, more than the %s bytes an upload execution may hold (the bulk import API's 100 MB, or import's --chunk-size)",
 		thousands(int64(n)), thousands(int64(w.maxLine)))
 }
 
@@ -241,7 +242,7 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 			continue
 		}
 		vals = vals[:0]
-		reason := ""
+		var y *why
 		for range g.rows {
 			var v []any
 			err := errReparse
@@ -251,18 +252,18 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 				}
 				records = records[1:]
 			}
-			if err != nil && reason == "" {
-				reason = err.Error()
+			if err != nil && y == nil {
+				y = whyOf(err)
 			}
 			vals = append(vals, v)
 		}
-		if reason == "" {
+		if y == nil {
 			originOfGroup(w, g.rows, func(r storedRow) (uint32, int) { return r.input, r.line })
-			reason = w.safeActivity(vals, res)
+			y = w.safeActivity(vals, res)
 		}
-		if reason != "" {
+		if y != nil {
 			res.groupsRejected++
-			w.rejectWhole(res, g.rows, inputs, &fall{reason: reason})
+			w.rejectWhole(res, g.rows, inputs, &fall{why: y})
 		}
 	}
 	return res
@@ -273,7 +274,7 @@ func (w *worker) rejectWhole(res *result, rows []storedRow, inputs []inputInfo, 
 	key := w.storedKey(rows[0], inputs)
 	for _, r := range rows {
 		file := inputs[r.input].name
-		res.rejects = append(res.rejects, Reject{File: file, Line: r.line, Raw: r.raw, Reason: f.rowReason(key, file)})
+		res.rejects = append(res.rejects, f.rowReason(key, file).reject(file, r.line, r.raw))
 	}
 }
 
@@ -328,7 +329,7 @@ func (w *worker) reparse(unit []storedGroup, inputs []inputInfo) [][]string {
 }
 
 // invalidUTF8 names the first invalid byte of a row and its column.
-func invalidUTF8(rec *record, header []string) string {
+func invalidUTF8(rec *record, header []string) *why {
 	off := 0
 	for off < len(rec.raw) {
 		r, size := utf8.DecodeRune(rec.raw[off:])
@@ -337,14 +338,17 @@ func invalidUTF8(rec *record, header []string) string {
 		}
 		off += size
 	}
-	col := ""
+	y := because(RejectEncoding, "invalid UTF-8: byte 0x%02x at offset %d of the row", rec.raw[off], off)
+	y.Value = fmt.Sprintf("0x%02x", rec.raw[off])
 	for i, f := range rec.fields {
 		if !utf8.ValidString(f) && i < len(header) {
-			col = fmt.Sprintf(" (column %q)", header[i])
+			y.Column = header[i]
+			y.Reason += fmt.Sprintf(" (column %q)", header[i])
 			break
 		}
 	}
-	return fmt.Sprintf("invalid UTF-8: byte 0x%02x at offset %d of the row%s; declare the right input.encoding", rec.raw[off], off, col)
+	y.Reason += "; declare the right input.encoding"
+	return y
 }
 
 // errReparse is an internal inconsistency: a row that parsed when it was
