@@ -38,7 +38,7 @@ func (ev *Evaluator) AppendRow(dst []byte, fields []string) (out []byte, written
 		return dst, false, err
 	}
 	ev.scratch = vals
-	if pass, err := ev.Where(vals); err != nil || !pass {
+	if pass, err := ev.where(vals); err != nil || !pass {
 		return dst, false, err
 	}
 	if p.direct != nil {
@@ -67,11 +67,11 @@ func (ev *Evaluator) KeyRow(fields []string, keep bool) (key string, vals []any,
 	if err != nil {
 		return "", nil, false, err
 	}
-	if pass, err = ev.Where(vals); err != nil || !pass {
+	if pass, err = ev.where(vals); err != nil || !pass {
 		return "", nil, false, err
 	}
 	if ev.p.GroupBy != nil {
-		if key, err = ev.Key(vals); err != nil {
+		if key, err = ev.keyOf(vals); err != nil {
 			return "", nil, false, err
 		}
 	}
@@ -109,14 +109,14 @@ func (ev *Evaluator) GroupOfRejected(fields []string) (key string) {
 	if err != nil {
 		return ""
 	}
-	if key, err = ev.Key(vals); err != nil {
+	if key, err = ev.keyOf(vals); err != nil {
 		return ""
 	}
 	if ev.p.Where == nil {
 		return key
 	}
 	if vals, err := ev.p.cellsInto(fields, ev.p.whereCells); err == nil {
-		if pass, err := ev.Where(vals); err == nil && !pass {
+		if pass, err := ev.where(vals); err == nil && !pass {
 			return ""
 		}
 	}
@@ -127,7 +127,7 @@ func (ev *Evaluator) GroupOfRejected(fields []string) (key string) {
 // from the cells group_by reads when it can, else from the whole row.
 func (ev *Evaluator) GroupKey(fields []string) (string, error) {
 	if vals, err := ev.p.cellsInto(fields, ev.p.keyCells); err == nil {
-		if k, err := ev.Key(vals); err == nil {
+		if k, err := ev.keyOf(vals); err == nil {
 			return k, nil
 		}
 	}
@@ -135,5 +135,5 @@ func (ev *Evaluator) GroupKey(fields []string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("group key: %w", err)
 	}
-	return ev.Key(vals)
+	return ev.keyOf(vals)
 }

@@ -51,7 +51,7 @@ type Program struct {
 	stop    atomic.Bool      // set by StopWhen: every evaluation gives up
 
 	// The columns group_by and where read, for the group of a row
-	// rejected for another cell (KeyCells, WhereCells); nil when the
+	// rejected for another cell (GroupOfRejected, GroupKey); nil when the
 	// expression reads the whole row.
 	keyCells, whereCells []bool
 }

@@ -38,17 +38,17 @@ func (p *Program) Row(fields []string) ([]any, error) {
 	return p.rowInto(nil, fields, nil)
 }
 
-// ErrWholeRow is the error of cellsInto for an expression that reads the
+// errWholeRow is the error of cellsInto for an expression that reads the
 // whole row.
-var ErrWholeRow = errors.New("the expression reads the whole row")
+var errWholeRow = errors.New("the expression reads the whole row")
 
 // cellsInto types only the cells an expression reads (those skip leaves
 // out), so that the group of a row rejected for another cell is still
-// known; it returns ErrWholeRow when skip is nil: the expression reads the
+// known; it returns errWholeRow when skip is nil: the expression reads the
 // whole row (row, rows).
 func (p *Program) cellsInto(fields []string, skip []bool) ([]any, error) {
 	if skip == nil {
-		return nil, ErrWholeRow
+		return nil, errWholeRow
 	}
 	return p.rowInto(nil, fields, skip)
 }
@@ -85,9 +85,9 @@ func (p *Program) rowInto(dst []any, fields []string, skip []bool) ([]any, error
 	return vals, nil
 }
 
-// Record returns a typed row as a map by header name and identifier (only
+// record returns a typed row as a map by header name and identifier (only
 // the fields the expressions read, when they read them by name: record.go).
-func (p *Program) Record(vals []any) Record {
+func (p *Program) record(vals []any) Record {
 	r := make(Record, len(p.recKeys))
 	for _, k := range p.recKeys {
 		r[k.name] = vals[k.col]
@@ -113,7 +113,7 @@ type Evaluator struct {
 	envs []map[string]any // one per for_each depth
 	mem  arena
 	top  scope    // the scope of the row being mapped
-	one  [1][]any // the one-row group of Where and Key
+	one  [1][]any // the one-row group of where and keyOf
 
 	// written caches the written value of the row's columns; an entry is
 	// valid while seen[col] == gen, gen changing with every activity.
@@ -152,7 +152,7 @@ func (ev *Evaluator) bind(vals []any, group [][]any) *scope {
 	if ev.p.rows {
 		recs := make([]Record, len(group))
 		for i, g := range group {
-			recs[i] = ev.p.Record(g)
+			recs[i] = ev.p.record(g)
 		}
 		ev.env[NameRows] = recs
 	}
@@ -166,7 +166,7 @@ func (ev *Evaluator) bindRow(env map[string]any, vals []any) {
 		env[b.ident] = vals[b.col]
 	}
 	if ev.p.row {
-		env[NameRow] = ev.p.Record(vals)
+		env[NameRow] = ev.p.record(vals)
 	}
 }
 
@@ -176,8 +176,8 @@ func (ev *Evaluator) single(vals []any) [][]any {
 	return ev.one[:]
 }
 
-// Where reports whether the row passes the mapping's where (true without one).
-func (ev *Evaluator) Where(vals []any) (bool, error) {
+// where reports whether the row passes the mapping's where (true without one).
+func (ev *Evaluator) where(vals []any) (bool, error) {
 	w := ev.p.Where
 	if w == nil {
 		return true, nil
@@ -197,8 +197,8 @@ func (ev *Evaluator) Where(vals []any) (bool, error) {
 // errEmptyKey is the cause of an EvalError for a row whose group_by is empty.
 var errEmptyKey = errors.New("the group key is empty")
 
-// Key returns the row's group_by key. An empty or nil key is an error.
-func (ev *Evaluator) Key(vals []any) (string, error) {
+// keyOf returns the row's group_by key. An empty or nil key is an error.
+func (ev *Evaluator) keyOf(vals []any) (string, error) {
 	g := ev.p.GroupBy
 	ev.guard.built = 0
 	v, err := ev.run(g, ev.bind(vals, ev.single(vals)))
@@ -458,7 +458,7 @@ func (ev *Evaluator) setItem(sc *scope, vals []any, el any, i int) {
 		sc.vals = vals
 		ev.bindRow(sc.env, vals)
 		if el == nil && ev.p.item {
-			el = ev.p.Record(vals)
+			el = ev.p.record(vals)
 		}
 	}
 	sc.env[NameItem] = el

@@ -276,7 +276,7 @@ func checkAppendRow(t *testing.T, p *Program, fields []string, want, wantErr str
 		}
 	case !written:
 		vals, _ := p.Row(fields)
-		if pass, err := p.NewEvaluator().Where(vals); pass || err != nil || string(got) != "prefix " {
+		if pass, err := p.NewEvaluator().where(vals); pass || err != nil || string(got) != "prefix " {
 			t.Fatalf("row %q: AppendRow left out a row where keeps (%v, %v) and wrote %q", fields, pass, err, got)
 		}
 	case string(got) != "prefix "+want || wantErr != "":
