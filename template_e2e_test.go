@@ -163,5 +163,5 @@ func compiles(t *testing.T, text string, header []string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.Direct()
+	return p.Templated()
 }

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -64,7 +62,9 @@ func check(ctx context.Context, opts checkOptions, stdout io.Writer) error {
 		return checkAlone(opts.mapping, stdout)
 	}
 	report := newRejectReport(len(opts.inputs) > 1)
-	sum, err := transform.Run(ctx, opts.config, opts.inputs, io.Discard, report)
+	cfg := opts.config
+	cfg.Rejected = report.add
+	sum, err := transform.Run(ctx, cfg, opts.inputs, io.Discard, io.Discard)
 	if mapping.IsMappingError(err) {
 		return err
 	}
@@ -78,8 +78,6 @@ func check(ctx context.Context, opts checkOptions, stdout io.Writer) error {
 		return fail(fmt.Errorf("more than %d rows rejected (--max-errors): stopped at %s line %d", tooMany.Max, tooMany.File, tooMany.Line))
 	case err != nil:
 		return fail(err)
-	case report.err != nil:
-		return fail(report.err)
 	case sum.Rejected > 0:
 		return errRejected
 	}
@@ -117,15 +115,13 @@ const (
 	reportReasons = 1000
 )
 
-// rejectReport groups the rejects ndjson stream of a run by reason, as it is
-// written; memory is bounded by reportReasons and reportLines.
+// rejectReport groups the rejected rows of a run by reason, as they come;
+// memory is bounded by reportReasons and reportLines.
 type rejectReport struct {
-	byKey     map[string]*reasonGroup
+	byKey     map[rejectKey]*reasonGroup
 	groups    []*reasonGroup
 	others    int  // rejects past reportReasons distinct reasons
 	withFiles bool // several inputs: name the file of each line
-	partial   []byte
-	err       error // a rejects line that did not parse (a bug)
 }
 
 type reasonGroup struct {
@@ -135,34 +131,12 @@ type reasonGroup struct {
 }
 
 func newRejectReport(withFiles bool) *rejectReport {
-	return &rejectReport{byKey: map[string]*reasonGroup{}, withFiles: withFiles}
-}
-
-// Write takes rejects ndjson, in any chunks.
-func (r *rejectReport) Write(p []byte) (int, error) {
-	r.partial = append(r.partial, p...)
-	for {
-		i := bytes.IndexByte(r.partial, '\n')
-		if i < 0 {
-			return len(p), nil
-		}
-		r.add(r.partial[:i])
-		r.partial = r.partial[i+1:]
-	}
+	return &rejectReport{byKey: map[rejectKey]*reasonGroup{}, withFiles: withFiles}
 }
 
 // add counts one reject under its reason's group.
-func (r *rejectReport) add(line []byte) {
-	var rej struct {
-		Line   int    `json:"line"`
-		File   string `json:"file"`
-		Reason string `json:"reason"`
-	}
-	if err := json.Unmarshal(line, &rej); err != nil {
-		r.err = fmt.Errorf("read rejects: %w", err)
-		return
-	}
-	key := reasonKey(rej.Reason)
+func (r *rejectReport) add(rej *transform.Reject) {
+	key := keyOf(rej)
 	g := r.byKey[key]
 	if g == nil {
 		if len(r.groups) == reportReasons {
@@ -211,50 +185,49 @@ func (r *rejectReport) write(w io.Writer, total int) {
 // "2 activities").
 func countOf(n int, noun string) string { return plural.Count(n, noun) }
 
-// reasonKey is a reject reason less its offending values, so that reasons
-// that differ only by them group together: every quoted string but the one
-// naming a column becomes "…", every run of digits outside quotes #.
-// `column "Order Date": "13/45/2016" does not match %d/%m/%Y: month 45 out of
-// range` -> `column "Order Date": "…" does not match %d/%m/%Y: month # out of
-// range`.
-func reasonKey(reason string) string {
+// rejectKey is what the rejects whose reasons differ only by the offending
+// value (or by the row, its group, its place in a list) have in common:
+// the kind of fault, the column or the place at fault, and the part the
+// row's group played.
+type rejectKey struct {
+	kind   transform.RejectKind
+	column string
+	place  string // with the indexes of lists left out: $items[] for $items[2]
+	group  groupPart
+}
+
+// groupPart is the part a reject's group plays in it.
+type groupPart uint8
+
+const (
+	noGroup  groupPart = iota
+	fellWith           // the row made its group fall
+	fellFor            // the row fell with its group, for another row or the group whole
+)
+
+// keyOf is the reject's key: rejects with equal keys make one group.
+func keyOf(r *transform.Reject) rejectKey {
+	k := rejectKey{kind: r.Kind, column: r.Column, place: withoutIndexes(r.Place)}
+	switch {
+	case r.ByOther:
+		k.group = fellFor
+	case r.Group != "":
+		k.group = fellWith
+	}
+	return k
+}
+
+// withoutIndexes is an activity path with its list indexes left out:
+// "$events[0].$items[12].$qty" -> "$events[].$items[].$qty".
+func withoutIndexes(path string) string {
 	var b strings.Builder
-	for i := 0; i < len(reason); {
-		c := reason[i]
-		switch {
-		case c == '"':
-			end := closingQuote(reason, i)
-			if strings.HasSuffix(reason[:i], "column ") {
-				b.WriteString(reason[i:end])
-			} else {
-				b.WriteString(`"…"`)
-			}
-			i = end
-		case isDigit(c):
-			for i < len(reason) && isDigit(reason[i]) {
+	for i := 0; i < len(path); i++ {
+		b.WriteByte(path[i])
+		if path[i] == '[' {
+			for i+1 < len(path) && '0' <= path[i+1] && path[i+1] <= '9' {
 				i++
 			}
-			b.WriteByte('#')
-		default:
-			b.WriteByte(c)
-			i++
 		}
 	}
 	return b.String()
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// closingQuote returns the index just past the Go-quoted string that starts
-// at s[i], or len(s) when it is not closed.
-func closingQuote(s string, i int) int {
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return len(s)
 }

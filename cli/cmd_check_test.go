@@ -2,30 +2,46 @@ package cli
 
 import (
 	"testing"
+
+	"csv2activity/transform"
 )
 
-func TestReasonKey(t *testing.T) {
-	tests := []struct{ a, b string }{
-		{`column "Order Date": "13/45/2016" does not match %d/%m/%Y: month 45 out of range`,
-			`column "Order Date": "99/99/2016" does not match %d/%m/%Y: month 99 out of range`},
-		{`column "Quantity": "five" is not an integer`, `column "Quantity": "" is not an integer`},
-		{`row has 16 fields, the header has 21`, `row has 3 fields, the header has 21`},
-		{`activity breaks a rule: $events[0].$properties.$items[2].$qty: must be a number, got string "x"`,
-			`activity breaks a rule: $events[0].$properties.$items[11].$qty: must be a number, got string "yy \" z"`},
+// TestRejectKey: rejects that differ only by the offending value, the row,
+// the group or the index in a list group together; a different column,
+// place, kind or part of the group keeps them apart.
+func TestRejectKey(t *testing.T) {
+	cell := func(col, value, reason string) transform.Reject {
+		return transform.Reject{Kind: transform.RejectCell, Column: col, Value: value, Reason: reason}
 	}
-	for _, tt := range tests {
-		if ka, kb := reasonKey(tt.a), reasonKey(tt.b); ka != kb {
-			t.Errorf("%q and %q group apart: %q, %q", tt.a, tt.b, ka, kb)
+	rule := func(place string) transform.Reject {
+		return transform.Reject{Kind: transform.RejectRule, Place: place}
+	}
+	fell := func(r transform.Reject, key string, byOther bool) transform.Reject {
+		r.Group, r.ByOther = key, byOther
+		return r
+	}
+	together := [][2]transform.Reject{
+		{cell("Order Date", "13/45/2016", "month 45"), cell("Order Date", "99/99/2016", "month 99")},
+		{cell("Quantity", "five", ""), cell("Quantity", "", "")},
+		{{Kind: transform.RejectFields, Reason: "row has 16 fields"}, {Kind: transform.RejectFields, Reason: "row has 3 fields"}},
+		{rule("$events[0].$properties.$items[2].$qty"), rule("$events[0].$properties.$items[11].$qty")},
+		{fell(cell("Quantity", "five", ""), "A", true), fell(cell("Quantity", "x", ""), "B", true)},
+	}
+	for _, p := range together {
+		if ka, kb := keyOf(&p[0]), keyOf(&p[1]); ka != kb {
+			t.Errorf("%+v and %+v group apart: %v, %v", p[0], p[1], ka, kb)
 		}
 	}
-	apart := [][2]string{
-		{`column "Order Date": "1" is not an integer`, `column "Ship Date": "1" is not an integer`},
-		{`column "Quantity": "five" is not an integer`, `column "Quantity": "five" is not a number`},
-		{`column "Address 2": "x" is not an integer`, `column "Address 3": "x" is not an integer`},
+	apart := [][2]transform.Reject{
+		{cell("Order Date", "1", ""), cell("Ship Date", "1", "")},
+		{cell("Quantity", "five", ""), {Kind: transform.RejectExpression, Column: "Quantity"}},
+		{rule("$events[0].$ts"), rule("$ts")},
+		{cell("Quantity", "five", ""), fell(cell("Quantity", "five", ""), "A", false)},
+		{fell(cell("Quantity", "five", ""), "A", false), fell(cell("Quantity", "five", ""), "A", true)},
 	}
 	for _, p := range apart {
-		if reasonKey(p[0]) == reasonKey(p[1]) {
-			t.Errorf("%q and %q group together", p[0], p[1])
+		if keyOf(&p[0]) == keyOf(&p[1]) {
+			t.Errorf("%+v and %+v group together", p[0], p[1])
 		}
 	}
 }

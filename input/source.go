@@ -32,6 +32,9 @@ type Malformed struct {
 	Line   int    // where it starts, 1-based, the header being line 1
 	Reason string // why, naming the column where the quote opened
 	Raw    string // the line as read (a long row: its first KiB)
+	// TooLong says the row was longer than the row size limit; otherwise
+	// the CSV itself could not be read there.
+	TooLong bool
 }
 
 // bufSize is the starting size of an input's read buffer: two batches of
@@ -256,7 +259,7 @@ func (s *source) skipLong() (*Batch, error) {
 			return nil, err
 		}
 	}
-	m := &Malformed{Line: s.line, Raw: string(preview),
+	m := &Malformed{Line: s.line, Raw: string(preview), TooLong: true,
 		Reason: fmt.Sprintf("row is longer than the %s row size limit (--max-row-size): %d bytes, the first KiB of them in raw", bytesize.Format(int64(s.maxRow)), skipped)}
 	s.line++
 	return &Batch{File: s.name, Line: m.Line, Malformed: m}, nil

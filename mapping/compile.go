@@ -38,8 +38,8 @@ type Program struct {
 
 	cols    []*Column        // one per header column
 	skip    []bool           // columns no expression reads and no type checks
-	text    []bool           // columns only the compiled template reads, as text (direct.go)
-	keyText []bool           // string columns where and group_by do not read (KeyRowInto)
+	text    []bool           // columns only the compiled template reads, as text (template.go)
+	keyText []bool           // string columns where and group_by do not read (KeyRow)
 	idents  map[string]int   // column identifier -> header index
 	shared  map[string][]int // identifiers several columns make -> those columns (header.go)
 	used    []binding        // the columns that expressions name, bound per row
@@ -47,11 +47,11 @@ type Program struct {
 	row     bool             // whether an expression names row
 	item    bool             // whether an expression names item
 	recKeys []recKey         // the fields of a Record
-	direct  *direct          // the compiled template, when there is one (direct.go)
+	direct  *direct          // the compiled template, when there is one (template.go)
 	stop    atomic.Bool      // set by StopWhen: every evaluation gives up
 
 	// The columns group_by and where read, for the group of a row
-	// rejected for another cell (KeyCells, WhereCells); nil when the
+	// rejected for another cell (GroupOfRejected, GroupKey); nil when the
 	// expression reads the whole row.
 	keyCells, whereCells []bool
 }

@@ -35,55 +35,27 @@ func (e *EvalError) Unwrap() error { return e.Err }
 // cell that does not convert returns a *CellError naming the column. Columns
 // that no expression reads and that have no declared type are left nil.
 func (p *Program) Row(fields []string) ([]any, error) {
-	return p.RowInto(nil, fields)
+	return p.rowInto(nil, fields, nil)
 }
 
-// RowInto is Row writing into dst when it is large enough, so that a caller
-// that is done with a row before the next can reuse one slice.
-func (p *Program) RowInto(dst []any, fields []string) ([]any, error) {
-	return p.rowInto(dst, fields, nil)
-}
+// errWholeRow is the error of cellsInto for an expression that reads the
+// whole row.
+var errWholeRow = errors.New("the expression reads the whole row")
 
-// DirectRowInto is RowInto leaving nil the columns that only the compiled
-// template reads, as text, from the fields (AppendLine). For a row that goes
-// the general way after all, Complete types them.
-func (p *Program) DirectRowInto(dst []any, fields []string) ([]any, error) {
-	return p.rowInto(dst, fields, p.text)
-}
-
-// KeyRowInto is RowInto for where and group_by alone: it checks every cell
-// as RowInto does, but leaves nil the text columns neither reads, so that
-// no string is boxed for them. With group_by, convert reads each row this
-// way, keeps its text and types it again once its group is whole.
-func (p *Program) KeyRowInto(dst []any, fields []string) ([]any, error) {
-	return p.rowInto(dst, fields, p.keyText)
-}
-
-// KeyCells types only the cells group_by reads, leaving the others nil, so
-// that the group of a row rejected for another cell is still known. It
-// returns ErrWholeRow when group_by reads the whole row (row, rows).
-func (p *Program) KeyCells(fields []string) ([]any, error) {
-	return p.cellsInto(fields, p.keyCells)
-}
-
-// WhereCells is KeyCells for the cells where reads.
-func (p *Program) WhereCells(fields []string) ([]any, error) {
-	return p.cellsInto(fields, p.whereCells)
-}
-
-// ErrWholeRow is the error of KeyCells and WhereCells for an expression that
-// reads the whole row.
-var ErrWholeRow = errors.New("the expression reads the whole row")
-
+// cellsInto types only the cells an expression reads (those skip leaves
+// out), so that the group of a row rejected for another cell is still
+// known; it returns errWholeRow when skip is nil: the expression reads the
+// whole row (row, rows).
 func (p *Program) cellsInto(fields []string, skip []bool) ([]any, error) {
 	if skip == nil {
-		return nil, ErrWholeRow
+		return nil, errWholeRow
 	}
 	return p.rowInto(nil, fields, skip)
 }
 
-// Complete types the columns DirectRowInto left out.
-func (p *Program) Complete(vals []any, fields []string) {
+// complete types the columns that rowInto left out for the compiled
+// template (p.text).
+func (p *Program) complete(vals []any, fields []string) {
 	for i, c := range p.cols {
 		if p.text[i] {
 			vals[i], _ = c.parse(fields[i]) // a string: never fails
@@ -113,9 +85,9 @@ func (p *Program) rowInto(dst []any, fields []string, skip []bool) ([]any, error
 	return vals, nil
 }
 
-// Record returns a typed row as a map by header name and identifier (only
+// record returns a typed row as a map by header name and identifier (only
 // the fields the expressions read, when they read them by name: record.go).
-func (p *Program) Record(vals []any) Record {
+func (p *Program) record(vals []any) Record {
 	r := make(Record, len(p.recKeys))
 	for _, k := range p.recKeys {
 		r[k.name] = vals[k.col]
@@ -141,7 +113,7 @@ type Evaluator struct {
 	envs []map[string]any // one per for_each depth
 	mem  arena
 	top  scope    // the scope of the row being mapped
-	one  [1][]any // the one-row group of Where and Key
+	one  [1][]any // the one-row group of where and keyOf
 
 	// written caches the written value of the row's columns; an entry is
 	// valid while seen[col] == gen, gen changing with every activity.
@@ -149,7 +121,8 @@ type Evaluator struct {
 	seen    []uint32
 	gen     uint32
 
-	values []any // the values of the compiled template's holes (AppendLine)
+	values  []any // the values of the compiled template's holes (appendLine)
+	scratch []any // the row being mapped, when the caller does not keep it
 
 	guard guard // what the expressions of the current activity have spent
 }
@@ -179,7 +152,7 @@ func (ev *Evaluator) bind(vals []any, group [][]any) *scope {
 	if ev.p.rows {
 		recs := make([]Record, len(group))
 		for i, g := range group {
-			recs[i] = ev.p.Record(g)
+			recs[i] = ev.p.record(g)
 		}
 		ev.env[NameRows] = recs
 	}
@@ -193,7 +166,7 @@ func (ev *Evaluator) bindRow(env map[string]any, vals []any) {
 		env[b.ident] = vals[b.col]
 	}
 	if ev.p.row {
-		env[NameRow] = ev.p.Record(vals)
+		env[NameRow] = ev.p.record(vals)
 	}
 }
 
@@ -203,8 +176,8 @@ func (ev *Evaluator) single(vals []any) [][]any {
 	return ev.one[:]
 }
 
-// Where reports whether the row passes the mapping's where (true without one).
-func (ev *Evaluator) Where(vals []any) (bool, error) {
+// where reports whether the row passes the mapping's where (true without one).
+func (ev *Evaluator) where(vals []any) (bool, error) {
 	w := ev.p.Where
 	if w == nil {
 		return true, nil
@@ -224,8 +197,8 @@ func (ev *Evaluator) Where(vals []any) (bool, error) {
 // errEmptyKey is the cause of an EvalError for a row whose group_by is empty.
 var errEmptyKey = errors.New("the group key is empty")
 
-// Key returns the row's group_by key. An empty or nil key is an error.
-func (ev *Evaluator) Key(vals []any) (string, error) {
+// keyOf returns the row's group_by key. An empty or nil key is an error.
+func (ev *Evaluator) keyOf(vals []any) (string, error) {
 	g := ev.p.GroupBy
 	ev.guard.built = 0
 	v, err := ev.run(g, ev.bind(vals, ev.single(vals)))
@@ -485,7 +458,7 @@ func (ev *Evaluator) setItem(sc *scope, vals []any, el any, i int) {
 		sc.vals = vals
 		ev.bindRow(sc.env, vals)
 		if el == nil && ev.p.item {
-			el = ev.p.Record(vals)
+			el = ev.p.record(vals)
 		}
 	}
 	sc.env[NameItem] = el

@@ -191,9 +191,9 @@ func TestCellValues(t *testing.T) {
 	}
 }
 
-// TestKeyRowInto: reading a row for where and group_by types what they read
+// TestKeyRow: reading a row for where and group_by types what they read
 // and checks every cell, but boxes no other text.
-func TestKeyRowInto(t *testing.T) {
+func TestKeyRow(t *testing.T) {
 	p, err := load(t,
 		"version: 1",
 		"columns:",
@@ -208,20 +208,20 @@ func TestKeyRowInto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vals, err := p.KeyRowInto(nil, row1)
-	if err != nil {
-		t.Fatal(err)
+	key, vals, pass, err := p.NewEvaluator().KeyRow(row1, false)
+	if err != nil || !pass || key != "CA-1" {
+		t.Fatalf("KeyRow: key %q, pass %v, error %v; want CA-1, true, nil", key, pass, err)
 	}
 	if vals[0] != "CA-1" || vals[7] != "Chairs" || vals[4] != 3 {
-		t.Errorf("KeyRowInto left out what where and group_by read: %v", vals)
+		t.Errorf("KeyRow left out what where and group_by read: %v", vals)
 	}
 	if vals[2] != nil {
-		t.Errorf("KeyRowInto typed Customer ID, which only the activity reads: %v", vals)
+		t.Errorf("KeyRow typed Customer ID, which only the activity reads: %v", vals)
 	}
 	bad := slices.Clone(row1)
 	bad[4] = "three"
-	if _, err := p.KeyRowInto(nil, bad); err == nil {
-		t.Error("KeyRowInto accepted a Quantity of three")
+	if _, _, _, err := p.NewEvaluator().KeyRow(bad, false); err == nil {
+		t.Error("KeyRow accepted a Quantity of three")
 	}
 	full, err := p.Row(row1)
 	if err != nil || full[2] != "C-042" {

@@ -39,11 +39,11 @@ func FuzzCompile(f *testing.F) {
 			return
 		}
 		ev := p.NewEvaluator()
-		if ok, err := ev.Where(vals); err != nil || !ok {
+		if ok, err := ev.where(vals); err != nil || !ok {
 			return
 		}
 		if p.GroupBy != nil {
-			if _, err := ev.Key(vals); err != nil {
+			if _, err := ev.keyOf(vals); err != nil {
 				return
 			}
 		}

@@ -111,16 +111,16 @@ func TestAllowKeysReachTheRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.Direct() {
+	if !p.Templated() {
 		t.Fatalf("the mapping does not compile to a template")
 	}
 	vals, err := p.Row(row1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	line, done, err := p.NewEvaluator().AppendLine(nil, vals, row1, true)
+	line, done, err := p.NewEvaluator().appendLine(nil, vals, row1, true)
 	if err != nil || !done {
-		t.Fatalf("AppendLine: done %v, error %v", done, err)
+		t.Fatalf("appendLine: done %v, error %v", done, err)
 	}
 	if want := `{"$type":"TOUCH","$ts":1700000000000,"$user_agent_id":"C-042","$loyalty_tier":"P-1"}` + "\n"; string(line) != want {
 		t.Errorf("got %s, want %s", line, want)

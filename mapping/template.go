@@ -1,272 +1,208 @@
 package mapping
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
+import "csv2activity/activity"
 
-	"github.com/expr-lang/expr/vm"
-	"github.com/goccy/go-yaml/ast"
+// The compiled template: the fast path of a mapping without group_by and
+// without for_each, whose activity has the same shape for every row. Its
+// constant JSON is written once, when the mapping is compiled, and its
+// constants and keys are checked once (activity.Rules.Plan); for each row only
+// the values of its expressions are computed, checked against the rule of
+// their place, and appended between the constant bytes. No activity tree is
+// built.
+//
+// It gives the same bytes, and rejects a row with the same reason, as the
+// general path (Apply, activity.Validate, activity.AppendJSON): a row for
+// which it cannot promise that (an expression whose value is null, so that
+// its key is left out) goes the general way. TestDirectMatchesApply and
+// FuzzDirect compare the two.
 
-	"csv2activity/activity"
-)
-
-// NodeKind says what a template node builds.
-type NodeKind int
-
-// The template node kinds.
-const (
-	ConstNode   NodeKind = iota // a constant value
-	ExprNode                    // exactly one ${ expr }: keeps the expression's type
-	InterpNode                  // text around ${ … }: a string
-	ObjectNode                  // a map, keys in file order
-	ListNode                    // a list
-	ForEachNode                 // for_each: LIST, item: TEMPLATE
-)
-
-// Node is one value of the activity template.
-type Node struct {
-	Kind   NodeKind
-	Path   string   // where it sits, e.g. activity.$events[0].$ts
-	Const  any      // ConstNode: nil, bool, int64, float64 or string
-	Expr   *Expr    // ExprNode; ForEachNode: the list to iterate
-	Parts  []Part   // InterpNode
-	Keys   []string // ObjectNode
-	KeyPos []Pos    // ObjectNode: where each key stands in the file
-	KeyEnc []string // ObjectNode: each key as JSON, for activity.Field.EncodedKey
-	Values []*Node  // ObjectNode: one per key; ListNode: the items
-	Item   *Node    // ForEachNode
+// direct is a compiled template.
+type direct struct {
+	holes []directHole
+	tail  []byte // the JSON after the last hole
 }
 
-// Pos is a 1-based line and column in the mapping file.
-type Pos struct{ Line, Col int }
-
-// Part is a piece of an interpolated string: literal text or an expression.
-type Part struct {
-	Text string
-	Expr *Expr
+// directHole is a value computed per row, and the constant JSON before it.
+type directHole struct {
+	lit  []byte
+	node *Node // an ExprNode or an InterpNode
+	hole *activity.Hole
+	text int // a text column the hole is, read from the fields; else -1
 }
 
-// Expr is one expression of the mapping, as written inside ${ }.
-type Expr struct {
-	Source string
-	Path   string // where it sits, for runtime errors
-	Line   int    // 1-based position of Source's first character in the file
-	Col    int
-	exact  bool // Source stands at Line:Col character for character
-
-	program *vm.Program
-	fast    fastPath
-}
-
-// template builds the node for a YAML value. depth guards against runaway nesting.
-func (l *loader) template(n ast.Node, path string, depth int) *Node {
-	if depth > MaxDepth {
-		l.errorAt(n, "%s is nested more than %d levels deep", path, MaxDepth)
+// compileDirect compiles the activity template of a mapping without
+// group_by, or returns nil when the template's shape varies (for_each) or
+// its rules depend on a computed value (activity.Plan).
+func (p *Program) compileDirect() *direct {
+	if p.GroupBy != nil || p.Activity == nil {
 		return nil
 	}
-	switch v := unwrap(n).(type) {
-	case *ast.MappingNode:
-		if forEachKey(v) {
-			return l.forEach(v, path, depth)
+	b := &directBuilder{}
+	skeleton, ok := b.node(p.Activity)
+	obj, isObj := skeleton.(*activity.Object)
+	if !ok || !isObj {
+		return nil
+	}
+	holes := make([]*activity.Hole, len(b.d.holes))
+	for i, h := range b.d.holes {
+		holes[i] = h.hole
+	}
+	if p.Rules.Plan(obj, holes) != nil {
+		return nil
+	}
+	b.d.tail = b.lit
+	return &b.d
+}
+
+// directBuilder walks the template as AppendJSON walks an activity, writing
+// the constant JSON and making a hole for each expression.
+type directBuilder struct {
+	d   direct
+	lit []byte // the constant JSON since the last hole
+}
+
+// node returns the skeleton value of n (a constant, a *activity.Hole, an
+// object or a list of them), nil for a constant null (left out, as Apply
+// leaves it out), and false when n cannot be compiled.
+func (b *directBuilder) node(n *Node) (any, bool) {
+	switch n.Kind {
+	case ConstNode:
+		if n.Const != nil {
+			b.lit = activity.AppendJSON(b.lit, n.Const)
 		}
-		return l.object(v, path, depth)
-	case *ast.SequenceNode:
-		node := &Node{Kind: ListNode, Path: path}
-		for i, item := range v.Values {
-			if c := l.template(item, fmt.Sprintf("%s[%d]", path, i), depth+1); c != nil {
-				node.Values = append(node.Values, c)
+		return n.Const, true
+	case ExprNode, InterpNode:
+		h := &activity.Hole{}
+		b.d.holes = append(b.d.holes, directHole{lit: b.lit, node: n, hole: h, text: -1})
+		b.lit = nil
+		return h, true
+	case ObjectNode:
+		obj := &activity.Object{}
+		b.lit = append(b.lit, '{')
+		for i, key := range n.Keys {
+			if c := n.Values[i]; c.Kind == ConstNode && c.Const == nil {
+				continue
 			}
+			if len(obj.Fields) > 0 {
+				b.lit = append(b.lit, ',')
+			}
+			b.lit = append(b.lit, n.KeyEnc[i]...)
+			v, ok := b.node(n.Values[i])
+			if !ok {
+				return nil, false
+			}
+			obj.Fields = append(obj.Fields, activity.Field{Key: key, Value: v})
 		}
-		return node
-	case *ast.StringNode:
-		return l.text(n, v.Value, path)
-	case *ast.LiteralNode:
-		return l.text(n, v.Value.Value, path)
-	case *ast.IntegerNode:
-		return &Node{Kind: ConstNode, Path: path, Const: integer(v)}
-	case *ast.FloatNode:
-		return &Node{Kind: ConstNode, Path: path, Const: v.Value}
-	case *ast.BoolNode:
-		return &Node{Kind: ConstNode, Path: path, Const: v.Value}
-	case *ast.NullNode:
-		return &Node{Kind: ConstNode, Path: path}
-	case *ast.AnchorNode, *ast.AliasNode, *ast.MergeKeyNode:
-		l.noAnchors(n)
-	default:
-		l.errorAt(n, "%s: unsupported YAML value %s", path, describe(n))
+		b.lit = append(b.lit, '}')
+		return obj, true
+	case ListNode:
+		list := []any{}
+		b.lit = append(b.lit, '[')
+		for _, item := range n.Values {
+			if item.Kind == ConstNode && item.Const == nil {
+				continue
+			}
+			if len(list) > 0 {
+				b.lit = append(b.lit, ',')
+			}
+			v, ok := b.node(item)
+			if !ok {
+				return nil, false
+			}
+			list = append(list, v)
+		}
+		b.lit = append(b.lit, ']')
+		return list, true
 	}
-	return nil
+	return nil, false
 }
 
-func integer(v *ast.IntegerNode) any {
-	switch x := v.Value.(type) {
-	case int64:
-		return x
-	case uint64:
-		if x <= 1<<63-1 {
-			return int64(x)
-		}
-		f, _ := strconv.ParseFloat(strconv.FormatUint(x, 10), 64)
-		return f
+// textColumns finds the columns of type string that only the compiled
+// template reads, each time as a bare column name: their holes take the
+// cell as it is, so that the row's typing leaves them out, and no string is
+// boxed into an interface for them.
+func (p *Program) textColumns(c *compiler) {
+	p.text = make([]bool, len(p.cols))
+	if p.direct == nil || p.row || p.rows || p.item || c.used[NameRows] {
+		return
 	}
-	return v.Value
-}
-
-func forEachKey(m *ast.MappingNode) bool {
-	for _, kv := range m.Values {
-		if k, ok := unwrap(kv.Key).(*ast.StringNode); ok && k.Value == "for_each" {
-			return true
+	bare := map[int]int{}
+	for _, h := range p.direct.holes {
+		if e := h.node.Expr; h.node.Kind == ExprNode && e.fast.kind == column && p.cols[e.fast.col].Type == String {
+			bare[e.fast.col]++
 		}
 	}
-	return false
+	for col, n := range bare {
+		p.text[col] = n == c.uses[Ident(p.cols[col].Name)] && !p.skip[col]
+	}
+	for i := range p.direct.holes {
+		h := &p.direct.holes[i]
+		if e := h.node.Expr; h.node.Kind == ExprNode && e.fast.kind == column && p.text[e.fast.col] {
+			h.text = e.fast.col
+		}
+	}
 }
 
-func (l *loader) object(m *ast.MappingNode, path string, depth int) *Node {
-	node := &Node{Kind: ObjectNode, Path: path}
-	seen := map[string]bool{}
-	for _, kv := range m.Values {
-		key, ok := l.key(kv, seen)
-		if !ok {
+// Templated reports whether the mapping's activity is a compiled template,
+// through which AppendRow writes the rows whose values are not null (for
+// tests and diagnostics: AppendRow chooses by itself).
+func (p *Program) Templated() bool { return p.direct != nil }
+
+// appendLine appends the activity of one row and a line break to dst,
+// through the compiled template (p.direct must be set). vals are the row's
+// values from rowInto with p.text, fields its cells; validUTF8 says that the
+// fields are known to be valid UTF-8 (convert checks every row it reads),
+// so that their text need not be checked again.
+//
+// It returns dst unchanged and an error when the row is rejected: an
+// *EvalError when an expression fails, a *RuleError when a value breaks
+// the rule of its place. It returns dst unchanged and done false
+// when the row's activity has another shape than the template's (a value is
+// null, so its key is left out): build that one with Apply, after
+// complete.
+func (ev *Evaluator) appendLine(dst []byte, vals []any, fields []string, validUTF8 bool) (out []byte, done bool, err error) {
+	d := ev.p.direct
+	ev.newActivity()
+	sc := ev.bind(vals, ev.single(vals))
+	values := ev.values[:0]
+	for _, h := range d.holes {
+		if h.text >= 0 {
+			if fields[h.text] == "" && ev.p.cols[h.text].Optional {
+				return dst, false, nil // null
+			}
+			values = append(values, nil) // read from fields below
 			continue
 		}
-		if c := l.template(kv.Value, path+"."+key, depth+1); c != nil {
-			line, col := position(kv.Key)
-			node.Keys = append(node.Keys, key)
-			node.KeyPos = append(node.KeyPos, Pos{line, col})
-			node.KeyEnc = append(node.KeyEnc, activity.EncodeKey(key))
-			node.Values = append(node.Values, c)
+		v, err := ev.node(h.node, sc, 0)
+		if err != nil {
+			return dst, false, err
 		}
-	}
-	return node
-}
-
-// forEach reads {for_each: LIST, item: TEMPLATE}.
-func (l *loader) forEach(m *ast.MappingNode, path string, depth int) *Node {
-	node := &Node{Kind: ForEachNode, Path: path}
-	seen := map[string]bool{}
-	for _, kv := range m.Values {
-		key, ok := l.key(kv, seen)
-		if !ok {
-			continue
+		if v == nil {
+			return dst, false, nil
 		}
-		switch key {
-		case "for_each":
-			node.Expr = l.exprValue(kv.Value, path+".for_each")
-		case "item":
-			node.Item = l.template(kv.Value, path+"[]", depth+1)
-		default:
-			l.unknownKey(kv.Key, key, "a for_each list (it takes for_each: and item:)", []string{"for_each", "item"})
-		}
+		values = append(values, v)
 	}
-	if !seen["item"] {
-		l.errorAt(m, "%s: for_each needs item: the template of each element", path)
-	}
-	if node.Expr == nil || node.Item == nil {
-		return nil
-	}
-	return node
-}
-
-// text builds a node from a YAML string: a constant, one expression, or an
-// interpolation.
-func (l *loader) text(n ast.Node, s, path string) *Node {
-	parts, err := splitTemplate(s)
-	if err != nil {
-		l.errorAt(n, "%s: %v", path, err)
-		return nil
-	}
-	node := &Node{Kind: InterpNode, Path: path}
-	for _, p := range parts {
-		if p.expr {
-			node.Parts = append(node.Parts, Part{Expr: l.newExpr(n, p.text, path)})
+	ev.values = values
+	for i, h := range d.holes {
+		var err error
+		if h.text >= 0 {
+			err = h.hole.CheckString(fields[h.text], validUTF8)
 		} else {
-			node.Parts = append(node.Parts, Part{Text: p.text})
+			err = h.hole.Check(values[i])
+		}
+		if err != nil {
+			return dst, false, &RuleError{Err: err}
 		}
 	}
-	switch {
-	case len(node.Parts) == 0:
-		return &Node{Kind: ConstNode, Path: path, Const: ""}
-	case len(node.Parts) == 1 && node.Parts[0].Expr == nil:
-		return &Node{Kind: ConstNode, Path: path, Const: node.Parts[0].Text}
-	case len(node.Parts) == 1:
-		return &Node{Kind: ExprNode, Path: path, Expr: node.Parts[0].Expr}
-	}
-	return node
-}
-
-// exprValue reads a value that is always an expression (where, group_by,
-// for_each), written with or without ${ }.
-func (l *loader) exprValue(n ast.Node, path string) *Expr {
-	s, ok := l.scalar(n, path)
-	if !ok {
-		return nil
-	}
-	parts, err := splitTemplate(s)
-	if err != nil {
-		l.errorAt(n, "%s: %v", path, err)
-		return nil
-	}
-	if len(parts) == 1 && parts[0].expr {
-		return l.newExpr(n, parts[0].text, path)
-	}
-	if len(parts) > 1 {
-		l.errorAt(n, "%s must be one expression, not text around ${ }", path)
-		return nil
-	}
-	if strings.TrimSpace(s) == "" {
-		l.errorAt(n, "%s is empty", path)
-		return nil
-	}
-	return l.newExpr(n, s, path)
-}
-
-// newExpr records an expression and where its text stands in the file.
-func (l *loader) newExpr(n ast.Node, text, path string) *Expr {
-	line, col := position(n)
-	e := &Expr{Source: text, Path: path, Line: line, Col: col}
-	if len(text) > MaxExprSize {
-		l.errorAt(n, "%s: expression is %d characters, more than the %d allowed", path, len(text), MaxExprSize)
-		return nil
-	}
-	if ln, c, ok := l.src.find(line, col, text); ok {
-		e.Line, e.Col, e.exact = ln, c, true
-	}
-	return e
-}
-
-// find locates text in the file at or after line:col, on the same line or one
-// of the next few (block scalars), and returns its 1-based position.
-func (s *source) find(line, col int, text string) (int, int, bool) {
-	first, _, _ := strings.Cut(text, "\n")
-	for ln := line; ln <= len(s.lines) && ln < line+64; ln++ {
-		l := s.lines[ln-1]
-		from := 0
-		if ln == line {
-			from = min(byteOffset(l, col-1), len(l))
-		}
-		if i := strings.Index(l[from:], first); i >= 0 {
-			return ln, runeCount(l[:from+i]) + 1, first == text
+	for i, h := range d.holes {
+		dst = append(dst, h.lit...)
+		if h.text >= 0 {
+			dst = activity.AppendString(dst, fields[h.text])
+		} else {
+			dst = activity.AppendJSON(dst, values[i])
 		}
 	}
-	return 0, 0, false
-}
-
-func byteOffset(s string, runes int) int {
-	n := 0
-	for i := range s {
-		if n == runes {
-			return i
-		}
-		n++
-	}
-	return len(s)
-}
-
-func runeCount(s string) int {
-	n := 0
-	for range s {
-		n++
-	}
-	return n
+	dst = append(dst, d.tail...)
+	clear(values) // let the values go
+	return append(dst, '\n'), true, nil
 }

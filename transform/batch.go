@@ -23,7 +23,11 @@ var batchSize = 128 << 10
 // malformed is the reject of a batch's Malformed line.
 func (b *batch) malformed() Reject {
 	m := b.Malformed
-	return Reject{File: b.File, Line: m.Line, Reason: m.Reason, Raw: m.Raw}
+	kind := RejectCSV
+	if m.TooLong {
+		kind = RejectRowSize
+	}
+	return Reject{File: b.File, Line: m.Line, Reason: m.Reason, Raw: m.Raw, Kind: kind}
 }
 
 // errHeaderMismatch is the cause when a later input's header differs.

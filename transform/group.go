@@ -50,33 +50,31 @@ type storedGroup struct {
 
 // fall is why a group is rejected whole: its first rejected row, or its size.
 type fall struct {
-	file   string
-	line   int
-	reason string
+	file string
+	line int
+	why  *why
 }
 
-// fellWith is the reason given to a row rejected for reason whose group
-// falls with it.
-func fellWith(reason, key string) string {
-	return fmt.Sprintf("%s; group %q rejected whole", reason, key)
-}
-
-// rowReason is the reason given to a row of a group rejected whole: the
+// rowReason is the rejection of a row of a group rejected whole: the
 // group, and what made it fall.
-func (f *fall) rowReason(key, file string) string {
+func (f *fall) rowReason(key, file string) *why {
+	y := *f.why
+	y.Group, y.ByOther = key, true
 	if f.line == 0 {
-		return fmt.Sprintf("group %q rejected whole: %s", key, f.reason)
+		y.Reason = fmt.Sprintf("group %q rejected whole: %s", key, f.why.Reason)
+		return &y
 	}
 	where := fmt.Sprintf("line %d", f.line)
 	if f.file != file {
 		where = fmt.Sprintf("%s line %d", f.file, f.line)
 	}
-	return fmt.Sprintf("group %q rejected whole: %s: %s", key, where, f.reason)
+	y.Reason = fmt.Sprintf("group %q rejected whole: %s: %s", key, where, f.why.Reason)
+	return &y
 }
 
 // tooBig is the fall of a group larger than cap.
 func tooBig(cap int64) *fall {
-	return &fall{reason: fmt.Sprintf("its rows take more than %s, the most one group may take (1/%d of --max-memory; an order that large is more likely a group_by mistake)",
+	return &fall{why: because(RejectGroupSize, "its rows take more than %s, the most one group may take (1/%d of --max-memory; an order that large is more likely a group_by mistake)",
 		bytesize.Format(cap), groupShare)}
 }
 
@@ -122,12 +120,12 @@ func (g *groupStore) seq(key string) uint32 {
 
 // fail makes key's group fall for the rejected row; it returns true when
 // the group falls now (false when an earlier row made it fall).
-func (g *groupStore) fail(key, file string, line int, reason string) bool {
+func (g *groupStore) fail(key, file string, line int, y *why) bool {
 	seq := g.seq(key)
 	if g.fallen[seq] != nil {
 		return false
 	}
-	g.fallen[seq] = &fall{file: file, line: line, reason: reason}
+	g.fallen[seq] = &fall{file: file, line: line, why: y}
 	return true
 }
 

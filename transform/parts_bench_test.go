@@ -35,14 +35,13 @@ func BenchmarkStages(b *testing.B) {
 	vals, _ := p.Row(recs[0])
 	obj, _ := ev.Apply([][]any{vals})
 	buf := make([]byte, 0, 1<<20)
-	var dvals []any
 	stages := []struct {
 		name string
 		run  func()
 	}{
 		{"type", func() {
 			for _, r := range recs {
-				vals, _ = p.RowInto(vals, r)
+				vals, _ = p.Row(r)
 			}
 		}},
 		{"apply", func() {
@@ -60,17 +59,12 @@ func BenchmarkStages(b *testing.B) {
 				buf = activity.AppendJSON(buf[:0], obj)
 			}
 		}},
-		// The compiled template does type+apply+validate+encode's work for
-		// mappings without group_by and for_each (mapping/direct.go).
-		{"template-type", func() {
+		// AppendRow does type+where+apply+validate+encode's work, through
+		// the compiled template for mappings without group_by and for_each
+		// (mapping/template.go).
+		{"row", func() {
 			for _, r := range recs {
-				dvals, _ = p.DirectRowInto(dvals, r)
-			}
-		}},
-		{"template", func() {
-			for _, r := range recs {
-				dvals, _ = p.DirectRowInto(dvals, r)
-				buf, _, _ = ev.AppendLine(buf[:0], dvals, r, true)
+				buf, _, _ = ev.AppendRow(buf[:0], r)
 			}
 		}},
 	}

@@ -126,19 +126,19 @@ func (p *previewer) input(ctx context.Context, in *input.Reader) (bool, error) {
 // record takes one record; it returns true when the previews are complete.
 func (p *previewer) record(b *batch, rec *input.Record) bool {
 	res := &result{}
-	if reason := p.w.safeRow(b, rec, res); reason != "" {
-		p.w.rejectRecord(res, b, rec, reason)
+	if y := p.w.safeRow(b, rec, res); y != nil {
+		p.w.rejectRecord(res, b, rec, y)
 	}
 	p.res.Read++
 	p.res.Filtered += res.filtered
 	for i := range res.rows {
 		row := &res.rows[i]
-		if row.reason != "" {
-			reason := row.reason
+		if row.why != nil {
+			y := row.why
 			if row.key != "" {
-				reason = fellWith(reason, row.key)
+				y = y.fellWith(row.key)
 			}
-			p.res.Rejected = append(p.res.Rejected, row.reject(reason))
+			p.res.Rejected = append(p.res.Rejected, row.reject(y))
 			if row.key == "" {
 				continue
 			}
@@ -178,8 +178,8 @@ func (p *previewer) add(row *groupRow) bool {
 		return false // rows past the cap are not kept, as convert keeps none
 	}
 	g.rows = append(g.rows, *row)
-	if row.reason != "" && g.fall == nil {
-		g.fall = &fall{file: row.file, line: row.line, reason: row.reason}
+	if row.why != nil && g.fall == nil {
+		g.fall = &fall{file: row.file, line: row.line, why: row.why}
 	}
 	return false
 }
@@ -194,7 +194,7 @@ func (p *previewer) finish() *PreviewResult {
 			pv.Rows = append(pv.Rows, SourceRow{File: r.file, Line: r.line, Raw: r.raw})
 		}
 		if g.fall != nil {
-			pv.Err = &GroupError{Key: g.key, Reason: g.fall.rowReason(g.key, g.fall.file)}
+			pv.Err = &GroupError{Key: g.key, Reason: g.fall.rowReason(g.key, g.fall.file).Reason}
 		} else {
 			pv.Activity, pv.Err = p.prog.NewEvaluator().Apply(vals) // each keeps its own memory
 			if pv.Err == nil {

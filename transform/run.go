@@ -51,6 +51,10 @@ type Config struct {
 	// order, with the rows it was built from (origin.go); its error stops
 	// the run. The slice is reused: copy what must outlive the call.
 	Origins func(rows []RowRef) error
+	// Rejected, when set, is given each rejected row, typed, after its
+	// line is written to the rejects: in the same order, on the goroutine
+	// that writes them.
+	Rejected func(*Reject)
 }
 
 // DefaultMaxLineSize is the bulk import API's limit on one execution, and so
@@ -234,18 +238,18 @@ func (r *run) file(store *groupStore, res *result) error {
 	for i := range res.rows {
 		row := &res.rows[i]
 		switch {
-		case row.reason == "":
+		case row.why == nil:
 			if err := store.add(row.key, row.input, row.line, row.raw); err != nil {
 				return err
 			}
 			res.held++
 		case row.key == "":
-			res.rejects = append(res.rejects, row.reject(row.reason))
+			res.rejects = append(res.rejects, row.reject(row.why))
 		default:
-			if store.fail(row.key, row.file, row.line, row.reason) {
+			if store.fail(row.key, row.file, row.line, row.why) {
 				res.groupsRejected++
 			}
-			res.rejects = append(res.rejects, row.reject(fellWith(row.reason, row.key)))
+			res.rejects = append(res.rejects, row.reject(row.why.fellWith(row.key)))
 		}
 	}
 	res.rows = nil
@@ -308,6 +312,9 @@ func (r *run) consume(res *result) error {
 		r.buf = appendReject(r.buf[:0], rej)
 		if _, err := r.rejects.Write(r.buf); err != nil {
 			return fmt.Errorf("write rejects: %w", err)
+		}
+		if r.cfg.Rejected != nil {
+			r.cfg.Rejected(rej)
 		}
 		r.sum.Rejected++
 		r.unwritten--

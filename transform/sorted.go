@@ -2,7 +2,6 @@ package transform
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"csv2activity/internal/bufpool"
@@ -55,16 +54,17 @@ func (s *streamer) consume(res *result) error {
 	for i := range res.rows {
 		row := &res.rows[i]
 		switch first, done := s.closed[row.key]; {
-		case row.reason != "" && row.key == "":
-			u.rejects = append(u.rejects, row.reject(row.reason))
+		case row.why != nil && row.key == "":
+			u.rejects = append(u.rejects, row.reject(row.why))
 		case s.cur != nil && row.key == s.cur.key:
 			s.join(u, row)
 		case done:
-			reason := fmt.Sprintf("group %q was already complete (it started at line %d): --sorted promised that the rows of a group stand together", row.key, first)
-			if row.reason != "" {
-				reason = row.reason + "; " + reason
+			y := because(RejectGroupOrder, "group %q was already complete (it started at line %d): --sorted promised that the rows of a group stand together", row.key, first)
+			if row.why != nil {
+				y.Reason = row.why.Reason + "; " + y.Reason
 			}
-			u.rejects = append(u.rejects, row.reject(reason))
+			y.Group = row.key
+			u.rejects = append(u.rejects, row.reject(y))
 		default:
 			s.close(u)
 			s.cur = &openGroup{key: row.key, line: row.line}
@@ -79,7 +79,7 @@ func (s *streamer) consume(res *result) error {
 // the group's next rows as they come.
 func (s *streamer) join(u *sortedUnit, row *groupRow) {
 	g := s.cur
-	if g.fall == nil && row.reason == "" {
+	if g.fall == nil && row.why == nil {
 		if g.size += int64(len(row.raw)) + rowCost; g.size <= s.cap { // as the group store counts
 			g.rows = append(g.rows, *row)
 			u.held++
@@ -89,7 +89,7 @@ func (s *streamer) join(u *sortedUnit, row *groupRow) {
 		u.groupsRejected++
 	}
 	if g.fall == nil {
-		g.fall = &fall{file: row.file, line: row.line, reason: row.reason}
+		g.fall = &fall{file: row.file, line: row.line, why: row.why}
 		u.groupsRejected++
 	}
 	for i := range g.rows {
@@ -97,8 +97,8 @@ func (s *streamer) join(u *sortedUnit, row *groupRow) {
 	}
 	u.settled += len(g.rows)
 	g.rows = nil
-	if row.reason != "" {
-		u.rejects = append(u.rejects, row.reject(fellWith(row.reason, g.key)))
+	if row.why != nil {
+		u.rejects = append(u.rejects, row.reject(row.why.fellWith(g.key)))
 	} else {
 		u.rejects = append(u.rejects, row.reject(g.fall.rowReason(g.key, row.file)))
 	}
@@ -178,12 +178,12 @@ func (w *worker) sortedUnit(u *sortedUnit) *result {
 			vals = append(vals, row.vals)
 		}
 		originOfGroup(w, g.rows, func(r groupRow) (uint32, int) { return r.input, r.line })
-		reason := w.safeActivity(vals, res)
-		if reason == "" {
+		y := w.safeActivity(vals, res)
+		if y == nil {
 			continue
 		}
 		res.groupsRejected++
-		f := &fall{reason: reason}
+		f := &fall{why: y}
 		for i := range g.rows {
 			res.rejects = append(res.rejects, g.rows[i].reject(f.rowReason(g.key, g.rows[i].file)))
 		}

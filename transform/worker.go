@@ -6,7 +6,6 @@ import (
 	"slices"
 	"unicode/utf8"
 
-	"csv2activity/activity"
 	"csv2activity/input"
 	"csv2activity/internal/bufpool"
 	"csv2activity/mapping"
@@ -33,20 +32,20 @@ type result struct {
 
 // groupRow is a row with its group key; vals are kept only for previews and
 // --sorted (convert otherwise parses the row again when its group is whole).
-// A row with a reason is rejected; with a key too, its group falls with it.
+// A row with a why is rejected; with a key too, its group falls with it.
 type groupRow struct {
-	key    string
-	vals   []any
-	file   string
-	input  uint32
-	line   int
-	raw    string
-	reason string
+	key   string
+	vals  []any
+	file  string
+	input uint32
+	line  int
+	raw   string
+	why   *why
 }
 
-// reject is the row rejected for reason.
-func (g *groupRow) reject(reason string) Reject {
-	return Reject{File: g.file, Line: g.line, Reason: reason, Raw: g.raw}
+// reject is the row rejected for y.
+func (g *groupRow) reject(y *why) Reject {
+	return y.reject(g.file, g.line, g.raw)
 }
 
 // worker turns batches into results. It owns an Evaluator and an output
@@ -58,8 +57,6 @@ type worker struct {
 	keepVals    bool     // with collect: keep the typed values too (previews)
 	rejectGroup bool     // with collect: key rejected rows, so that their group falls
 	maxLine     int      // the longest activity line written (its newline included)
-	vals        []any    // the row being mapped, reused when rows are not kept
-	one         [1][]any // the one-row group of a mapping without group_by
 	width       int      // fields per record: the header's
 	trace       bool     // record the rows of each activity (origin.go)
 	origin      []uint32 // the rows of the activity being built: input, line…
@@ -81,8 +78,8 @@ func (w *worker) batch(b *batch) *result {
 	res.out = bufpool.Get(3 * len(b.Data))
 	input.Parse(b.Data, b.Line, b.Comma, func(rec *input.Record) {
 		res.read++
-		if reason := w.safeRow(b, rec, res); reason != "" {
-			w.rejectRecord(res, b, rec, reason)
+		if y := w.safeRow(b, rec, res); y != nil {
+			w.rejectRecord(res, b, rec, y)
 		}
 	})
 	bufpool.Put(b.Data)
@@ -90,14 +87,14 @@ func (w *worker) batch(b *batch) *result {
 	return res
 }
 
-// rejectRecord rejects a record for reason; with group_by, its group falls
-// with it when its key can be computed (groupOf).
-func (w *worker) rejectRecord(res *result, b *batch, rec *input.Record, reason string) {
+// rejectRecord rejects a record for y; with group_by, its group falls
+// with it when its key can be computed (GroupOfRejected).
+func (w *worker) rejectRecord(res *result, b *batch, rec *input.Record, y *why) {
 	var fields []string
 	if rec.Err == nil && len(rec.Fields) == w.width {
 		fields = rec.Fields
 	}
-	w.reject(res, b.input, Reject{File: b.File, Line: rec.Line, Reason: reason, Raw: string(rec.Raw)}, fields)
+	w.reject(res, b.input, y.reject(b.File, rec.Line, string(rec.Raw)), fields)
 }
 
 // reject files a rejected row: in the rejects, or with group_by among the
@@ -108,175 +105,125 @@ func (w *worker) reject(res *result, input uint32, rej Reject, fields []string) 
 		res.rejects = append(res.rejects, rej)
 		return
 	}
-	row := groupRow{file: rej.File, input: input, line: rej.Line, raw: rej.Raw, reason: rej.Reason}
+	y := why(rej)
+	row := groupRow{file: rej.File, input: input, line: rej.Line, raw: rej.Raw, why: &y}
 	if w.rejectGroup && fields != nil {
-		row.key = w.groupOf(fields)
+		row.key = w.ev.GroupOfRejected(fields)
 	}
 	res.rows = append(res.rows, row)
 }
 
-// groupOf returns the group of a rejected row: its key, computed from the
-// cells group_by reads alone, or "" when they give none. A row that where,
-// computed from the cells it reads, leaves out belongs to no group: a
-// filtered row makes no group fall. When where cannot tell, the row is
-// taken to belong to its group, which falls: a partial order is the worse
-// mistake.
-func (w *worker) groupOf(fields []string) (key string) {
-	defer func() {
-		if recover() != nil {
-			key = ""
-		}
-	}()
-	vals, err := w.p.KeyCells(fields)
-	if err != nil {
-		return ""
-	}
-	if key, err = w.ev.Key(vals); err != nil {
-		return ""
-	}
-	if w.p.Where == nil {
-		return key
-	}
-	if vals, err := w.p.WhereCells(fields); err == nil {
-		if pass, err := w.ev.Where(vals); err == nil && !pass {
-			return ""
-		}
-	}
-	return key
-}
-
 // safeRow is row, turning a panic (a bug) into the row's rejection, so that
 // it names the row and the run goes on.
-func (w *worker) safeRow(b *batch, rec *input.Record, res *result) (reason string) {
+func (w *worker) safeRow(b *batch, rec *input.Record, res *result) (y *why) {
 	defer func() {
 		if r := recover(); r != nil {
-			reason = fmt.Sprintf("internal error on this row (please report it): %v", r)
+			y = because(RejectInternal, "internal error on this row (please report it): %v", r)
 		}
 	}()
 	return w.row(b, rec, res)
 }
 
 // row takes one record through typing, where, and either grouping or the
-// activity; it returns why the row is rejected, or "".
-func (w *worker) row(b *batch, rec *input.Record, res *result) string {
-	if rec.Err != nil {
-		return rec.Reason()
-	}
-	if len(rec.Fields) != w.width {
-		return fmt.Sprintf("row has %d fields, the header has %d", len(rec.Fields), w.width)
-	}
-	if b.CheckUTF8 && !utf8.Valid(rec.Raw) {
-		return invalidUTF8(rec, w.p.Header)
-	}
-	var vals []any
-	var err error
-	switch {
-	case w.keepVals:
-		vals, err = w.p.Row(rec.Fields)
-	case w.p.Direct() && !w.collect:
-		vals, err = w.p.DirectRowInto(w.vals, rec.Fields)
-		w.vals = vals
-	case w.collect:
-		vals, err = w.p.KeyRowInto(w.vals, rec.Fields)
-		w.vals = vals
-	default:
-		vals, err = w.p.RowInto(w.vals, rec.Fields)
-		w.vals = vals
-	}
-	if err != nil {
-		return err.Error()
-	}
-	pass, err := w.ev.Where(vals)
-	if err != nil {
-		return err.Error()
-	}
-	if !pass {
-		res.filtered++
-		return ""
+// activity; it returns why the row is rejected, or nil.
+func (w *worker) row(b *batch, rec *input.Record, res *result) *why {
+	if y := w.malformed(b, rec); y != nil {
+		return y
 	}
 	if w.collect {
-		key := ""
-		if w.p.GroupBy != nil {
-			if key, err = w.ev.Key(vals); err != nil {
-				return err.Error()
-			}
-		}
-		row := groupRow{key: key, file: b.File, input: b.input, line: rec.Line, raw: string(rec.Raw)}
-		if w.keepVals {
-			row.vals = vals
-		}
-		res.rows = append(res.rows, row)
-		return ""
+		return w.keyed(b, rec, res)
 	}
 	w.originOf(b.input, rec.Line)
-	if w.p.Direct() {
-		// Every row read is valid UTF-8: checked above when the input
-		// passes through, made so by the decoder otherwise.
-		start := len(res.out)
-		out, done, err := w.ev.AppendLine(res.out, vals, rec.Fields, true)
-		var bad *activity.Violation
-		switch {
-		case errors.As(err, &bad):
-			return "activity breaks a rule: " + err.Error()
-		case err != nil:
-			return err.Error()
-		case done:
-			res.out = out
-			if reason := w.overLong(res, start); reason != "" {
-				return reason
-			}
-			w.traced(res)
-			res.activities++
-			res.inActivities++
-			return ""
-		}
-		w.p.Complete(vals, rec.Fields)
+	start := len(res.out)
+	// Every row read is valid UTF-8: checked by malformed when the input
+	// passes through, made so by the decoder otherwise.
+	out, written, err := w.ev.AppendRow(res.out, rec.Fields)
+	res.out = out
+	switch {
+	case err != nil:
+		return whyOf(err)
+	case !written:
+		res.filtered++
+		return nil
 	}
-	w.one[0] = vals
-	return w.activity(w.one[:], res)
+	return w.written(res, start, 1)
+}
+
+// malformed says why a record cannot be mapped at all, or nil.
+func (w *worker) malformed(b *batch, rec *input.Record) *why {
+	switch {
+	case rec.Err != nil:
+		return because(RejectCSV, "%s", rec.Reason())
+	case len(rec.Fields) != w.width:
+		return because(RejectFields, "row has %d fields, the header has %d", len(rec.Fields), w.width)
+	case b.CheckUTF8 && !utf8.Valid(rec.Raw):
+		return invalidUTF8(rec, w.p.Header)
+	}
+	return nil
+}
+
+// keyed keeps a row that where lets through among the rows, with its group
+// key (and its values for previews), for its group to be built once whole.
+func (w *worker) keyed(b *batch, rec *input.Record, res *result) *why {
+	key, vals, pass, err := w.ev.KeyRow(rec.Fields, w.keepVals)
+	switch {
+	case err != nil:
+		return whyOf(err)
+	case !pass:
+		res.filtered++
+		return nil
+	}
+	row := groupRow{key: key, file: b.File, input: b.input, line: rec.Line, raw: string(rec.Raw)}
+	if w.keepVals {
+		row.vals = vals
+	}
+	res.rows = append(res.rows, row)
+	return nil
 }
 
 // safeActivity is activity, turning a panic into the group's rejection.
-func (w *worker) safeActivity(group [][]any, res *result) (reason string) {
+func (w *worker) safeActivity(group [][]any, res *result) (y *why) {
 	defer func() {
 		if r := recover(); r != nil {
-			reason = fmt.Sprintf("internal error on this group (please report it): %v", r)
+			y = because(RejectInternal, "internal error on this group (please report it): %v", r)
 		}
 	}()
 	return w.activity(group, res)
 }
 
 // activity builds, checks and writes the activity of a group of rows; it
-// returns why it was refused, or "".
-func (w *worker) activity(group [][]any, res *result) string {
-	obj, err := w.ev.Apply(group)
-	if err != nil {
-		return err.Error()
-	}
-	if err := w.p.Rules.Validate(obj); err != nil {
-		return "activity breaks a rule: " + err.Error()
-	}
+// returns why it was refused, or nil.
+func (w *worker) activity(group [][]any, res *result) *why {
 	start := len(res.out)
-	res.out = activity.AppendJSON(res.out, obj)
-	res.out = append(res.out, '\n')
-	if reason := w.overLong(res, start); reason != "" {
-		return reason
+	out, err := w.ev.AppendGroup(res.out, group)
+	if err != nil {
+		return whyOf(err)
+	}
+	res.out = out
+	return w.written(res, start, len(group))
+}
+
+// written counts the activity line just written at res.out[start:], from
+// rows rows, or takes it back when it is too long (overLong).
+func (w *worker) written(res *result, start, rows int) *why {
+	if y := w.overLong(res, start); y != nil {
+		return y
 	}
 	w.traced(res)
 	res.activities++
-	res.inActivities += len(group)
-	return ""
+	res.inActivities += rows
+	return nil
 }
 
 // overLong takes back the activity line written at res.out[start:] when it
 // is longer than an upload execution may hold, and says so.
-func (w *worker) overLong(res *result, start int) string {
+func (w *worker) overLong(res *result, start int) *why {
 	n := len(res.out) - start
 	if n <= w.maxLine {
-		return ""
+		return nil
 	}
 	res.out = res.out[:start]
-	return fmt.Sprintf("the activity is %s bytes, more than the %s bytes an upload execution may hold (the bulk import API's 100 MB, or import's --chunk-size)",
+	return because(RejectLineSize, "the activity is %s bytes, more than the %s bytes an upload execution may hold (the bulk import API's 100 MB, or import's --chunk-size)",
 		thousands(int64(n)), thousands(int64(w.maxLine)))
 }
 
@@ -297,7 +244,7 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 			continue
 		}
 		vals = vals[:0]
-		reason := ""
+		var y *why
 		for range g.rows {
 			var v []any
 			err := errReparse
@@ -307,18 +254,18 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 				}
 				records = records[1:]
 			}
-			if err != nil && reason == "" {
-				reason = err.Error()
+			if err != nil && y == nil {
+				y = whyOf(err)
 			}
 			vals = append(vals, v)
 		}
-		if reason == "" {
+		if y == nil {
 			originOfGroup(w, g.rows, func(r storedRow) (uint32, int) { return r.input, r.line })
-			reason = w.safeActivity(vals, res)
+			y = w.safeActivity(vals, res)
 		}
-		if reason != "" {
+		if y != nil {
 			res.groupsRejected++
-			w.rejectWhole(res, g.rows, inputs, &fall{reason: reason})
+			w.rejectWhole(res, g.rows, inputs, &fall{why: y})
 		}
 	}
 	return res
@@ -329,7 +276,7 @@ func (w *worker) rejectWhole(res *result, rows []storedRow, inputs []inputInfo, 
 	key := w.storedKey(rows[0], inputs)
 	for _, r := range rows {
 		file := inputs[r.input].name
-		res.rejects = append(res.rejects, Reject{File: file, Line: r.line, Raw: r.raw, Reason: f.rowReason(key, file)})
+		res.rejects = append(res.rejects, f.rowReason(key, file).reject(file, r.line, r.raw))
 	}
 }
 
@@ -338,17 +285,8 @@ func (w *worker) rejectWhole(res *result, rows []storedRow, inputs []inputInfo, 
 func (w *worker) storedKey(r storedRow, inputs []inputInfo) (key string) {
 	key = "?"
 	input.Parse([]byte(r.raw), 0, inputs[r.input].comma, func(rec *input.Record) {
-		if rec.Err != nil || len(rec.Fields) != w.width {
-			return
-		}
-		if vals, err := w.p.KeyCells(rec.Fields); err == nil {
-			if k, err := w.ev.Key(vals); err == nil {
-				key = k
-				return
-			}
-		}
-		if vals, err := w.p.Row(rec.Fields); err == nil {
-			if k, err := w.ev.Key(vals); err == nil {
+		if rec.Err == nil && len(rec.Fields) == w.width {
+			if k, err := w.ev.GroupKey(rec.Fields); err == nil {
 				key = k
 			}
 		}
@@ -393,7 +331,7 @@ func (w *worker) reparse(unit []storedGroup, inputs []inputInfo) [][]string {
 }
 
 // invalidUTF8 names the first invalid byte of a row and its column.
-func invalidUTF8(rec *input.Record, header []string) string {
+func invalidUTF8(rec *input.Record, header []string) *why {
 	off := 0
 	for off < len(rec.Raw) {
 		r, size := utf8.DecodeRune(rec.Raw[off:])
@@ -402,14 +340,17 @@ func invalidUTF8(rec *input.Record, header []string) string {
 		}
 		off += size
 	}
-	col := ""
+	y := because(RejectEncoding, "invalid UTF-8: byte 0x%02x at offset %d of the row", rec.Raw[off], off)
+	y.Value = fmt.Sprintf("0x%02x", rec.Raw[off])
 	for i, f := range rec.Fields {
 		if !utf8.ValidString(f) && i < len(header) {
-			col = fmt.Sprintf(" (column %q)", header[i])
+			y.Column = header[i]
+			y.Reason += fmt.Sprintf(" (column %q)", header[i])
 			break
 		}
 	}
-	return fmt.Sprintf("invalid UTF-8: byte 0x%02x at offset %d of the row%s; declare the right input.encoding", rec.Raw[off], off, col)
+	y.Reason += "; declare the right input.encoding"
+	return y
 }
 
 // errReparse is an internal inconsistency: a row that parsed when it was

@@ -23,10 +23,11 @@ func TestPanicRejectsRow(t *testing.T) {
 	w := newWorker(p)
 	w.ev = nil
 	res := w.batch(&batch{Batch: &input.Batch{Data: []byte("O1,C1,S1,1,2.50\n"), Line: 7, Comma: ',', File: "in.csv"}})
-	if res.read != 1 || len(res.rows) != 1 || res.rows[0].reason == "" {
+	if res.read != 1 || len(res.rows) != 1 || res.rows[0].why == nil {
 		t.Fatalf("got %d read, rows %v; want the row rejected", res.read, res.rows)
 	}
-	if r := res.rows[0]; r.line != 7 || r.key != "" || !strings.HasPrefix(r.reason, "internal error on this row (please report it)") {
+	if r := res.rows[0]; r.line != 7 || r.key != "" || r.why.Kind != RejectInternal ||
+		!strings.HasPrefix(r.why.Reason, "internal error on this row (please report it)") {
 		t.Errorf("got %+v, want line 7 rejected alone", r)
 	}
 }

@@ -132,10 +132,10 @@ func TestDirectMatchesApply(t *testing.T) {
 		if err != nil {
 			t.Fatalf("mapping %d: %v", i, err)
 		}
-		if p.Direct() != dm.wantDirect {
-			t.Fatalf("mapping %d: Direct() = %v, want %v", i, p.Direct(), dm.wantDirect)
+		if p.Templated() != dm.wantDirect {
+			t.Fatalf("mapping %d: Templated() = %v, want %v", i, p.Templated(), dm.wantDirect)
 		}
-		if !p.Direct() {
+		if !p.Templated() {
 			continue
 		}
 		t.Logf("mapping %d: text columns %v", i, p.text)
@@ -178,14 +178,15 @@ func compareDirect(t *testing.T, p *Program, direct, general *Evaluator, fields 
 		return directUntyped // typing comes before either path
 	}
 	want, wantErr := generalLine(general, vals)
-	dvals, err := p.DirectRowInto(nil, fields)
+	checkAppendRow(t, p, fields, want, wantErr)
+	dvals, err := p.rowInto(nil, fields, p.text)
 	if err != nil {
-		t.Fatalf("row %q: DirectRowInto: %v, Row: nil", fields, err)
+		t.Fatalf("row %q: rowInto for the template: %v, Row: nil", fields, err)
 	}
-	got, done, gotErr := direct.AppendLine([]byte("prefix "), dvals, fields, allValid(fields))
+	got, done, gotErr := direct.appendLine([]byte("prefix "), dvals, fields, allValid(fields))
 	switch {
 	case !done && gotErr == nil:
-		p.Complete(dvals, fields)
+		p.complete(dvals, fields)
 		if again, againErr := generalLine(general, dvals); again != want || againErr != wantErr {
 			t.Fatalf("row %q: completed values give %s %s, not %s %s", fields, again, againErr, want, wantErr)
 		}
@@ -216,7 +217,7 @@ func FuzzDirect(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		if p, err := m.Compile(testHeader); err == nil && p.Direct() {
+		if p, err := m.Compile(testHeader); err == nil && p.Templated() {
 			progs = append(progs, p)
 		}
 	}
@@ -253,8 +254,32 @@ func generalLine(ev *Evaluator, vals []any) (string, string) {
 
 func reason(err error) string {
 	var bad *activity.Violation
-	if errors.As(err, &bad) {
+	var ruleErr *RuleError
+	if errors.As(err, &bad) && !errors.As(err, &ruleErr) {
 		return "activity breaks a rule: " + err.Error()
 	}
 	return err.Error()
+}
+
+// checkAppendRow checks that AppendRow, the door callers use, gives the
+// general path's line or reason for a row that typing and where keep.
+func checkAppendRow(t *testing.T, p *Program, fields []string, want, wantErr string) {
+	t.Helper()
+	if !allValid(fields) {
+		return // AppendRow takes valid UTF-8 only
+	}
+	got, written, err := p.NewEvaluator().AppendRow([]byte("prefix "), fields)
+	switch {
+	case err != nil:
+		if reason(err) != wantErr || string(got) != "prefix " {
+			t.Fatalf("row %q: AppendRow: %q, %v; general: %s %s", fields, got, err, want, wantErr)
+		}
+	case !written:
+		vals, _ := p.Row(fields)
+		if pass, err := p.NewEvaluator().where(vals); pass || err != nil || string(got) != "prefix " {
+			t.Fatalf("row %q: AppendRow left out a row where keeps (%v, %v) and wrote %q", fields, pass, err, got)
+		}
+	case string(got) != "prefix "+want || wantErr != "":
+		t.Fatalf("row %q: AppendRow: %s; general: %s %s", fields, got, want, wantErr)
+	}
 }

@@ -1,0 +1,139 @@
+package mapping
+
+import (
+	"fmt"
+
+	"csv2activity/activity"
+)
+
+// The one door of a mapping, for a caller that turns rows into ndjson:
+// AppendRow for a mapping without group_by, KeyRow then AppendGroup with
+// it. Behind them the package chooses between the compiled template
+// (template.go) and the general path (Apply, activity.Validate,
+// activity.AppendJSON), and types only the cells each needs. A rejected
+// row or group comes back as a typed error: a *CellError (a cell that does
+// not convert), an *EvalError (an expression that failed) or a *RuleError
+// (an activity that breaks the rules of MEDIARITHMICS.md).
+
+// RuleError is an activity that breaks a rule; Err is the *activity.Violation.
+type RuleError struct {
+	Err error
+}
+
+func (e *RuleError) Error() string { return "activity breaks a rule: " + e.Err.Error() }
+func (e *RuleError) Unwrap() error { return e.Err }
+
+// AppendRow maps one row of a mapping without group_by (its cells, one per
+// header column, valid UTF-8): it appends the row's activity and a line
+// break to dst and reports written, or returns dst and written false when
+// where leaves the row out, or dst and the typed error that rejects it.
+func (ev *Evaluator) AppendRow(dst []byte, fields []string) (out []byte, written bool, err error) {
+	p := ev.p
+	var text []bool
+	if p.direct != nil {
+		text = p.text
+	}
+	vals, err := p.rowInto(ev.scratch, fields, text)
+	if err != nil {
+		return dst, false, err
+	}
+	ev.scratch = vals
+	if pass, err := ev.where(vals); err != nil || !pass {
+		return dst, false, err
+	}
+	if p.direct != nil {
+		out, done, err := ev.appendLine(dst, vals, fields, true)
+		if err != nil || done {
+			return out, done, err
+		}
+		p.complete(vals, fields)
+	}
+	out, err = ev.AppendGroup(dst, ev.single(vals))
+	return out, err == nil, err
+}
+
+// KeyRow types a row of a mapping with group_by (or read for a preview)
+// and returns whether where keeps it and its group key ("" without
+// group_by). With keep, vals are the row's typed values, for AppendGroup;
+// without, the row is checked as AppendGroup will need it but vals are the
+// Evaluator's scratch memory, valid until its next call.
+func (ev *Evaluator) KeyRow(fields []string, keep bool) (key string, vals []any, pass bool, err error) {
+	if keep {
+		vals, err = ev.p.Row(fields)
+	} else {
+		vals, err = ev.p.rowInto(ev.scratch, fields, ev.p.keyText)
+		ev.scratch = vals
+	}
+	if err != nil {
+		return "", nil, false, err
+	}
+	if pass, err = ev.where(vals); err != nil || !pass {
+		return "", nil, false, err
+	}
+	if ev.p.GroupBy != nil {
+		if key, err = ev.keyOf(vals); err != nil {
+			return "", nil, false, err
+		}
+	}
+	return key, vals, true, nil
+}
+
+// AppendGroup builds the activity of a group of typed rows (Row), in input
+// order, checks it and appends it and a line break to dst; or returns dst
+// and the typed error that rejects the group.
+func (ev *Evaluator) AppendGroup(dst []byte, group [][]any) ([]byte, error) {
+	obj, err := ev.Apply(group)
+	if err != nil {
+		return dst, err
+	}
+	if err := ev.p.Rules.Validate(obj); err != nil {
+		return dst, &RuleError{Err: err}
+	}
+	dst = activity.AppendJSON(dst, obj)
+	return append(dst, '\n'), nil
+}
+
+// GroupOfRejected returns the group of a row rejected for a cell or an
+// expression: its key, computed from the cells group_by reads alone, or ""
+// when they give none. A row that where, computed from the cells it reads,
+// leaves out belongs to no group: a filtered row makes no group fall. When
+// where cannot tell, the row is taken to belong to its group, which falls:
+// a partial order is the worse mistake.
+func (ev *Evaluator) GroupOfRejected(fields []string) (key string) {
+	defer func() {
+		if recover() != nil {
+			key = ""
+		}
+	}()
+	vals, err := ev.p.cellsInto(fields, ev.p.keyCells)
+	if err != nil {
+		return ""
+	}
+	if key, err = ev.keyOf(vals); err != nil {
+		return ""
+	}
+	if ev.p.Where == nil {
+		return key
+	}
+	if vals, err := ev.p.cellsInto(fields, ev.p.whereCells); err == nil {
+		if pass, err := ev.where(vals); err == nil && !pass {
+			return ""
+		}
+	}
+	return key
+}
+
+// GroupKey computes again the group key of a row that was keyed when read:
+// from the cells group_by reads when it can, else from the whole row.
+func (ev *Evaluator) GroupKey(fields []string) (string, error) {
+	if vals, err := ev.p.cellsInto(fields, ev.p.keyCells); err == nil {
+		if k, err := ev.keyOf(vals); err == nil {
+			return k, nil
+		}
+	}
+	vals, err := ev.p.Row(fields)
+	if err != nil {
+		return "", fmt.Errorf("group key: %w", err)
+	}
+	return ev.keyOf(vals)
+}
