@@ -19,6 +19,7 @@ import (
 // through the built binary.
 
 func TestAuthoringCommandLine(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		args   []string // DIR is replaced by a folder holding the fixtures below
@@ -133,6 +134,7 @@ func exports(t *testing.T, dir string) map[string]string {
 }
 
 func TestInitCheckConvert(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for name, input := range exports(t, dir) {
 		t.Run(name, func(t *testing.T) {
@@ -325,6 +327,7 @@ func onlineRetail(rng *rand.Rand) string {
 // Customer ID, one item per line whose $price times $qty is exactly its Sales
 // (no unit price rounded); preview -n 2 shows the first two orders.
 func TestInitSuperstore(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ex := superstore(rand.New(rand.NewSource(7)), 3400)
 	input := writeFile(t, dir, "superstore.csv", ex.csv)
@@ -417,6 +420,7 @@ func checkOrder(t *testing.T, line string, o storeOrder) (beyondCents int) {
 // only the returns and whose event is the custom one shown converts the
 // cancelled invoices, and only them, with no row rejected.
 func TestInitReturnsAsCustomEvent(t *testing.T) {
+	t.Parallel()
 	const input = "testdata/exports/online-retail.csv"
 	res := runCLI(t, "", nil, nil, "init", input)
 	if res.code != 0 {
@@ -499,6 +503,7 @@ func returnsMapping(t *testing.T, starter string) string {
 }
 
 func TestPreviewColour(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("script"); err != nil {
 		t.Skip("no script(1) to run the preview on a terminal")
 	}

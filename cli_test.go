@@ -32,6 +32,7 @@ func rejectLines(t *testing.T, path string) []int {
 }
 
 func TestCommandLine(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		args        []string // OUT and DIR are replaced by a temporary output path and folder
@@ -118,6 +119,7 @@ func TestCommandLine(t *testing.T) {
 // TestSplitSizeCLI writes numbered parts through the binary: each within the
 // size, together the whole output of an unsplit run.
 func TestSplitSizeCLI(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	whole := runCLI(t, "", nil, nil, "convert", "-m", "mappings.example.yaml", "samples/us-orders.csv")
 	out := filepath.Join(dir, "orders.ndjson")

@@ -23,6 +23,7 @@ var samples = []struct {
 }
 
 func TestSamples(t *testing.T) {
+	t.Parallel()
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), s.name+".ndjson")

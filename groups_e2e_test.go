@@ -167,6 +167,7 @@ func frBroken(t *testing.T, lines []orderLine) (*brokenExport, func(string) stri
 }
 
 func TestWholeOrdersE2E(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewSource(21))
 	asExported := genOrders(12000, rng)
 	shuffled := slices.Clone(asExported)
@@ -267,6 +268,7 @@ func summaryAddsUp(t *testing.T, stderr string) map[string]int {
 // written, and the child's peak memory, read from its own /proc/PID/status
 // at the end of its run, stays near the budget.
 func TestBigGroupMemoryE2E(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	// Written straight to the file: a test process that grows would
 	// distort other tests' children (rusage counts the parent's peak).
@@ -417,6 +419,7 @@ func fillPipe(t *testing.T, w *os.File) int {
 // than its --chunk-size (no execution could hold it): the order's rows are
 // rejected, every other order is uploaded.
 func TestLineOverChunkE2E(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, "--quiet")
 	dir := t.TempDir()
 	lines := genOrders(300, rand.New(rand.NewSource(5)))

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -31,9 +32,22 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "build csv2activity:", err)
 		os.Exit(1)
 	}
+	moreParallel()
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// moreParallel lets four tests run at once unless -parallel says otherwise:
+// most of these tests wait on a child (a sandbox's latency, a poll, a
+// pipe), so the default of one per CPU leaves the CPUs idle.
+func moreParallel() {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", "4")
+	}
 }
 
 // statSources looks at every Go file of the module, so that go test's cache,

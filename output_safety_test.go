@@ -63,6 +63,7 @@ func noTemporaries(t *testing.T, dirs ...string) {
 // the device is still a device, never renamed over nor removed, even when it
 // sits where the default rejects file goes and nothing is rejected.
 func TestOutputDevice(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	null := mustMknodNull(t, dir, "null")
 	res := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", null, "--rejects", null, "testdata/broken/loyalty.csv")
@@ -95,6 +96,7 @@ func TestOutputDevice(t *testing.T) {
 // same through a symlink to the process's own standard output (what
 // /dev/stdout is).
 func TestOutputFIFO(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	want := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "samples/loyalty.csv").stdout
 	fifo := filepath.Join(dir, "activities.pipe")
@@ -139,6 +141,7 @@ func TestOutputFIFO(t *testing.T) {
 // TestOutputSymlinkFollowed replaces the target of a symlink output in the
 // target's folder, keeping the link and the target's mode.
 func TestOutputSymlinkFollowed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	target := writeFile(t, dir, "data/loyalty-2024-06.ndjson", "an older export\n")
@@ -165,6 +168,7 @@ func TestOutputSymlinkFollowed(t *testing.T) {
 // TestNewOutputsFollowTheUmask: a new output, rejects file or part gets 0644
 // minus the umask, like cp and the shell's >.
 func TestNewOutputsFollowTheUmask(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		umask string
 		want  fs.FileMode
@@ -226,6 +230,7 @@ func startSpilling(t *testing.T, dir, tmp, name string, export string) (*exec.Cm
 // The folder of a run still running is left alone, and so is a folder of
 // someone else's that happens to share the name.
 func TestSpillOfDeadRunRemoved(t *testing.T) {
+	t.Parallel()
 	lines := genOrders(60000, rand.New(rand.NewSource(5)))
 	rand.New(rand.NewSource(6)).Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
 	export := usExport(lines)
@@ -270,6 +275,7 @@ func TestSpillOfDeadRunRemoved(t *testing.T) {
 // temporary names: the next run to the same output, with fewer parts,
 // removes every one of them.
 func TestSplitKill9(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "loyalty.ndjson")
 	cmd, stdin, _ := startPiped(t, nil, "convert", "-m", "samples/loyalty.yaml", "-o", out, "--split-size", "2KB", "-")
@@ -296,6 +302,7 @@ func TestSplitKill9(t *testing.T) {
 // ./, a symlink, a hard link): it is sent once, said on standard error, and
 // the state file records it once.
 func TestUploadSameFileOnce(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t)
 	dir := t.TempDir()
 	f, lines := activityFile(t, dir, 40)
@@ -340,6 +347,7 @@ func redirectingAPI(t *testing.T, where func(api string) string) (api, certFile 
 // a line. (A redirect within the API's origin is followed: see
 // upload.TestRedirectsNeverLeaveTheOrigin.)
 func TestUploadRedirects(t *testing.T) {
+	t.Parallel()
 	var leaked atomic.Int64
 	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		leaked.Add(1)

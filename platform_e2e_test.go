@@ -295,7 +295,11 @@ func TestSandboxOnEveryAddressPrintsALoopbackURLE2E(t *testing.T) {
 
 func TestStatusOfAnImportE2E(t *testing.T) {
 	t.Parallel()
-	sb := startSandbox(t, "--quiet", "--step", "5s", "--reject-rate", "0.3", "--seed", "3") // still PENDING when status first looks
+	// A first sandbox holds every execution in its first status (a step of
+	// an hour); a second one, started on the same kept-open socket and
+	// folder, restores them finished: "the next morning", with no wait.
+	ln, _ := loopbackListener(t)
+	sb := startSandboxOn(t, ln, t.TempDir(), "--quiet", "--step", "1h", "--reject-rate", "0.3", "--seed", "3")
 	dir := t.TempDir()
 	state := filepath.Join(dir, "orders.state.json")
 	args := append([]string{"import", "-m", "mappings.example.yaml", "--chunk-size", "4KB", "--state", state}, fastUpload...)
@@ -317,6 +321,8 @@ func TestStatusOfAnImportE2E(t *testing.T) {
 	}
 	// The next morning, from the state file (its datamart, import and API
 	// URL), waiting for the end: the error files come home.
+	sb.stop()
+	sb = startSandboxOn(t, ln, sb.dir, "--quiet")
 	env := []string{"MICS_API_TOKEN=" + e2eToken, "MICS_API_URL=", "MICS_DATAMART_ID="}
 	later := runCLI(t, "", nil, env, "status", "--state", state, "--wait")
 	table := regexp.MustCompile(`(?m)^2 +SUCCEEDED +\d+ +\d+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +output lines 1-4 `)

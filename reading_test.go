@@ -25,6 +25,7 @@ import (
 // rejected, saying which lines the quote would have swallowed, and every
 // other activity is byte for byte the clean run's.
 func TestStrayQuoteCostsOneLine(t *testing.T) {
+	t.Parallel()
 	orders := genOrders(56, rand.New(rand.NewSource(3)))
 	us := strings.Split(strings.TrimSuffix(usExport(orders[:55]), "\n"), "\n")
 	us[5] = strings.Replace(us[5], `" 4",`, `" 4`+"\n"+`(assembly required)",`, 1)
@@ -91,6 +92,7 @@ func TestStrayQuoteCostsOneLine(t *testing.T) {
 // TestMaxRowSize: --max-row-size means what it says, for every command that
 // takes it; a size too small to hold a row is a usage error.
 func TestMaxRowSize(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	long := "LY4," + strings.Repeat("x", 40000) + "@example.fr,purchase,1,2.50,S01,2024-03-05T10:00:00+01:00\n"
 	in := writeFile(t, dir, "in.csv", loyaltyHeader+loyaltyRows(3)+long+loyaltyRows(2))
@@ -132,6 +134,7 @@ func TestMaxRowSize(t *testing.T) {
 // header, the endless row is skipped in bounded memory and SIGTERM stops the
 // run; on a pipe that stays silent, SIGTERM stops it too.
 func TestEndlessInput(t *testing.T) {
+	t.Parallel()
 	zeros := make([]byte, 64<<10)
 	feed := func(w io.WriteCloser, head string, n int64) <-chan int64 {
 		fed := make(chan int64, 1)
@@ -232,6 +235,7 @@ func pipeBuffered(t *testing.T, w *os.File) int {
 // the rows that do not decode, as before; and the real windows-1252 French
 // till export reads the same with auto as with its declared encoding.
 func TestMixedEncodings(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	auto := writeFile(t, dir, "auto.yaml", strings.Replace(mustRead(t, "samples/fr-caisse.yaml"), "encoding: windows-1252", "encoding: auto", 1))
 	till := mustRead(t, "samples/fr-caisse.csv")

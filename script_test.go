@@ -24,6 +24,7 @@ import (
 //	go test -run TestScripts/NAME    one script
 //	go test -run TestScripts -testwork    keep the folders to look at them
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		Setup:               scriptSetup,
