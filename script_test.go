@@ -1,12 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -16,9 +19,10 @@ import (
 // TestScripts runs every testdata/script/*.txtar: one file per behaviour of
 // the command line, holding its commands, its input files and the output it
 // expects (Go's cmd/go style). Each script starts in a fresh folder holding a
-// copy of samples/, testdata/broken/, testdata/exports/ and mappings.example.yaml, with the
-// binary built by TestMain on PATH as csv2activity. Beyond testscript's own
-// commands, scripts may use exits, mkfifo, hardlink and mode (see
+// copy of samples/, testdata/broken/, testdata/exports/, testdata/mappings/ and
+// mappings.example.yaml, with the binary built by TestMain on PATH as
+// csv2activity. Beyond testscript's own commands, scripts may use exits,
+// mkfifo, hardlink, mode, lines, rejects, notemp and maxsize (see
 // scriptCmds).
 //
 //	go test -run TestScripts/NAME    one script
@@ -37,7 +41,7 @@ func TestScripts(t *testing.T) {
 // may name into its work folder.
 func scriptSetup(env *testscript.Env) error {
 	env.Setenv("PATH", filepath.Dir(binary)+string(os.PathListSeparator)+env.Getenv("PATH"))
-	for _, p := range []string{"samples", "testdata/broken", "testdata/exports", "mappings.example.yaml"} {
+	for _, p := range []string{"samples", "testdata/broken", "testdata/exports", "testdata/mappings", "mappings.example.yaml"} {
 		if err := copyTree(p, filepath.Join(env.WorkDir, p)); err != nil {
 			return err
 		}
@@ -112,4 +116,88 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 			ts.Fatalf("%s: mode %#o, want %s%#o", args[1], got, map[bool]string{true: "not ", false: ""}[neg], want)
 		}
 	},
+	// lines N FILE: FILE holds N lines (an empty file, or one empty line,
+	// holds 0).
+	"lines": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 2 {
+			ts.Fatalf("usage: lines N FILE")
+		}
+		want, err := strconv.Atoi(args[0])
+		ts.Check(err)
+		if got := len(fileLines(ts, args[1])); got != want {
+			ts.Fatalf("%s: %d lines, want %d", args[1], got, want)
+		}
+	},
+	// rejects FILE LINE...: the rejects file holds one object per LINE, in
+	// this order, each with its "line", a "reason" and the "raw" row; with
+	// no LINE, the file is absent or empty.
+	"rejects": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 1 {
+			ts.Fatalf("usage: rejects FILE LINE...")
+		}
+		var got []string
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			for _, l := range fileLines(ts, args[0]) {
+				var r struct {
+					Line   int    `json:"line"`
+					Reason string `json:"reason"`
+					Raw    string `json:"raw"`
+				}
+				if err := json.Unmarshal([]byte(l), &r); err != nil {
+					ts.Fatalf("%s: line %q: %v", args[0], l, err)
+				}
+				if r.Reason == "" || r.Raw == "" {
+					ts.Fatalf("%s: a reject without reason or raw: %s", args[0], l)
+				}
+				got = append(got, strconv.Itoa(r.Line))
+			}
+		}
+		if !slices.Equal(got, args[1:]) {
+			ts.Fatalf("%s: rejected lines %v, want %v", args[0], got, args[1:])
+		}
+	},
+	// notemp DIR: no temporary file (.tmp-*) is left in DIR.
+	"notemp": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 1 {
+			ts.Fatalf("usage: notemp DIR")
+		}
+		entries, err := os.ReadDir(ts.MkAbs(args[0]))
+		ts.Check(err)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".tmp-") {
+				ts.Fatalf("temporary file %s left in %s", e.Name(), args[0])
+			}
+		}
+	},
+	// maxsize N GLOB: the files matching GLOB, at least one, each hold at
+	// most N bytes.
+	"maxsize": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 2 {
+			ts.Fatalf("usage: maxsize N GLOB")
+		}
+		limit, err := strconv.ParseInt(args[0], 10, 64)
+		ts.Check(err)
+		files, err := filepath.Glob(ts.MkAbs(args[1]))
+		ts.Check(err)
+		if len(files) == 0 {
+			ts.Fatalf("no file matches %s", args[1])
+		}
+		for _, f := range files {
+			fi, err := os.Stat(f)
+			ts.Check(err)
+			if fi.Size() > limit {
+				ts.Fatalf("%s: %d bytes, more than %d", f, fi.Size(), limit)
+			}
+		}
+	},
+}
+
+// fileLines reads a script file's lines, none for an empty file or one
+// empty line.
+func fileLines(ts *testscript.TestScript, name string) []string {
+	text := strings.TrimSuffix(ts.ReadFile(name), "\n")
+	if text == "" {
+		return nil
+	}
+	return strings.Split(text, "\n")
 }
