@@ -19,7 +19,7 @@ import (
 // TestScripts runs every testdata/script/*.txtar: one file per behaviour of
 // the command line, holding its commands, its input files and the output it
 // expects (Go's cmd/go style). Each script starts in a fresh folder holding a
-// copy of samples/, testdata/broken/, testdata/exports/, testdata/mappings/ and
+// copy of samples/, testdata/broken/, testdata/exports/, testdata/mappings/, testdata/golden/ and
 // mappings.example.yaml, with the binary built by TestMain on PATH as
 // csv2activity. Beyond testscript's own commands, scripts may use exits,
 // mkfifo, hardlink, mode, lines, rejects, notemp and maxsize (see
@@ -41,7 +41,7 @@ func TestScripts(t *testing.T) {
 // may name into its work folder.
 func scriptSetup(env *testscript.Env) error {
 	env.Setenv("PATH", filepath.Dir(binary)+string(os.PathListSeparator)+env.Getenv("PATH"))
-	for _, p := range []string{"samples", "testdata/broken", "testdata/exports", "testdata/mappings", "mappings.example.yaml"} {
+	for _, p := range []string{"samples", "testdata/broken", "testdata/exports", "testdata/mappings", "testdata/golden", "mappings.example.yaml"} {
 		if err := copyTree(p, filepath.Join(env.WorkDir, p)); err != nil {
 			return err
 		}
