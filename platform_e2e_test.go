@@ -218,69 +218,6 @@ func TestRefusedLinesAreNamedInTheFileSentE2E(t *testing.T) {
 	}
 }
 
-func TestAPIErrorsKeepTheErrorIDE2E(t *testing.T) {
-	t.Parallel()
-	sb := startSandbox(t, "--quiet")
-	dir := t.TempDir()
-	input, _ := activityFile(t, dir, 3)
-	state := filepath.Join(dir, "state.json")
-	res := runCLI(t, "", nil, append(sb.env("9"), "MICS_API_TOKEN=not-the-token"), "upload", "--state", state, input)
-	id := regexp.MustCompile(`401 Unauthorized: check MICS_API_TOKEN \(or --token-file\) \(the API says: [^)]*\) \(error_id [0-9a-f-]{36}: give it to support\)`)
-	if res.code != 1 || !id.MatchString(res.stderr) {
-		t.Errorf("exit %d, stderr:\n%s\nwant exit 1 and the 401 with its error_id", res.code, res.stderr)
-	}
-	if strings.Contains(res.stderr, "to resume") || !strings.Contains(res.stderr, "stopped before anything was sent") {
-		t.Errorf("stderr:\n%s\nwant no advice to resume from a state file that does not exist", res.stderr)
-	}
-	if _, err := os.Stat(state); err == nil {
-		t.Errorf("a state file was written for an import that was never created")
-	}
-	missing := runCLI(t, "", nil, sb.env("9"), "upload", "--state", filepath.Join(dir, "s2.json"), "--import-id", "4040", input)
-	if missing.code != 1 || !regexp.MustCompile(`404 Not Found: .*\(error_id [0-9a-f-]{36}: give it to support\)`).MatchString(missing.stderr) {
-		t.Errorf("an unknown --import-id: exit %d, stderr:\n%s\nwant exit 1 and the 404 with its error_id", missing.code, missing.stderr)
-	}
-}
-
-func TestMaxRetriesZeroMeansNoRetryE2E(t *testing.T) {
-	t.Parallel()
-	sb := startSandbox(t, "--fail-rate", "1", "--seed", "1")
-	dir := t.TempDir()
-	input, _ := activityFile(t, dir, 3)
-	res := runCLI(t, "", nil, sb.env("10"), "upload", "--max-retries", "0", "--state", filepath.Join(dir, "s.json"), input)
-	if res.code != 1 || strings.Contains(res.stderr, "retry") || !strings.Contains(res.stderr, "the API failed") {
-		t.Errorf("exit %d, stderr:\n%s\nwant exit 1 at the first 5xx, without a retry", res.code, res.stderr)
-	}
-	if n := strings.Count(sb.out.String(), "sandbox: POST "); n != 1 {
-		t.Errorf("the sandbox got %d requests, want 1:\n%s", n, sb.out.String())
-	}
-	neg := runCLI(t, "", nil, sb.env("10"), "upload", "--max-retries", "-1", "--state", filepath.Join(dir, "s.json"), input)
-	if neg.code != 2 || !strings.Contains(neg.stderr, "--max-retries -1") {
-		t.Errorf("--max-retries -1: exit %d, stderr:\n%s\nwant exit 2", neg.code, neg.stderr)
-	}
-}
-
-func TestDatamartMustBeAPositiveIntegerE2E(t *testing.T) {
-	t.Parallel()
-	sb := startSandbox(t)
-	dir := t.TempDir()
-	input, _ := activityFile(t, dir, 3)
-	for _, dm := range []string{"0", "-3", "abc", "12a", "1162 ", "../1"} {
-		for _, args := range [][]string{
-			{"upload", "--state", filepath.Join(dir, "s.json"), input},
-			{"import", "-m", "mappings.example.yaml", "--state", filepath.Join(dir, "i.json"), "samples/us-orders.csv"},
-			{"status", "--import-id", "1"},
-		} {
-			res := runCLI(t, "", nil, sb.env(dm), args...)
-			if res.code != 2 || !strings.Contains(res.stderr, "must be a positive whole number") {
-				t.Errorf("%s with datamart %q: exit %d, stderr:\n%s\nwant exit 2", args[0], dm, res.code, res.stderr)
-			}
-		}
-	}
-	if strings.Contains(sb.out.String(), "sandbox: GET") || strings.Contains(sb.out.String(), "sandbox: POST") {
-		t.Errorf("the sandbox got requests:\n%s", sb.out.String())
-	}
-}
-
 func TestSandboxOnEveryAddressPrintsALoopbackURLE2E(t *testing.T) {
 	t.Parallel()
 	sb := startSandbox(t, "--addr", "0.0.0.0:0", "--quiet")

@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,6 +43,7 @@ func TestScripts(t *testing.T) {
 // may name into its work folder.
 func scriptSetup(env *testscript.Env) error {
 	env.Setenv("PATH", filepath.Dir(binary)+string(os.PathListSeparator)+env.Getenv("PATH"))
+	env.Values[sandboxKey{}] = &scriptSandbox{}
 	for _, p := range []string{"samples", "testdata/broken", "testdata/exports", "testdata/mappings", "testdata/golden", "mappings.example.yaml"} {
 		if err := copyTree(p, filepath.Join(env.WorkDir, p)); err != nil {
 			return err
@@ -116,6 +119,8 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 			ts.Fatalf("%s: mode %#o, want %s%#o", args[1], got, map[bool]string{true: "not ", false: ""}[neg], want)
 		}
 	},
+	// sandbox start ARGS... | sandbox stop: see scriptSandbox.
+	"sandbox": sandboxCmd,
 	// lines N FILE: FILE holds N lines (an empty file, or one empty line,
 	// holds 0).
 	"lines": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -200,4 +205,77 @@ func fileLines(ts *testscript.TestScript, name string) []string {
 		return nil
 	}
 	return strings.Split(text, "\n")
+}
+
+// sandboxKey keys a script's scriptSandbox among its testscript values.
+type sandboxKey struct{}
+
+// scriptSandbox is a script's `csv2activity sandbox`. "sandbox start
+// ARGS..." starts it with --dir sandbox-data, --addr fd:3 on a loopback
+// socket the runner opens and keeps open until the script ends (so a sandbox
+// started again answers at the same URL), the script's MICS_API_TOKEN and
+// ARGS, its output appended to sandbox.log; it sets MICS_API_URL for the
+// commands after. "sandbox stop" sends it SIGTERM and checks that it exits
+// cleanly; a sandbox still running when the script ends is stopped so.
+type scriptSandbox struct {
+	ln  *net.TCPListener
+	lnf *os.File
+	cmd *exec.Cmd
+	log *os.File
+}
+
+func sandboxCmd(ts *testscript.TestScript, neg bool, args []string) {
+	sb := ts.Value(sandboxKey{}).(*scriptSandbox)
+	if neg || len(args) < 1 || (args[0] != "start" && args[0] != "stop") {
+		ts.Fatalf("usage: sandbox start ARGS... | sandbox stop")
+	}
+	if args[0] == "stop" {
+		if sb.cmd == nil {
+			ts.Fatalf("sandbox stop: no sandbox running")
+		}
+		ts.Check(sb.stop())
+		return
+	}
+	if sb.cmd != nil {
+		ts.Fatalf("sandbox start: a sandbox is already running")
+	}
+	if sb.ln == nil {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		ts.Check(err)
+		sb.ln = ln.(*net.TCPListener)
+		sb.lnf, err = sb.ln.File()
+		ts.Check(err)
+		ts.Defer(func() {
+			if sb.cmd != nil {
+				ts.Check(sb.stop())
+			}
+			sb.lnf.Close()
+			sb.ln.Close()
+		})
+	}
+	log, err := os.OpenFile(ts.MkAbs("sandbox.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	ts.Check(err)
+	cmd := exec.Command(binary, append([]string{"sandbox", "--dir", ts.MkAbs("sandbox-data"), "--addr", "fd:3"}, args[1:]...)...)
+	cmd.Env = append(os.Environ(), "MICS_API_TOKEN="+ts.Getenv("MICS_API_TOKEN"))
+	cmd.ExtraFiles = []*os.File{sb.lnf}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		log.Close()
+		ts.Fatalf("sandbox start: %v", err)
+	}
+	sb.cmd, sb.log = cmd, log
+	ts.Setenv("MICS_API_URL", "http://"+sb.ln.Addr().String())
+}
+
+// stop ends the sandbox with SIGTERM and returns an error unless it exits
+// cleanly.
+func (sb *scriptSandbox) stop() error {
+	cmd := sb.cmd
+	sb.cmd = nil
+	defer sb.log.Close()
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("sandbox after SIGTERM: %w, want a clean exit (see sandbox.log)", err)
+	}
+	return nil
 }
