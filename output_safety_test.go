@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"encoding/pem"
-	"fmt"
 	"io"
 	"io/fs"
 	"math/rand"
@@ -136,60 +135,6 @@ func TestOutputFIFO(t *testing.T) {
 	}
 	assertType(t, stdout, fs.ModeSymlink)
 	noTemporaries(t, dir)
-}
-
-// TestOutputSymlinkFollowed replaces the target of a symlink output in the
-// target's folder, keeping the link and the target's mode.
-func TestOutputSymlinkFollowed(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	target := writeFile(t, dir, "data/loyalty-2024-06.ndjson", "an older export\n")
-	os.Chmod(target, 0o600)
-	link := filepath.Join(dir, "latest.ndjson")
-	if err := os.Symlink("data/loyalty-2024-06.ndjson", link); err != nil {
-		t.Fatal(err)
-	}
-	res := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", link, "samples/loyalty.csv")
-	if res.code != 0 {
-		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
-	}
-	assertType(t, link, fs.ModeSymlink)
-	want := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "samples/loyalty.csv").stdout
-	if got := mustRead(t, target); got != want {
-		t.Errorf("the target holds %d bytes, want the %d of the output", len(got), len(want))
-	}
-	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o600 {
-		t.Errorf("the target's mode became %v, want 0600", fi.Mode().Perm())
-	}
-	noTemporaries(t, dir, data)
-}
-
-// TestNewOutputsFollowTheUmask: a new output, rejects file or part gets 0644
-// minus the umask, like cp and the shell's >.
-func TestNewOutputsFollowTheUmask(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		umask string
-		want  fs.FileMode
-	}{{"077", 0o600}, {"027", 0o640}, {"022", 0o644}} {
-		t.Run(tt.umask, func(t *testing.T) {
-			dir := t.TempDir()
-			script := fmt.Sprintf(`umask %s
-"$0" convert -m samples/loyalty.yaml -o %[2]s/loyalty.ndjson testdata/broken/loyalty.csv
-test $? = 3 || exit 1
-exec "$0" convert -m mappings.example.yaml -o %[2]s/orders.ndjson --split-size 4KB samples/us-orders.csv`, tt.umask, dir)
-			out, err := exec.Command("sh", "-c", script, binary).CombinedOutput()
-			if err != nil {
-				t.Fatalf("%v:\n%s", err, out)
-			}
-			for _, name := range []string{"loyalty.ndjson", "loyalty.rejects.ndjson", "orders-0001.ndjson", "orders-0002.ndjson"} {
-				if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Mode().Perm() != tt.want {
-					t.Errorf("%s: %v (%v), want mode %v", name, fi.Mode().Perm(), err, tt.want)
-				}
-			}
-		})
-	}
 }
 
 // spillFolders lists the spill folders in tmp that hold spill files.
