@@ -297,4 +297,3 @@ func TestImportConvertsAndUploadsE2E(t *testing.T) {
 	assertOnce(t, sb.stored(t, "5"), wantLines)
 	assertNoTokenIn(t, []string{res.stdout, res.stderr, again.stdout, again.stderr, sb.out.String()}, dir, sb.dir)
 }
-
