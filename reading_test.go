@@ -89,45 +89,6 @@ func TestStrayQuoteCostsOneLine(t *testing.T) {
 	}
 }
 
-// TestMaxRowSize: --max-row-size means what it says, for every command that
-// takes it; a size too small to hold a row is a usage error.
-func TestMaxRowSize(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	long := "LY4," + strings.Repeat("x", 40000) + "@example.fr,purchase,1,2.50,S01,2024-03-05T10:00:00+01:00\n"
-	in := writeFile(t, dir, "in.csv", loyaltyHeader+loyaltyRows(3)+long+loyaltyRows(2))
-	for _, size := range []string{"0", "1", "63B", "0.01KB"} {
-		for _, command := range []string{"convert", "check"} {
-			res := runCLI(t, "", nil, nil, command, "-m", "samples/loyalty.yaml", "--max-row-size", size, in)
-			if res.code != 2 || !strings.Contains(res.stderr, "--max-row-size: give at least 64B") {
-				t.Errorf("%s --max-row-size %s: exit %d, want 2:\n%s", command, size, res.code, res.stderr)
-			}
-		}
-	}
-	out := filepath.Join(dir, "out.ndjson")
-	res := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "--max-row-size", "1KB", "-o", out, in)
-	if res.code != 3 || !strings.Contains(res.stderr, "6 rows read: 5 in 5 activities written, 0 filtered by where, 1 rejected") {
-		t.Fatalf("exit %d, want 3:\n%s", res.code, res.stderr)
-	}
-	rej := readLines(t, filepath.Join(dir, "out.rejects.ndjson"))
-	if len(rej) != 1 || !strings.Contains(rej[0], `"line":5,`) || !strings.Contains(rej[0], "row is longer than the 1000B row size limit (--max-row-size): 40061 bytes") {
-		t.Errorf("rejects: %v", rej)
-	}
-	res = runCLI(t, "", nil, nil, "check", "-m", "samples/loyalty.yaml", "--max-row-size", "1KB", in)
-	if res.code != 3 || !strings.Contains(res.stdout+res.stderr, "row is longer than the 1000B row size limit") {
-		t.Errorf("check: exit %d, want 3:\n%s%s", res.code, res.stdout, res.stderr)
-	}
-	// preview and init read with the default limit, 4MiB.
-	huge := writeFile(t, dir, "huge.csv", loyaltyHeader+loyaltyRows(2)+"LY4,"+strings.Repeat("x", 5<<20)+",purchase,1,2.50,S01,2024-03-05T10:00:00+01:00\n"+loyaltyRows(3))
-	res = runCLI(t, "", nil, nil, "preview", "-m", "samples/loyalty.yaml", "-n", "5", huge)
-	if res.code != 3 || !strings.Contains(res.stdout+res.stderr, "row is longer than the 4MiB row size limit") {
-		t.Errorf("preview: exit %d, want 3 and the long row rejected:\n%.2000s", res.code, res.stdout+res.stderr)
-	}
-	if res = runCLI(t, "", nil, nil, "init", huge); res.code != 0 || !strings.Contains(res.stdout, "member_id") {
-		t.Errorf("init: exit %d:\n%.2000s", res.code, res.stderr)
-	}
-}
-
 // TestEndlessInput feeds a pipe that never ends (the test writes NUL bytes
 // into it, as from /dev/zero, for as long as the child reads): without a
 // line break, the header is given up on at the row size limit; after a

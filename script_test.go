@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,11 +22,11 @@ import (
 // TestScripts runs every testdata/script/*.txtar: one file per behaviour of
 // the command line, holding its commands, its input files and the output it
 // expects (Go's cmd/go style). Each script starts in a fresh folder holding a
-// copy of samples/, testdata/broken/, testdata/exports/, testdata/mappings/, testdata/golden/ and
-// mappings.example.yaml, with the binary built by TestMain on PATH as
-// csv2activity. Beyond testscript's own commands, scripts may use exits,
-// mkfifo, hardlink, mode, lines, rejects, notemp and maxsize (see
-// scriptCmds).
+// copy of samples/, testdata/broken/, testdata/exports/, testdata/mappings/,
+// testdata/golden/ and mappings.example.yaml, with the binary built by
+// TestMain on PATH as csv2activity. Beyond testscript's own commands,
+// scripts may use exits, mkfifo, hardlink, mode, mkdata, lines, rejects,
+// notemp, maxsize and sandbox (see scriptCmds).
 //
 //	go test -run TestScripts/NAME    one script
 //	go test -run TestScripts -testwork    keep the folders to look at them
@@ -121,6 +122,32 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 	},
 	// sandbox start ARGS... | sandbox stop: see scriptSandbox.
 	"sandbox": sandboxCmd,
+	// mkdata FILE PIECE...: write FILE from its pieces, in order: <NAME is
+	// the file NAME's content, N*TEXT is TEXT N times, anything else is
+	// itself; \n in TEXT is a line break. For inputs too big to hold in a
+	// script.
+	"mkdata": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 2 {
+			ts.Fatalf("usage: mkdata FILE PIECE...")
+		}
+		f, err := os.Create(ts.MkAbs(args[0]))
+		ts.Check(err)
+		w := bufio.NewWriter(f)
+		for _, p := range args[1:] {
+			if name, ok := strings.CutPrefix(p, "<"); ok {
+				w.WriteString(ts.ReadFile(name))
+				continue
+			}
+			n := 1
+			if count, text, ok := strings.Cut(p, "*"); ok {
+				if c, err := strconv.Atoi(count); err == nil {
+					n, p = c, text
+				}
+			}
+			w.WriteString(strings.Repeat(strings.ReplaceAll(p, `\n`, "\n"), n))
+		}
+		ts.Check(errors.Join(w.Flush(), f.Close()))
+	},
 	// lines N FILE: FILE holds N lines (an empty file, or one empty line,
 	// holds 0).
 	"lines": func(ts *testscript.TestScript, neg bool, args []string) {
