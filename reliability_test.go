@@ -48,14 +48,14 @@ func vmHWM(t *testing.T, pid int) int64 {
 	return 0
 }
 
-// TestUnterminatedQuote: a quote left open, followed by 30 MB, costs its line
+// TestUnterminatedQuote: a quote left open, followed by 12 MB, costs its line
 // alone: it is rejected once the row size limit is passed, every row after
 // it is converted, and memory stays bounded (the child's peak, read from its
 // /proc/PID/status once it has read the whole input and before it ends).
 func TestUnterminatedQuote(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	tailRows := 30 << 20 / 66
+	tailRows := 12 << 20 / 66 // three times the 4MiB row size limit
 	tail := strings.Repeat("LY9,tail@example.fr,purchase,1,2.50,S01,2024-03-05T10:00:00+01:00\n", tailRows)
 	out := filepath.Join(dir, "out.ndjson")
 	cmd, stdin, stderr := startPiped(t, nil, "convert", "-m", "samples/loyalty.yaml", "-o", out, "--max-errors", "-1", "-")
