@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -403,26 +401,4 @@ func returnsMapping(t *testing.T, starter string) string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-func TestPreviewColour(t *testing.T) {
-	t.Parallel()
-	if _, err := exec.LookPath("script"); err != nil {
-		t.Skip("no script(1) to run the preview on a terminal")
-	}
-	cmd := binary + " preview -m mappings.example.yaml -n 1 samples/us-orders.csv"
-	for _, tt := range []struct {
-		env    []string
-		colour bool
-	}{{nil, true}, {[]string{"NO_COLOR=1"}, false}} {
-		c := exec.Command("script", "-qec", cmd, "/dev/null")
-		c.Env = append(append(os.Environ(), "TERM=xterm"), tt.env...)
-		out, err := c.Output()
-		if err != nil {
-			t.Fatalf("%s: %v", cmd, err)
-		}
-		if got := strings.Contains(string(out), "\x1b["); got != tt.colour || !strings.Contains(string(out), "CG-12520") {
-			t.Errorf("env %v on a terminal: colour %v, want %v:\n%q", tt.env, got, tt.colour, out)
-		}
-	}
 }
