@@ -15,8 +15,9 @@ import (
 	"unsafe"
 )
 
-// Reading the input end to end: a stray quote costs one line, the row size
-// limit, endless input, mixed encodings.
+// Reading the input end to end: a stray quote costs one line, endless input
+// (the row size limit and mixed encodings are scripts: max_row_size,
+// mixed_encodings).
 
 // TestStrayQuoteCostsOneLine puts a stray quote early, in the middle and on
 // the last line of 57-line exports (the American one, with a quoted cell on
