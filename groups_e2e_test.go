@@ -374,19 +374,11 @@ func peakAtEnd(t *testing.T, done string, args ...string) (cliResult, int64) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(status)
-	if m == nil {
-		t.Fatalf("no VmHWM in /proc/%d/status", cmd.Process.Pid)
-	}
-	peak, _ := strconv.ParseInt(string(m[1]), 10, 64)
+	peak := vmHWM(t, cmd.Process.Pid)
 	stderr, _ := io.ReadAll(r) // unblocks the child; ends when it exits
 	cmd.Wait()
 	res := cliResult{stdout: stdout.String(), stderr: string(stderr[filled:]), code: cmd.ProcessState.ExitCode()}
-	return res, peak << 10
+	return res, peak
 }
 
 // fillPipe writes into the pipe w until it is full, and returns how many
