@@ -35,7 +35,7 @@ func TestWaitKnowsEveryStatusE2E(t *testing.T) {
 		{"PENDING,EXECUTOR_NOT_RESPONDING", nil, 1, ": EXECUTOR_NOT_RESPONDING", "execution did not succeed"},
 		{"RUNNING,LOST", nil, 1, ": LOST", "execution did not succeed"},
 		{"PENDING,CANCELED", nil, 1, ": CANCELED", "execution did not succeed"},
-		// An unknown status, first seen at once (it lasts 1.5s), then waited on.
+		// An unknown status, first seen at once (it lasts 3s), then waited on.
 		{"REINDEXING,SUCCEEDED", nil, 0, ": SUCCEEDED total_success=5", `execution 2: status "REINDEXING", unknown to csv2activity: taken as not finished`},
 		{"PENDING,REINDEXING", []string{"--wait-timeout", "1s"}, 1, ": REINDEXING total_success=5",
 			"executions still not finished after --wait-timeout 1s: 2 REINDEXING; see where they stand later with: csv2activity status --datamart 6 --import-id 1 --state "},
@@ -45,7 +45,7 @@ func TestWaitKnowsEveryStatusE2E(t *testing.T) {
 			t.Parallel()
 			step := "40ms"
 			if strings.HasPrefix(tt.statuses, "REINDEXING") {
-				step = "1500ms"
+				step = "3s" // a first poll well within it, even on a loaded machine
 			}
 			sb := startSandbox(t, "--quiet", "--step", step, "--statuses", tt.statuses)
 			dir := t.TempDir()
