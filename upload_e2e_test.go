@@ -273,27 +273,3 @@ func TestUploadResumesAfterKill9E2E(t *testing.T) {
 	}
 	assertNoTokenIn(t, outputs, dir, sb.dir)
 }
-
-func TestImportConvertsAndUploadsE2E(t *testing.T) {
-	t.Parallel()
-	sb := startSandbox(t, "--fail-rate", "0.3", "--rate-limit", "50", "--seed", "5", "--quiet")
-	dir := t.TempDir()
-	want := runCLI(t, "", nil, nil, "convert", "-m", "mappings.example.yaml", "samples/us-orders.csv")
-	args := []string{"import", "-m", "mappings.example.yaml", "--chunk-size", "2KB", "--retry-wait", "10ms",
-		"--max-retries", "20", "--state", filepath.Join(dir, "state.json"), "--rejects", filepath.Join(dir, "rejects.ndjson")}
-	res := runCLI(t, "", nil, sb.env("5"), append(args, "--wait", "samples/us-orders.csv")...)
-	if res.code != 0 {
-		t.Fatalf("import: exit %d\n%s", res.code, res.stderr)
-	}
-	wantLines := strings.Split(strings.TrimSuffix(want.stdout, "\n"), "\n")
-	assertOnce(t, sb.stored(t, "5"), wantLines)
-	if !strings.Contains(res.stderr, "28 rows read") || !strings.Contains(res.stdout, "total_success=14 total_failure=0") {
-		t.Errorf("import output:\n%s\n%s\nwant the conversion summary and the --wait totals", res.stdout, res.stderr)
-	}
-	again := runCLI(t, "", nil, sb.env("5"), append(args, "samples/us-orders.csv")...)
-	if now, found, before := uploadSummary(t, again.stderr); again.code != 0 || now+found != 0 || before == 0 {
-		t.Errorf("second import: exit %d, %d sent now, %d found, %d before; want every chunk already sent", again.code, now, found, before)
-	}
-	assertOnce(t, sb.stored(t, "5"), wantLines)
-	assertNoTokenIn(t, []string{res.stdout, res.stderr, again.stdout, again.stderr, sb.out.String()}, dir, sb.dir)
-}
