@@ -59,25 +59,6 @@ func TestWaitKnowsEveryStatusE2E(t *testing.T) {
 	}
 }
 
-func TestWaitFallsBackOnTheListOfExecutionsE2E(t *testing.T) {
-	t.Parallel()
-	sb := startSandbox(t, "--no-single-get", "--step", "30ms")
-	dir := t.TempDir()
-	input, lines := activityFile(t, dir, 300)
-	args := append([]string{"upload", "--wait", "--chunk-size", "8KB", "--state", filepath.Join(dir, "state.json")}, fastUpload...)
-	res := runCLI(t, "", nil, sb.env("7"), append(args, input)...)
-	if res.code != 0 || !strings.Contains(res.stdout, "total_success=300 total_failure=0") {
-		t.Fatalf("exit %d\n%s\n%s\nwant 0 and every line accounted for", res.code, res.stdout, res.stderr)
-	}
-	if !regexp.MustCompile(`GET /v1/datamarts/7/document_imports/\d+/executions/\d+ answered 404: following the executions in the import's list instead`).MatchString(res.stderr) {
-		t.Errorf("stderr:\n%s\nwant the fallback said once", res.stderr)
-	}
-	if n := strings.Count(sb.out.String(), "executions/"); n != 1 {
-		t.Errorf("the sandbox saw %d GETs of one execution, want 1 before the fallback:\n%s", n, sb.out.String())
-	}
-	assertOnce(t, sb.stored(t, "7"), lines)
-}
-
 // refusedLine is a line of the --wait report that traces a refused line.
 var refusedLine = regexp.MustCompile(`(?m)^  (\S+):([\d,]+) \(output line (\d+)\): (.*)$`)
 

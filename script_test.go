@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -123,9 +124,8 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 	// sandbox start ARGS... | sandbox stop: see scriptSandbox.
 	"sandbox": sandboxCmd,
 	// mkdata FILE PIECE...: write FILE from its pieces, in order: <NAME is
-	// the file NAME's content, N*TEXT is TEXT N times, anything else is
-	// itself; \n in TEXT is a line break. For inputs too big to hold in a
-	// script.
+	// the file NAME's content, TEXT is itself (\n in it a line break), and
+	// N*PIECE is PIECE N times. For inputs too big to hold in a script.
 	"mkdata": func(ts *testscript.TestScript, neg bool, args []string) {
 		if neg || len(args) < 2 {
 			ts.Fatalf("usage: mkdata FILE PIECE...")
@@ -134,17 +134,18 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 		ts.Check(err)
 		w := bufio.NewWriter(f)
 		for _, p := range args[1:] {
-			if name, ok := strings.CutPrefix(p, "<"); ok {
-				w.WriteString(ts.ReadFile(name))
-				continue
-			}
 			n := 1
 			if count, text, ok := strings.Cut(p, "*"); ok {
 				if c, err := strconv.Atoi(count); err == nil {
 					n, p = c, text
 				}
 			}
-			w.WriteString(strings.Repeat(strings.ReplaceAll(p, `\n`, "\n"), n))
+			if name, ok := strings.CutPrefix(p, "<"); ok {
+				p = ts.ReadFile(name)
+			} else {
+				p = strings.ReplaceAll(p, `\n`, "\n")
+			}
+			w.WriteString(strings.Repeat(p, n))
 		}
 		ts.Check(errors.Join(w.Flush(), f.Close()))
 	},
@@ -243,12 +244,14 @@ type sandboxKey struct{}
 // started again answers at the same URL), the script's MICS_API_TOKEN and
 // ARGS, its output appended to sandbox.log; it sets MICS_API_URL for the
 // commands after. "sandbox stop" sends it SIGTERM and checks that it exits
-// cleanly; a sandbox still running when the script ends is stopped so.
+// cleanly, which every script using it checks last; a sandbox still running
+// when a script ends (one that failed) is stopped so, unchecked.
 type scriptSandbox struct {
-	ln  *net.TCPListener
-	lnf *os.File
-	cmd *exec.Cmd
-	log *os.File
+	ln     *net.TCPListener
+	lnf    *os.File
+	cmd    *exec.Cmd
+	log    *os.File
+	copied chan struct{} // closed once its standard output is in the log
 }
 
 func sandboxCmd(ts *testscript.TestScript, neg bool, args []string) {
@@ -274,7 +277,7 @@ func sandboxCmd(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		ts.Defer(func() {
 			if sb.cmd != nil {
-				ts.Check(sb.stop())
+				sb.stop() // a script that failed before its "sandbox stop"
 			}
 			sb.lnf.Close()
 			sb.ln.Close()
@@ -282,14 +285,37 @@ func sandboxCmd(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	log, err := os.OpenFile(ts.MkAbs("sandbox.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	ts.Check(err)
+	r, w, err := os.Pipe()
+	ts.Check(err)
 	cmd := exec.Command(binary, append([]string{"sandbox", "--dir", ts.MkAbs("sandbox-data"), "--addr", "fd:3"}, args[1:]...)...)
 	cmd.Env = append(os.Environ(), "MICS_API_TOKEN="+ts.Getenv("MICS_API_TOKEN"))
 	cmd.ExtraFiles = []*os.File{sb.lnf}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
+	cmd.Stdout, cmd.Stderr = w, log
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		r.Close()
 		log.Close()
 		ts.Fatalf("sandbox start: %v", err)
 	}
+	// Its first line says where it listens, once its signal handlers are
+	// set: a stop after it is a clean one.
+	out := bufio.NewReader(r)
+	first, err := out.ReadString('\n')
+	log.WriteString(first)
+	if err != nil || !strings.Contains(first, "listening on") {
+		cmd.Process.Kill()
+		cmd.Wait()
+		r.Close()
+		log.Close()
+		ts.Fatalf("sandbox start: first line %q (%v), want where it listens", first, err)
+	}
+	sb.copied = make(chan struct{})
+	go func() {
+		io.Copy(log, out)
+		r.Close()
+		close(sb.copied)
+	}()
 	sb.cmd, sb.log = cmd, log
 	ts.Setenv("MICS_API_URL", "http://"+sb.ln.Addr().String())
 }
@@ -301,7 +327,9 @@ func (sb *scriptSandbox) stop() error {
 	sb.cmd = nil
 	defer sb.log.Close()
 	cmd.Process.Signal(syscall.SIGTERM)
-	if err := cmd.Wait(); err != nil {
+	err := cmd.Wait()
+	<-sb.copied
+	if err != nil {
 		return fmt.Errorf("sandbox after SIGTERM: %w, want a clean exit (see sandbox.log)", err)
 	}
 	return nil
