@@ -11,11 +11,11 @@ import (
 	"testing"
 )
 
-// The platform's behaviours, end to end: every execution status, the poll
-// that falls back on the list of executions, the error file brought home and
-// traced back to the export, the API's error_id, and flags that do what they
-// say. The sandbox plays the platform (sandbox --statuses, --reject-rate,
-// --no-single-get).
+// The platform's behaviours, end to end: every execution status, the error
+// file brought home and traced back to the export, status of an import. The
+// sandbox plays the platform (sandbox --statuses, --reject-rate). The
+// fallback on the list of executions, the API's error_id and the upload
+// flags are scripts (wait_list_fallback, upload_api_errors, upload_*).
 
 // fastUpload are the flags that keep an upload to the sandbox quick.
 var fastUpload = []string{"--retry-wait", "10ms", "--settle", "200ms"}
