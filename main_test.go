@@ -26,6 +26,15 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "csv2activity")
+	// The children's temporary files (spill folders) go to a folder of
+	// these tests' own: their clean-up of dead runs' spill folders then
+	// never meets another package's tests' running at the same time.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("TMPDIR", tmp)
 	statSources()
 	build := exec.Command("go", "build", "-o", binary, ".")
 	build.Stderr = os.Stderr
