@@ -18,7 +18,7 @@ import (
 // flags are scripts (wait_list_fallback, upload_api_errors, upload_*).
 
 // fastUpload are the flags that keep an upload to the sandbox quick.
-var fastUpload = []string{"--retry-wait", "10ms", "--settle", "200ms"}
+var fastUpload = []string{"--retry-wait", "10ms", "--settle", "200ms", "--poll-interval", "50ms"}
 
 func TestWaitKnowsEveryStatusE2E(t *testing.T) {
 	t.Parallel()
@@ -242,7 +242,7 @@ func TestStatusOfAnImportE2E(t *testing.T) {
 	sb.stop()
 	sb = startSandboxOn(t, ln, sb.dir, "--quiet")
 	env := []string{"MICS_API_TOKEN=" + e2eToken, "MICS_API_URL=", "MICS_DATAMART_ID="}
-	later := runCLI(t, "", nil, env, "status", "--state", state, "--wait")
+	later := runCLI(t, "", nil, env, "status", "--state", state, "--wait", "--poll-interval", "50ms")
 	table := regexp.MustCompile(`(?m)^2 +SUCCEEDED +\d+ +\d+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +output lines 1-4 `)
 	if later.code != 3 || !table.MatchString(later.stdout) || !refusedLine.MatchString(later.stdout) {
 		t.Fatalf("status --state --wait: exit %d\n%s\n%s\nwant exit 3, the table and the refused lines traced", later.code, later.stdout, later.stderr)

@@ -74,6 +74,7 @@ func uploadFlags() []cli.Flag {
 		&cli.IntFlag{Name: "max-retries", Usage: "retry a request `N` times at most (429, 5xx, dropped connection; 0: never)", Value: upload.DefaultMaxRetries},
 		&cli.DurationFlag{Name: "retry-wait", Usage: "wait `D` before the first retry, doubled each time with ±50% jitter (at least Retry-After)", Value: upload.DefaultRetryWait},
 		&cli.DurationFlag{Name: "settle", Usage: "give a dropped chunk `D` to show among the import's executions before sending it again", Value: upload.DefaultSettle},
+		pollIntervalFlag(),
 	}
 }
 
@@ -91,7 +92,7 @@ func uploadOptions(c *cli.Context, inputs []string) (upload.Options, error) {
 	if err != nil {
 		return upload.Options{}, err
 	}
-	return upload.Options{
+	o := upload.Options{
 		Inputs:      inputs,
 		APIURL:      c.String("api-url"),
 		Token:       token,
@@ -108,7 +109,14 @@ func uploadOptions(c *cli.Context, inputs []string) (upload.Options, error) {
 		Settle:      c.Duration("settle"),
 		Stdout:      c.App.Writer,
 		Stderr:      c.App.ErrWriter,
-	}, nil
+	}
+	o.PollInterval = c.Duration("poll-interval")
+	return o, nil
+}
+
+// pollIntervalFlag is --poll-interval, of upload, import and status.
+func pollIntervalFlag() cli.Flag {
+	return &cli.DurationFlag{Name: "poll-interval", Usage: "with --wait, look at the executions every `D` at first (then half as long again each time, up to 15s)", Value: upload.DefaultPollInterval}
 }
 
 // maxRetries reads --max-retries: 0 means no retry (upload.Options says
