@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"time"
 
 	"csv2activity/activity"
 )
@@ -56,7 +55,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	imp := &docImport{DatamartID: datamart, DocumentType: req.DocumentType, MimeType: req.MimeType,
-		Encoding: req.Encoding, Name: req.Name, CreationDate: time.Now().UnixMilli()}
+		Encoding: req.Encoding, Name: req.Name, CreationDate: s.opts.Now().UnixMilli()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	imp.ID = strconv.FormatInt(s.nextID, 10)
@@ -137,7 +136,7 @@ func (s *Server) createExecution(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeData(w, e.view(time.Now(), s.opts.Step))
+	writeData(w, e.view(s.opts.Now(), s.opts.Step))
 }
 
 // addExecution checks and stores a body, then lists the execution; an
@@ -156,7 +155,7 @@ func (s *Server) addExecution(imp *docImport, body []byte) (*execution, error) {
 	}
 	e.errorFile = path
 	s.mu.Lock()
-	s.schedule(imp, e, time.Now())
+	s.schedule(imp, e, s.opts.Now())
 	imp.executions = append(imp.executions, e)
 	s.mu.Unlock()
 	return e, nil
@@ -207,7 +206,7 @@ func (s *Server) listExecutions(w http.ResponseWriter, r *http.Request) {
 	all := imp.executions
 	s.mu.Unlock()
 	page := []executionView{}
-	now := time.Now()
+	now := s.opts.Now()
 	for i := first; i < len(all) && i < first+size; i++ {
 		page = append(page, all[i].view(now, s.opts.Step))
 	}
@@ -242,5 +241,5 @@ func (s *Server) getExecution(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no execution %q in document import %q", id, imp.ID))
 		return
 	}
-	writeData(w, found.view(time.Now(), s.opts.Step))
+	writeData(w, found.view(s.opts.Now(), s.opts.Step))
 }

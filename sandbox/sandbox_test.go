@@ -25,9 +25,40 @@ func validLine(i int) string {
 
 // api is a sandbox served over loopback HTTP for a test.
 type api struct {
-	t   *testing.T
-	s   *Server
-	srv *httptest.Server
+	t     *testing.T
+	s     *Server
+	srv   *httptest.Server
+	clock *clock // the sandbox's clock, from newClockAPI; nil: time.Now
+}
+
+// clock is a hand-moved clock for Options.Now: an execution holds its status
+// until the test moves the clock on, however slow the machine.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Add moves the clock on by d.
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// newClockAPI is newAPI with a clock that moves only when the test moves
+// it (api.clock).
+func newClockAPI(t *testing.T, opts Options) *api {
+	c := &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	opts.Now = c.Now
+	a := newAPI(t, opts)
+	a.clock = c
+	return a
 }
 
 func newAPI(t *testing.T, opts Options) *api {
@@ -140,7 +171,8 @@ func TestDocumentImportBodyIsChecked(t *testing.T) {
 }
 
 func TestExecutionIsStoredCheckedAndRuns(t *testing.T) {
-	a := newAPI(t, Options{Step: 30 * time.Millisecond})
+	step := 30 * time.Millisecond
+	a := newClockAPI(t, Options{Step: step})
 	path := a.newImport()
 	body := validLine(1) + "\n" + validLine(2) + "\n" + `{"$type":"TOUCH"}` + "\n"
 	ans := a.do("POST", path, "application/x-ndjson", body)
@@ -153,15 +185,9 @@ func TestExecutionIsStoredCheckedAndRuns(t *testing.T) {
 	if got, err := os.ReadFile(stored); err != nil || string(got) != body {
 		t.Fatalf("stored body at %s: got %q (%v), want the request's body", stored, got, err)
 	}
-	seen := map[string]bool{}
-	deadline := time.Now().Add(5 * time.Second)
-	for e.Status != "SUCCEEDED" && time.Now().Before(deadline) {
-		seen[e.Status] = true
-		time.Sleep(5 * time.Millisecond)
-		json.Unmarshal(a.do("GET", path+"/"+e.ID, "", "").Data, &e)
-	}
-	if !seen["PENDING"] || !seen["RUNNING"] || e.Status != "SUCCEEDED" {
-		t.Fatalf("statuses: saw %v then %s, want PENDING, RUNNING, SUCCEEDED", seen, e.Status)
+	seen, e := a.statuses(path, e.ID, step)
+	if strings.Join(seen, " ") != "PENDING RUNNING SUCCEEDED" {
+		t.Fatalf("statuses: saw %v, want PENDING, RUNNING, SUCCEEDED", seen)
 	}
 	if e.Result == nil || e.Result.TotalSuccess != 2 || e.Result.TotalFailure != 1 {
 		t.Fatalf("result: got %+v, want 2 successes and 1 failure", e.Result)

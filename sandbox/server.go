@@ -80,6 +80,10 @@ type Options struct {
 	// NoSingleGet answers GET …/executions/{id} with 404, as an API
 	// without that endpoint would: clients must list the executions.
 	NoSingleGet bool
+	// Now, when set, is the clock that ages executions: a test hook that
+	// holds an execution in a status until the test moves the clock on.
+	// nil means time.Now.
+	Now func() time.Time
 	// Seed makes the injected faults repeatable; 0 draws a random seed.
 	Seed uint64
 	// Log receives one line per request: method, path, status and time. The
@@ -113,6 +117,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.Step <= 0 {
 		opts.Step = DefaultStep
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = MaxExecutionSize
