@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"csv2activity/internal/testenv"
 )
 
 // An export with broken lines inside multi-line orders, through the binary:
@@ -106,14 +107,11 @@ func (e *brokenExport) checkRejects(t *testing.T, path string) {
 		want[l] = "fields, the header has"
 	}
 	got := map[int]string{}
-	for _, l := range readLines(t, path) {
-		var r struct {
-			Line   int    `json:"line"`
-			Reason string `json:"reason"`
-		}
-		if err := json.Unmarshal([]byte(l), &r); err != nil {
-			t.Fatalf("%s: %q: %v", path, l, err)
-		}
+	rejects, err := testenv.ParseRejects(strings.Join(readLines(t, path), "\n"))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	for _, r := range rejects {
 		got[r.Line] = r.Reason
 	}
 	if len(got) != len(want) {
@@ -291,20 +289,7 @@ func TestBigGroupMemoryE2E(t *testing.T) {
 	if err := errors.Join(w.Flush(), f.Close()); err != nil {
 		t.Fatal(err)
 	}
-	m := writeFile(t, dir, "m.yaml", `version: 1
-columns:
-  qty: int
-  price: decimal
-group_by: ${ order }
-activity:
-  $type: TOUCH
-  $ts: 1700000000000
-  $user_account_id: ${ customer }
-  total: '${ sum(rows, #.price * #.qty) }'
-  items:
-    for_each: rows
-    item: {sku: '${ sku }', qty: '${ qty }'}
-`)
+	m := writeFile(t, dir, "m.yaml", testenv.OrdersMapping)
 	out := filepath.Join(dir, "out.ndjson")
 	rejects := filepath.Join(dir, "out.rejects.ndjson")
 	for _, mode := range []string{"--workers=2", "--sorted"} {
@@ -360,7 +345,7 @@ func peakAtEnd(t *testing.T, done string, args ...string) (cliResult, int64) {
 	filled := fillPipe(t, w)
 	cmd := exec.Command(binary, args...)
 	cmd.Stderr = w
-	var stdout lockedBuffer
+	var stdout testenv.Buffer
 	cmd.Stdout = &stdout
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"csv2activity/internal/testenv"
 )
 
 // binary is the csv2activity executable built once by TestMain; the
@@ -134,22 +135,16 @@ func readLines(t testing.TB, path string) []string {
 	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 }
 
-// rejectLines returns the "line" of every object of a rejects file.
+// rejectLines returns the "line" of every object of a rejects file, each
+// with its reason and raw row.
 func rejectLines(t *testing.T, path string) []int {
 	t.Helper()
+	rejects, err := testenv.ParseRejects(strings.Join(readLines(t, path), "\n"))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
 	var lines []int
-	for _, l := range readLines(t, path) {
-		var r struct {
-			Line   int    `json:"line"`
-			Reason string `json:"reason"`
-			Raw    string `json:"raw"`
-		}
-		if err := json.Unmarshal([]byte(l), &r); err != nil {
-			t.Fatalf("rejects line %q: %v", l, err)
-		}
-		if r.Reason == "" || r.Raw == "" {
-			t.Errorf("reject without reason or raw: %s", l)
-		}
+	for _, r := range rejects {
 		lines = append(lines, r.Line)
 	}
 	return lines

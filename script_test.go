@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"csv2activity/internal/testenv"
 )
 
 // TestScripts runs every testdata/script/*.txtar: one file per behaviour of
@@ -170,18 +171,11 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 		}
 		var got []string
 		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
-			for _, l := range fileLines(ts, args[0]) {
-				var r struct {
-					Line   int    `json:"line"`
-					Reason string `json:"reason"`
-					Raw    string `json:"raw"`
-				}
-				if err := json.Unmarshal([]byte(l), &r); err != nil {
-					ts.Fatalf("%s: line %q: %v", args[0], l, err)
-				}
-				if r.Reason == "" || r.Raw == "" {
-					ts.Fatalf("%s: a reject without reason or raw: %s", args[0], l)
-				}
+			rejects, err := testenv.ParseRejects(ts.ReadFile(args[0]))
+			if err != nil {
+				ts.Fatalf("%s: %v", args[0], err)
+			}
+			for _, r := range rejects {
 				got = append(got, strconv.Itoa(r.Line))
 			}
 		}

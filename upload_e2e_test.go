@@ -14,10 +14,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"csv2activity/internal/testenv"
 )
 
 // The upload, import and sandbox commands, end to end: the built binary
@@ -25,28 +26,10 @@ import (
 
 const e2eToken = "e2e-token-3b9d0c"
 
-// lockedBuffer collects a child's output while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // sandboxProc is a `csv2activity sandbox` child process.
 type sandboxProc struct {
 	url, dir string
-	out      lockedBuffer
+	out      testenv.Buffer
 	stop     func() // SIGTERM, then a clean exit is checked
 }
 
