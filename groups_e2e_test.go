@@ -342,7 +342,10 @@ func peakAtEnd(t *testing.T, done string, args ...string) (cliResult, int64) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	filled := fillPipe(t, w)
+	filled, err := fillPipe(w)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(binary, args...)
 	cmd.Stderr = w
 	var stdout testenv.Buffer
@@ -368,11 +371,10 @@ func peakAtEnd(t *testing.T, done string, args ...string) (cliResult, int64) {
 
 // fillPipe writes into the pipe w until it is full, and returns how many
 // bytes it took; w is left blocking.
-func fillPipe(t *testing.T, w *os.File) int {
-	t.Helper()
+func fillPipe(w *os.File) (int, error) {
 	fd := int(w.Fd())
 	if err := syscall.SetNonblock(fd, true); err != nil {
-		t.Fatal(err)
+		return 0, fmt.Errorf("fill pipe: %w", err)
 	}
 	n := 0
 	for _, size := range []int{4096, 1} {
@@ -383,15 +385,15 @@ func fillPipe(t *testing.T, w *os.File) int {
 				break
 			}
 			if err != nil {
-				t.Fatal(err)
+				return n, fmt.Errorf("fill pipe: %w", err)
 			}
 			n += k
 		}
 	}
 	if err := syscall.SetNonblock(fd, false); err != nil {
-		t.Fatal(err)
+		return n, fmt.Errorf("fill pipe: %w", err)
 	}
-	return n
+	return n, nil
 }
 
 // TestLineOverChunkE2E: import refuses at conversion time an activity longer

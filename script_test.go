@@ -28,7 +28,9 @@ import (
 // testdata/golden/ and mappings.example.yaml, with the binary built by
 // TestMain on PATH as csv2activity. Beyond testscript's own commands,
 // scripts may use exits, mkfifo, hardlink, mode, mkdata, lines, rejects,
-// notemp, maxsize and sandbox (see scriptCmds).
+// notemp, maxsize and sandbox (see scriptCmds), and start, fed, close,
+// waitfile, cpuwait, signal, waitexit, vmhwm and bounded to act on a child
+// while it runs and read its own numbers (see script_proc_test.go).
 //
 //	go test -run TestScripts/NAME    one script
 //	go test -run TestScripts -testwork    keep the folders to look at them
@@ -47,6 +49,7 @@ func TestScripts(t *testing.T) {
 func scriptSetup(env *testscript.Env) error {
 	env.Setenv("PATH", filepath.Dir(binary)+string(os.PathListSeparator)+env.Getenv("PATH"))
 	env.Values[sandboxKey{}] = &scriptSandbox{}
+	env.Values[procsKey{}] = map[string]*scriptProc{}
 	for _, p := range []string{"samples", "testdata/broken", "testdata/exports", "testdata/mappings", "testdata/golden", "mappings.example.yaml"} {
 		if err := copyTree(p, filepath.Join(env.WorkDir, p)); err != nil {
 			return err
