@@ -247,6 +247,9 @@ func cmdWaitExit(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("waitexit: %s still running after %v", args[0], limit)
 	}
 	delete(procs, args[0])
+	if p.stdin != nil {
+		p.stdin.Close()
+	}
 	fmt.Fprint(ts.Stdout(), p.stdout.String())
 	fmt.Fprint(ts.Stderr(), p.stderr.String())
 	checkStatus(ts, args[0], p.cmd.ProcessState, args[1])
