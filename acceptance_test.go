@@ -52,6 +52,14 @@ func usExport(lines []orderLine) string {
 }
 
 func frExport(t *testing.T, lines []orderLine) string {
+	s, err := frExportText(lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func frExportText(lines []orderLine) (string, error) {
 	var b strings.Builder
 	b.WriteString("N° commande;Date commande;Client;Réf article;Catégorie;Libellé;Montant;Qté\r\n")
 	for i, l := range lines {
@@ -60,40 +68,24 @@ func frExport(t *testing.T, lines []orderLine) string {
 	}
 	s, err := charmap.Windows1252.NewEncoder().String(b.String())
 	if err != nil {
-		t.Fatal(err)
+		return "", fmt.Errorf("encode the French export: %w", err)
 	}
-	return s
+	return s, nil
 }
 
-const usMapping = `version: 1
-input:
-  timezone: America/New_York
-columns:
-  Order Date: {type: time, format: "%m/%d/%Y"}
-  Quantity: int
-  Sales: decimal
-group_by: ${ Order_ID }
-activity:
-  $type: TOUCH
-  $session_status: NO_SESSION
-  $ts: ${ Order_Date }
-  $user_account_id: ${ Customer_ID }
-  $compartment_id: "1"
-  $events:
-    - $event_name: $transaction_confirmed
-      $ts: ${ Order_Date }
-      $properties:
-        $currency: USD
-        order_id: ${ Order_ID }
-        total: '${ sum(rows, #.Sales) }'
-        $items:
-          for_each: rows
-          item:
-            $id: ${ Product_ID }
-            $qty: ${ Quantity }
-            $price: ${ Sales / Quantity }
-            $category1: ${ Category }
-`
+// usMapping is testdata/mappings/us-grouped.yaml: usExport's columns, one
+// activity per order (the scripts read the file).
+var usMapping = mustReadFile("testdata/mappings/us-grouped.yaml")
+
+// mustReadFile reads a file of the repository, for a package variable.
+func mustReadFile(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
 
 const frMapping = `version: 1
 input:

@@ -245,19 +245,30 @@ func TestWholeOrdersE2E(t *testing.T) {
 // converted, when the run stopped). It returns the counts.
 func summaryAddsUp(t *testing.T, stderr string) map[string]int {
 	t.Helper()
+	n, err := summaryCounts(stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// summaryCounts reads the counts of the summary line in a run's standard
+// error (read, in, activities, filtered, rejected, unconverted) and checks
+// that they add up.
+func summaryCounts(stderr string) (map[string]int, error) {
 	re := regexp.MustCompile(`(\d+) rows read: (\d+) in (\d+) activities[^,]*, (\d+) filtered by where, (\d+) rejected[^,;]*(?:, (\d+) not converted because the run stopped)?;`)
 	m := re.FindStringSubmatch(stderr)
 	if m == nil {
-		t.Fatalf("no summary in:\n%s", stderr)
+		return nil, fmt.Errorf("no summary in:\n%s", stderr)
 	}
 	n := map[string]int{}
 	for i, name := range []string{"read", "in", "activities", "filtered", "rejected", "unconverted"} {
 		n[name], _ = strconv.Atoi(m[i+1])
 	}
 	if n["read"] != n["in"]+n["filtered"]+n["rejected"]+n["unconverted"] {
-		t.Errorf("the summary does not add up: %s", m[0])
+		return n, fmt.Errorf("the summary does not add up: %s", m[0])
 	}
-	return n
+	return n, nil
 }
 
 // TestBigGroupMemoryE2E: --max-memory bounds one big group too. A group of
