@@ -86,7 +86,6 @@ func mustReadFile(path string) string {
 	return string(b)
 }
 
-
 const frMapping = `version: 1
 input:
   delimiter: ";"

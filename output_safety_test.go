@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"encoding/pem"
 	"io"
 	"io/fs"
@@ -21,11 +20,12 @@ import (
 
 // Where files are written and uploads leave the machine, through the binary:
 // outputs that are devices, FIFOs or symlinks, the permissions of new and
-// replaced files, what a kill -9 leaves for the next run to remove, the same
-// file given twice to upload, and redirects. These stay in Go for what they
+// replaced files, what a kill -9 leaves for the next run to remove, and
+// redirects. These stay in Go for what they
 // make or serve on the side: device nodes, a FIFO's reader, spill folders
 // told apart by run, TLS servers that redirect; a killed --split-size run is
-// a script (split_kill9), and so are symlinked and umasked outputs.
+// a script (split_kill9), and so are symlinked and umasked outputs and one
+// file given to upload under several paths (upload_same_file).
 
 // mustMknodNull makes a character device with /dev/null's numbers (1, 3) in
 // dir: it discards what is written, as /dev/null does, without touching /dev.
@@ -216,37 +216,6 @@ func TestSpillOfDeadRunRemoved(t *testing.T) {
 	stopWith(t, live, syscall.SIGINT, 10e9)
 	if left := spillFolders(tmp); len(left) != 0 {
 		t.Errorf("spill folders left: %v", left)
-	}
-}
-
-// TestUploadSameFileOnce gives upload one file under four paths (as given,
-// ./, a symlink, a hard link): it is sent once, said on standard error, and
-// the state file records it once.
-func TestUploadSameFileOnce(t *testing.T) {
-	t.Parallel()
-	sb := startSandbox(t)
-	dir := t.TempDir()
-	f, lines := activityFile(t, dir, 40)
-	os.Symlink("activities.ndjson", filepath.Join(dir, "latest.ndjson"))
-	os.Link(f, filepath.Join(dir, "copy.ndjson"))
-	state := filepath.Join(dir, "state.json")
-	res := runCLI(t, dir, nil, sb.env("5"), "upload", "--chunk-size", "4KB", "--state", state,
-		"activities.ndjson", "./activities.ndjson", "latest.ndjson", "copy.ndjson", "activities.ndjson")
-	if res.code != 0 {
-		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
-	}
-	for _, p := range []string{"./activities.ndjson", "latest.ndjson", "copy.ndjson"} {
-		if !strings.Contains(res.stderr, p+" is the same file as activities.ndjson: sent once") {
-			t.Errorf("stderr does not say %s is sent once:\n%s", p, res.stderr)
-		}
-	}
-	if !strings.Contains(res.stderr, "activities.ndjson is given twice: sent once") {
-		t.Errorf("stderr does not say the repeated path is sent once:\n%s", res.stderr)
-	}
-	assertOnce(t, sb.stored(t, "5"), lines)
-	var st struct{ Inputs []string }
-	if err := json.Unmarshal([]byte(mustRead(t, state)), &st); err != nil || !slices.Equal(st.Inputs, []string{"activities.ndjson"}) {
-		t.Errorf("the state records inputs %q (%v), want the file once", st.Inputs, err)
 	}
 }
 

@@ -241,7 +241,7 @@ func TestUploadResumesAfterKill9E2E(t *testing.T) {
 		outputs = append(outputs, killMidway(t, rng, sb.env("3"), append(args, input), state))
 		t.Logf("kill -9 #%d: %d chunks recorded sent, %d lines stored", kill, sentChunks(state), len(sb.stored(t, "3")))
 	}
-	res := runCLI(t, "", nil, sb.env("3"), append(args, "--wait", input)...)
+	res := runCLI(t, "", nil, sb.env("3"), append(args, "--wait", "--poll-interval", "50ms", input)...)
 	outputs = append(outputs, res.stdout, res.stderr, sb.out.String())
 	if res.code != 0 {
 		t.Fatalf("the resumed upload: exit %d\n%s", res.code, res.stderr)
