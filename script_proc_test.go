@@ -362,3 +362,30 @@ func blockedOnPipe(pid int) bool {
 	}
 	return false
 }
+
+// fillPipe writes into the pipe w until it is full, and returns how many
+// bytes it took; w is left blocking.
+func fillPipe(w *os.File) (int, error) {
+	fd := int(w.Fd())
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		return 0, fmt.Errorf("fill pipe: %w", err)
+	}
+	n := 0
+	for _, size := range []int{4096, 1} {
+		chunk := []byte(strings.Repeat("#", size))
+		for {
+			k, err := syscall.Write(fd, chunk)
+			if err == syscall.EAGAIN {
+				break
+			}
+			if err != nil {
+				return n, fmt.Errorf("fill pipe: %w", err)
+			}
+			n += k
+		}
+	}
+	if err := syscall.SetNonblock(fd, false); err != nil {
+		return n, fmt.Errorf("fill pipe: %w", err)
+	}
+	return n, nil
+}
