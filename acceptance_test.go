@@ -14,6 +14,13 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
+// The acceptance runs: generated exports of 10,000 lines, converted as
+// exported, shuffled and as a French till file, every activity checked
+// against its source (epoch ms in the export's time zone, exact totals with
+// math/big), and broken rows at chosen lines. They stay in Go for those
+// checks; genOrders, usExport and frExport also make the scripts' exports
+// (gen orders).
+
 // orderLine is one line item of a generated export.
 type orderLine struct {
 	order, customer, product, category string

@@ -22,7 +22,10 @@ import (
 )
 
 // The upload, import and sandbox commands, end to end: the built binary
-// uploads to the built binary's sandbox, a child process on loopback.
+// uploads to the built binary's sandbox, a child process on loopback. The
+// resume after kill -9 stays in Go: it kills at seeded random moments,
+// counted in chunks the state file records. The sandbox helpers serve the
+// Go tests of the platform and of orders through import.
 
 const e2eToken = "e2e-token-3b9d0c"
 
