@@ -15,17 +15,18 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // Where files are written and uploads leave the machine, through the binary:
 // outputs that are devices, FIFOs or symlinks, the permissions of new and
 // replaced files, what a kill -9 leaves for the next run to remove, and
 // redirects. These stay in Go for what they
-// make or serve on the side: device nodes, a FIFO's reader, spill folders
-// told apart by run, TLS servers that redirect; a killed --split-size run is
-// a script (split_kill9), and so are symlinked and umasked outputs and one
-// file given to upload under several paths (upload_same_file).
+// make or serve on the side: device nodes (skipped where they cannot be
+// made), spill folders told apart by run, TLS servers that redirect. A
+// FIFO's reader, a killed --split-size run, symlinked and umasked outputs
+// and one file given to upload under several paths are scripts
+// (output_fifo, split_kill9, output_symlink, output_umask,
+// upload_same_file).
 
 // mustMknodNull makes a character device with /dev/null's numbers (1, 3) in
 // dir: it discards what is written, as /dev/null does, without touching /dev.
@@ -90,53 +91,6 @@ func TestOutputDevice(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
 	}
 	assertType(t, rejects, fs.ModeDevice|fs.ModeCharDevice)
-	noTemporaries(t, dir)
-}
-
-// TestOutputFIFO writes the activities to a named pipe a reader waits on: the
-// reader gets exactly what a file would hold, and the pipe stays a pipe. The
-// same through a symlink to the process's own standard output (what
-// /dev/stdout is).
-func TestOutputFIFO(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	want := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "samples/loyalty.csv").stdout
-	fifo := filepath.Join(dir, "activities.pipe")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan string, 1)
-	go func() {
-		f, err := os.Open(fifo) // waits for the writer
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		b, _ := io.ReadAll(f)
-		f.Close()
-		got <- string(b)
-	}()
-	res := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", fifo, "samples/loyalty.csv")
-	if res.code != 0 {
-		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
-	}
-	select {
-	case s := <-got:
-		if s != want || want == "" {
-			t.Errorf("the reader got %d bytes, want the %d of the output", len(s), len(want))
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the run ended, and the reader still waits for a writer: the FIFO was not written")
-	}
-	assertType(t, fifo, fs.ModeNamedPipe)
-
-	stdout := filepath.Join(dir, "stdout")
-	os.Symlink("/proc/self/fd/1", stdout)
-	res = runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", stdout, "samples/loyalty.csv")
-	if res.code != 0 || res.stdout != want {
-		t.Errorf("-o a link to standard output: exit %d, %d bytes out, want %d:\n%s", res.code, len(res.stdout), len(want), res.stderr)
-	}
-	assertType(t, stdout, fs.ModeSymlink)
 	noTemporaries(t, dir)
 }
 
