@@ -18,15 +18,13 @@ import (
 )
 
 // Where files are written and uploads leave the machine, through the binary:
-// outputs that are devices, FIFOs or symlinks, the permissions of new and
-// replaced files, what a kill -9 leaves for the next run to remove, and
-// redirects. These stay in Go for what they
-// make or serve on the side: device nodes (skipped where they cannot be
-// made), spill folders told apart by run, TLS servers that redirect. A
-// FIFO's reader, a killed --split-size run, symlinked and umasked outputs
-// and one file given to upload under several paths are scripts
-// (output_fifo, split_kill9, output_symlink, output_umask,
-// upload_same_file).
+// outputs that are devices, what a kill -9 leaves in the spill folders for
+// the next run to remove, and redirects. These stay in Go for what they make
+// or serve on the side: device nodes (skipped where they cannot be made),
+// spill folders told apart by run, TLS servers that redirect. A FIFO's
+// reader, a killed --split-size run, symlinked and umasked outputs and one
+// file given to upload under several paths are scripts (output_fifo,
+// split_kill9, output_symlink, output_umask, upload_same_file).
 
 // mustMknodNull makes a character device with /dev/null's numbers (1, 3) in
 // dir: it discards what is written, as /dev/null does, without touching /dev.
