@@ -177,12 +177,19 @@ func (r *Run) insert(ctx context.Context, tx *sql.Tx, at time.Time, entries []En
 	}
 	defer stmt.Close()
 	ms := at.UnixMilli()
+	var added int64 // entries new to this run: a re-recorded one is not counted twice
 	for _, e := range entries {
-		if _, err := stmt.ExecContext(ctx, r.Key.stored(e.Key), e.Sum[:], r.ID, ms); err != nil {
+		res, err := stmt.ExecContext(ctx, r.Key.stored(e.Key), e.Sum[:], r.ID, ms)
+		if err != nil {
 			return fmt.Errorf("record key %q: %w", e.Key, err)
 		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		added += n
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE runs SET sent = (SELECT count(*) FROM sent WHERE run = ?1) WHERE id = ?1`, r.ID)
+	_, err = tx.ExecContext(ctx, `UPDATE runs SET sent = sent + ? WHERE id = ?`, added, r.ID)
 	return err
 }
 
