@@ -42,9 +42,9 @@ func (k KeySpec) stored(key string) string {
 
 // File is an input or ndjson file of a run, with its checksum.
 type File struct {
-	Path   string
-	SHA256 string // hex
-	Bytes  int64
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"` // hex
+	Bytes  int64  `json:"bytes"`
 }
 
 // FileOf reads path and returns it with its sha256.
@@ -195,11 +195,11 @@ func (r *Run) insert(ctx context.Context, tx *sql.Tx, at time.Time, entries []En
 
 // Execution is one execution of the document import, as last seen.
 type Execution struct {
-	ID           string
-	Status       string
-	TotalSuccess int64
-	TotalFailure int64
-	ErrorFile    string
+	ID           string `json:"execution_id"`
+	Status       string `json:"status"`
+	TotalSuccess int64  `json:"total_success"`
+	TotalFailure int64  `json:"total_failure"`
+	ErrorFile    string `json:"error_file,omitempty"`
 }
 
 // Execution records (or updates) an execution of the run's import.
