@@ -91,7 +91,8 @@ func Open(path string) (*Journal, error) {
 	escaped := (&url.URL{Path: path}).EscapedPath()
 	dsn := "file:" + escaped + "?modeof=" + url.QueryEscape(path) +
 		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=cache_size(-131072)" +
+		"&_txlock=immediate"
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open journal %s: %w", path, err)
