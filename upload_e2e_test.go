@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,32 +35,17 @@ type sandboxProc struct {
 	stop     func() // SIGTERM, then a clean exit is checked
 }
 
-// startSandbox starts the sandbox on a free loopback port (unless args
-// give --addr), expecting
-// e2eToken, and stops it with SIGTERM when the test ends, checking that it
-// exits cleanly.
+// startSandbox starts the sandbox on a loopback port it chooses and keeps
+// (unless args give --addr), expecting e2eToken, and stops it with SIGTERM
+// when the test ends, checking that it exits cleanly.
 func startSandbox(t *testing.T, args ...string) *sandboxProc {
 	t.Helper()
-	return startSandboxOn(t, nil, t.TempDir(), args...)
-}
-
-// startSandboxOn starts the sandbox storing under dir, serving the listening
-// socket ln (--addr fd:3) when it is not nil: a sandbox started again on the
-// same socket and dir answers at the same URL with what the first stored.
-func startSandboxOn(t *testing.T, ln *os.File, dir string, args ...string) *sandboxProc {
-	t.Helper()
-	sb := &sandboxProc{dir: dir}
-	switch {
-	case ln != nil:
-		args = append([]string{"--addr", "fd:3"}, args...)
-	case !slices.Contains(args, "--addr"):
+	sb := &sandboxProc{dir: t.TempDir()}
+	if !slices.Contains(args, "--addr") {
 		args = append([]string{"--addr", "127.0.0.1:0"}, args...)
 	}
 	cmd := exec.Command(binary, append([]string{"sandbox", "--dir", sb.dir}, args...)...)
 	cmd.Env = append(os.Environ(), "MICS_API_TOKEN="+e2eToken)
-	if ln != nil {
-		cmd.ExtraFiles = []*os.File{ln}
-	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -90,23 +74,6 @@ func startSandboxOn(t *testing.T, ln *os.File, dir string, args ...string) *sand
 	}
 	t.Cleanup(sb.stop)
 	return sb
-}
-
-// loopbackListener opens a listening socket on a free loopback port, kept
-// open until the test ends, as a file to hand to a child.
-func loopbackListener(t *testing.T) (*os.File, string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	f, err := ln.(*net.TCPListener).File()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f, ln.Addr().String()
 }
 
 // env returns the environment of an upload to the sandbox.
