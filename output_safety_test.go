@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/pem"
 	"io"
-	"io/fs"
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
@@ -18,79 +17,13 @@ import (
 )
 
 // Where files are written and uploads leave the machine, through the binary:
-// outputs that are devices, what a kill -9 leaves in the spill folders for
-// the next run to remove, and redirects. These stay in Go for what they make
-// or serve on the side: device nodes (skipped where they cannot be made),
-// spill folders told apart by run, TLS servers that redirect. A FIFO's
-// reader, a killed --split-size run, symlinked and umasked outputs and one
-// file given to upload under several paths are scripts (output_fifo,
-// split_kill9, output_symlink, output_umask, upload_same_file).
-
-// mustMknodNull makes a character device with /dev/null's numbers (1, 3) in
-// dir: it discards what is written, as /dev/null does, without touching /dev.
-func mustMknodNull(t *testing.T, dir, name string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := syscall.Mknod(p, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
-		t.Skipf("cannot make a device node: %v", err)
-	}
-	return p
-}
-
-// assertType checks what path is (without following a symlink at it).
-func assertType(t *testing.T, path string, want fs.FileMode) {
-	t.Helper()
-	fi, err := os.Lstat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Type() != want {
-		t.Errorf("%s is %v, want type %v", filepath.Base(path), fi.Mode(), want)
-	}
-}
-
-// noTemporaries checks that no .tmp-* file is left in the folders.
-func noTemporaries(t *testing.T, dirs ...string) {
-	t.Helper()
-	for _, dir := range dirs {
-		if left, _ := filepath.Glob(filepath.Join(dir, ".tmp-*")); len(left) != 0 {
-			t.Errorf("temporary files left: %v", left)
-		}
-	}
-}
-
-// TestOutputDevice writes the activities and the rejects to a character
-// device (a /dev/null made in the test's folder): exit codes as usual, and
-// the device is still a device, never renamed over nor removed, even when it
-// sits where the default rejects file goes and nothing is rejected.
-func TestOutputDevice(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	null := mustMknodNull(t, dir, "null")
-	res := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", null, "--rejects", null, "testdata/broken/loyalty.csv")
-	if res.code != 3 || !strings.Contains(res.stderr, "rejected") {
-		t.Fatalf("exit %d, want 3:\n%s", res.code, res.stderr)
-	}
-	assertType(t, null, fs.ModeDevice|fs.ModeCharDevice)
-
-	// Without --rejects, the rejects go to standard error, not to a file
-	// beside the device (/dev/null.rejects.ndjson).
-	res = runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", null, "testdata/broken/loyalty.csv")
-	if res.code != 3 || !strings.Contains(res.stderr, `{"line":`) {
-		t.Fatalf("exit %d, want 3 and the rejects on standard error:\n%s", res.code, res.stderr)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("got %v in the folder, want the device alone", entries)
-	}
-
-	rejects := mustMknodNull(t, dir, "orders.rejects.ndjson")
-	res = runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", filepath.Join(dir, "orders.ndjson"), "samples/loyalty.csv")
-	if res.code != 0 {
-		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
-	}
-	assertType(t, rejects, fs.ModeDevice|fs.ModeCharDevice)
-	noTemporaries(t, dir)
-}
+// what a kill -9 leaves in the spill folders for the next run to remove,
+// and redirects. These stay in Go for what they make or serve on the side:
+// spill folders told apart by run, TLS servers that redirect. Devices, a
+// FIFO's reader, a killed --split-size run, symlinked and umasked outputs
+// and one file given to upload under several paths are scripts
+// (output_device, output_fifo, split_kill9, output_symlink, output_umask,
+// upload_same_file).
 
 // spillFolders lists the spill folders in tmp that hold spill files.
 func spillFolders(tmp string) []string {

@@ -30,18 +30,33 @@ import (
 // scripts may use exits, mkfifo, hardlink, mode, mkdata, lines, rejects,
 // notemp, maxsize and sandbox (see scriptCmds), and start, fed, close,
 // waitfile, cpuwait, signal, waitexit, vmhwm and bounded to act on a child
-// while it runs and read its own numbers (see script_proc_test.go).
+// while it runs and read its own numbers (see script_proc_test.go), gen and
+// summary (see script_data_test.go). The condition [mknod] holds where a
+// device node can be made.
 //
 //	go test -run TestScripts/NAME    one script
 //	go test -run TestScripts -testwork    keep the folders to look at them
 func TestScripts(t *testing.T) {
 	t.Parallel()
+	mknod := syscall.Mknod(filepath.Join(t.TempDir(), "null"), syscall.S_IFCHR|0o666, 1<<8|3) == nil
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		Setup:               scriptSetup,
 		Cmds:                scriptCmds,
+		Condition:           scriptCondition(mknod),
 		RequireExplicitExec: true,
 	})
+}
+
+// scriptCondition answers the conditions of scripts beyond testscript's
+// own: [mknod].
+func scriptCondition(mknod bool) func(cond string) (bool, error) {
+	return func(cond string) (bool, error) {
+		if cond == "mknod" {
+			return mknod, nil
+		}
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
 }
 
 // scriptSetup puts the binary on PATH and copies the shipped files a script
