@@ -336,7 +336,7 @@ func cmdBounded(ts *testscript.TestScript, neg bool, args []string) {
 // on a pipe (its standard error, kept full) and returns its VmHWM then, in
 // KiB. It fails if the process ends first, or has not got there within.
 func peakAtFirstWrite(pid int, done <-chan error, within time.Duration) (int64, error) {
-	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		select {
 		case err := <-done:
 			return 0, fmt.Errorf("the child ended (%v) without writing on its standard error: its peak could not be read at its end", err)
