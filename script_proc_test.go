@@ -37,10 +37,10 @@ import (
 //	vmhwm NAME MIB   NAME's peak resident memory so far is at most MIB MiB.
 //	bounded [-within D] MIB CODE PROG ARGS...
 //	    run PROG to its end (within D, 60s by default): it exits CODE, and
-//	    its peak resident memory,
-//	    read when it first writes on its standard error (a pipe kept full
-//	    until then: its end, for a command that speaks there only at its
-//	    end), is at most MIB MiB; its output becomes stdout and stderr.
+//	    its peak resident memory, read when it first writes on its standard
+//	    error (a pipe kept full until then: its end, for a command that
+//	    speaks there only at its end), is at most MIB MiB; its output
+//	    becomes stdout and stderr.
 //
 // PROG csv2activity is the binary under test; the child's environment is
 // the test's with the script's PATH, TMPDIR, HOME and MICS_* variables.
