@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"csv2activity/internal/testenv"
 )
 
 // binary is the csv2activity executable built once by TestMain; the
@@ -133,19 +131,4 @@ func readLines(t testing.TB, path string) []string {
 		t.Fatal(err)
 	}
 	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-}
-
-// rejectLines returns the "line" of every object of a rejects file, each
-// with its reason and raw row.
-func rejectLines(t *testing.T, path string) []int {
-	t.Helper()
-	rejects, err := testenv.ParseRejects(strings.Join(readLines(t, path), "\n"))
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var lines []int
-	for _, r := range rejects {
-		lines = append(lines, r.Line)
-	}
-	return lines
 }
