@@ -54,7 +54,7 @@ func TestAuthoringCommandLine(t *testing.T) {
 		{name: "check max errors", args: []string{"check", "-m", "mappings.example.yaml", "--max-errors", "1", "testdata/broken/us-orders.csv"}, code: 1,
 			stdout: []string{"2 rows rejected"}, stderr: []string{"more than 1 rows rejected (--max-errors): stopped at testdata/broken/us-orders.csv line 5"}},
 		{name: "check missing input", args: []string{"check", "-m", "mappings.example.yaml", "nope.csv"}, code: 1, stderr: []string{"open input"}},
-		{name: "check without input", args: []string{"check", "-m", "mappings.example.yaml"}, code: 0,
+		{name: "check without input", args: []string{"check", "-m", "mappings.example.yaml"}, code: 2,
 			stdout: []string{"the YAML and the expressions parse; the columns they name could not be checked without an input"}},
 		{name: "check against names", args: []string{"check", "-m", "DIR/names.yaml"}, code: 0, stdout: []string{"compiles against the 3 columns of input.names"}},
 		{name: "check against names, unknown column", args: []string{"check", "-m", "DIR/names-typo.yaml"}, code: 2, stderr: []string{"unknown column custmer (did you mean customer?)"}},

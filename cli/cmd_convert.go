@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/urfave/cli/v2"
 
@@ -32,7 +31,7 @@ func convertCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return convert(c.Context, opts, c.App.ErrWriter)
+			return convert(c.Context, opts, startReport(c, &opts.Config, opts.Inputs, opts.Output))
 		},
 	}
 }
@@ -65,13 +64,11 @@ func convertOptions(c *cli.Context) (transform.Options, error) {
 	}, nil
 }
 
-// convert runs a conversion and prints its summary; a cancelled ctx (SIGINT,
+// convert runs a conversion and reports it; a cancelled ctx (SIGINT,
 // SIGTERM) stops it cleanly, temporary files removed.
-func convert(ctx context.Context, opts transform.Options, stderr interface{ Write([]byte) (int, error) }) error {
+func convert(ctx context.Context, opts transform.Options, rep *runReport) error {
 	sum, err := transform.Convert(ctx, opts)
-	if sum.Read > 0 || err == nil {
-		fmt.Fprintln(stderr, sum)
-	}
+	rep.done(sum, err == nil)
 	if err != nil {
 		if mapping.IsMappingError(err) {
 			return err

@@ -49,14 +49,14 @@ func importCommand() *cli.Command {
 				return err
 			}
 			opts.Rules = &cfg.Mapping.Rules // the keys its allow_keys lets through
-			return importRun(c.Context, cfg, opts, c.String("rejects"), c.App.ErrWriter)
+			return importRun(c.Context, cfg, opts, c.String("rejects"), startReport(c, &cfg, opts.Inputs, ""), c.App.ErrWriter)
 		},
 	}
 }
 
 // importRun converts and uploads in one stream, then prints both
 // summaries; a cancelled ctx (SIGINT, SIGTERM) stops it with its state saved.
-func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, stderr io.Writer) error {
+func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, rep *runReport, stderr io.Writer) error {
 	if err := checkImportPaths(cfg, opts, rejectsPath, stderr); err != nil {
 		return err
 	}
@@ -94,9 +94,7 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	if keep && rej != nil {
 		conv.RejectsFile = rejectsPath
 	}
-	if conv.Read > 0 || convErr == nil {
-		fmt.Fprintln(stderr, conv)
-	}
+	rep.done(conv, convErr == nil)
 	if mapping.IsMappingError(err) {
 		return err
 	}

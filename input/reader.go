@@ -2,6 +2,7 @@ package input
 
 import (
 	"context"
+	"csv2activity/internal/progress"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +22,9 @@ type Options struct {
 	Names      []string  // the column names when Header is false
 	MaxRowSize int       // the longest row read; 0 means DefaultMaxRowSize
 	Stdin      io.Reader // what "-" reads; nil means os.Stdin
+	// Progress, when set, counts the bytes read from the file or standard
+	// input, as they are read (before any decoding).
+	Progress *progress.Meter
 }
 
 // Reader is one opened CSV input, positioned after its header. It hands out
@@ -54,7 +58,7 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 		}
 		r, closer = f, f
 	}
-	rd, err := read(ctx, path, newCancelReader(ctx, r), opts)
+	rd, err := read(ctx, path, newCancelReader(ctx, opts.Progress.Reader(r)), opts)
 	if err != nil {
 		closer.Close()
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"csv2activity/input"
 	"csv2activity/internal/bufpool"
+	"csv2activity/internal/progress"
 	"csv2activity/mapping"
 	"csv2activity/upload"
 )
@@ -55,6 +56,9 @@ type Config struct {
 	// line is written to the rejects: in the same order, on the goroutine
 	// that writes them.
 	Rejected func(*Reject)
+	// Progress, when set, counts the rows converted and the bytes of the
+	// inputs read, for a progress display.
+	Progress *progress.Meter
 }
 
 // DefaultMaxLineSize is the bulk import API's limit on one execution, and so
@@ -171,7 +175,7 @@ func (r *run) defaults() {
 func (r *run) open(path string, prog *mapping.Program) (*input.Reader, *mapping.Program, error) {
 	m := r.cfg.Mapping
 	in, err := input.Open(r.ctx, path, input.Options{Encoding: m.Input.Encoding, Delimiter: m.Input.Delimiter,
-		Header: m.Input.Header, Names: m.Input.Names, MaxRowSize: r.cfg.MaxRowSize, Stdin: r.cfg.Stdin})
+		Header: m.Input.Header, Names: m.Input.Names, MaxRowSize: r.cfg.MaxRowSize, Stdin: r.cfg.Stdin, Progress: r.cfg.Progress})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -288,6 +292,7 @@ func (r *run) emitAll(in *input.Reader, emit func(*batch) bool) error {
 // consume writes a result, in input order, and enforces MaxErrors.
 func (r *run) consume(res *result) error {
 	r.sum.Read += res.read
+	r.cfg.Progress.Rows(res.read)
 	r.sum.Filtered += res.filtered
 	r.sum.GroupsRejected += res.groupsRejected
 	r.pending += res.held - res.settled
