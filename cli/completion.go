@@ -76,8 +76,11 @@ func completionModel(app *cli.App) []compCommand {
 			}
 		}
 		for _, f := range c.VisibleFlags() {
-			cc.flags = append(cc.flags, compFlagOf(f))
+			if f.Names()[0] != "help" { // added to some commands once they ran
+				cc.flags = append(cc.flags, compFlagOf(f))
+			}
 		}
+		cc.flags = append(cc.flags, compFlag{long: "help", short: "h", usage: "show help"})
 		cmds = append(cmds, cc)
 	}
 	return cmds

@@ -118,6 +118,10 @@ func Run(ctx context.Context, cfg Config, inputs []string, out, rejects io.Write
 	if err != nil {
 		return Summary{}, err
 	}
+	if err := r.checkHeaders(inputs[1:], prog); err != nil {
+		first.Close()
+		return Summary{}, err
+	}
 	prog.StopWhen(ctx) // a long expression gives up when the run is stopped
 	err = r.convert(ctx, first, prog, inputs[1:])
 	switch {
@@ -192,6 +196,31 @@ func (r *run) open(path string, prog *mapping.Program) (*input.Reader, *mapping.
 		return nil, nil, err
 	}
 	return in, prog, nil
+}
+
+// checkHeaders reads the header of every further input that is a regular
+// file before any row is read, so that one that differs from the first
+// input's (or one that cannot be opened) is found at once, not after the
+// inputs before it are converted.
+// Standard input and pipes, which cannot be read twice, are checked when
+// their turn comes.
+func (r *run) checkHeaders(rest []string, prog *mapping.Program) error {
+	meter := r.cfg.Progress
+	r.cfg.Progress = nil // the header is read again in its turn: count it once
+	defer func() { r.cfg.Progress = meter }()
+	for _, path := range rest {
+		if fi, err := os.Stat(path); path == "-" || (err == nil && !fi.Mode().IsRegular()) {
+			continue
+		}
+		in, _, err := r.open(path, prog)
+		if in != nil {
+			in.Close()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // inputInfo is what the second pass over groups needs of an input.

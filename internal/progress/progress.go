@@ -86,6 +86,8 @@ func Show(w io.Writer, what string, total int64, m *Meter) (stop func()) {
 	bar := progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowTotalBytes(true),
 		progressbar.OptionSetWidth(20),
 		progressbar.OptionSetPredictTime(total > 0),
 		progressbar.OptionShowElapsedTimeOnFinish(),
