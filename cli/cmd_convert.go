@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -31,7 +32,9 @@ func convertCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return convert(c.Context, opts, startReport(c, &opts.Config, opts.Inputs, opts.Output))
+			rep := startReport(c, &opts.Config, opts.Inputs, opts.Output)
+			opts.Stderr = rep.display.Lines(os.Stderr) // rejects, when they go there
+			return convert(c.Context, opts, rep)
 		},
 	}
 }

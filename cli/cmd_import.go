@@ -49,7 +49,9 @@ func importCommand() *cli.Command {
 				return err
 			}
 			opts.Rules = &cfg.Mapping.Rules // the keys its allow_keys lets through
-			return importRun(c.Context, cfg, opts, c.String("rejects"), startReport(c, &cfg, opts.Inputs, ""), c.App.ErrWriter)
+			rep := startReport(c, &cfg, opts.Inputs, "")
+			opts.Stderr = rep.display.Lines(opts.Stderr) // the upload's lines, between the conversion's progress draws
+			return importRun(c.Context, cfg, opts, c.String("rejects"), rep, rep.display.Lines(c.App.ErrWriter))
 		},
 	}
 }

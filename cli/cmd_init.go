@@ -43,10 +43,9 @@ func initCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			opts.stopProgress = func() {}
 			if !c.Bool("quiet") {
 				opts.read.Progress = new(progress.Meter)
-				opts.stopProgress = progress.Show(c.App.ErrWriter, "init", progress.Size([]string{opts.input}), opts.read.Progress)
+				opts.progress = progress.Show(c.App.ErrWriter, "init", progress.Size([]string{opts.input}), opts.read.Progress)
 			}
 			return initMapping(c.Context, opts, c.App.Writer, c.App.ErrWriter)
 		},
@@ -55,9 +54,9 @@ func initCommand() *cli.Command {
 
 // initOptions is what init reads and how much of it.
 type initOptions struct {
-	input        string
-	read         starter.Options
-	stopProgress func() // ends the progress display, before the mapping is printed
+	input    string
+	read     starter.Options
+	progress *progress.Display // stopped before the mapping is printed
 }
 
 func initOptionsFrom(c *cli.Context) (initOptions, error) {
@@ -74,7 +73,7 @@ func initOptionsFrom(c *cli.Context) (initOptions, error) {
 // and the notes that need a look on stderr.
 func initMapping(ctx context.Context, opts initOptions, stdout, stderr io.Writer) error {
 	profile, src, err := starter.Read(ctx, opts.input, opts.read)
-	opts.stopProgress()
+	opts.progress.Stop()
 	if err != nil {
 		return fail(err)
 	}

@@ -39,7 +39,7 @@ type runReport struct {
 	json    string        // --summary-json, "" for none
 	byWhy   *rejectReport // the rejects by reason, for the JSON summary
 	meter   *progress.Meter
-	stop    func() // ends the progress display
+	display *progress.Display // nil when none shows
 	sum     transform.Summary
 	inputs  []string
 	output  string
@@ -54,14 +54,14 @@ const reportKey = "report"
 // of rejects by reason into cfg, and registers the report for Run to finish.
 func startReport(c *cli.Context, cfg *transform.Config, inputs []string, output string) *runReport {
 	r := &runReport{command: c.Command.Name, quiet: c.Bool("quiet"), stderr: c.App.ErrWriter, json: c.String("summary-json"),
-		inputs: inputs, output: output, started: time.Now(), stop: func() {}}
+		inputs: inputs, output: output, started: time.Now()}
 	if r.stderr == nil {
 		r.stderr = os.Stderr
 	}
 	if !r.quiet {
 		r.meter = new(progress.Meter)
 		cfg.Progress = r.meter
-		r.stop = progress.Show(r.stderr, r.command, progress.Size(inputs), r.meter)
+		r.display = progress.Show(r.stderr, r.command, progress.Size(inputs), r.meter)
 	}
 	r.byWhy = newRejectReport(len(inputs) > 1)
 	if prev := cfg.Rejected; prev != nil {
@@ -85,8 +85,7 @@ func (r *runReport) done(sum transform.Summary, ok bool) {
 
 // keep ends the progress display and keeps the run's summary.
 func (r *runReport) keep(sum transform.Summary) {
-	r.stop()
-	r.stop = func() {}
+	r.display.Stop()
 	r.sum = sum
 }
 
@@ -132,7 +131,7 @@ func finishReport(app *cli.App, code int, runErr error) error {
 	if r == nil {
 		return nil
 	}
-	r.stop() // a run that failed before done
+	r.display.Stop() // a run that failed before done
 	if r.json == "" {
 		return nil
 	}

@@ -6,9 +6,9 @@
 // nothing.
 //
 //	m := new(progress.Meter)
-//	stop := progress.Show(os.Stderr, "converting", progress.Size(paths), m)
+//	d := progress.Show(os.Stderr, "convert", progress.Size(paths), m)
 //	… m.Rows(n); r = m.Reader(r) …
-//	stop()
+//	d.Stop()
 package progress
 
 import (
@@ -73,17 +73,30 @@ func Size(paths []string) int64 {
 // refresh is how often Show redraws.
 const refresh = 200 * time.Millisecond
 
-// Show draws m on w, a terminal, until stop is called: what, the rows, the
-// bytes read (of total, with a percentage and an ETA, when total is not -1)
-// and the rate. stop draws the final count and clears the line, so that
-// what follows starts on a clean line. When w is not a terminal, Show draws
-// nothing and stop does nothing.
-func Show(w io.Writer, what string, total int64, m *Meter) (stop func()) {
+// Display is a progress display on a terminal. A nil *Display (what Show
+// returns when it draws nothing) does nothing.
+type Display struct {
+	w    io.Writer
+	mu   sync.Mutex // a redraw and a line written through Lines
+	bar  *progressbar.ProgressBar
+	draw func()
+	done chan struct{}
+	wg   sync.WaitGroup
+	// stopped is set by Stop (under mu).
+	stopped bool
+}
+
+// Show draws m on w, a terminal, until Stop: what, the rows, the bytes read
+// (of total, with a percentage and an ETA, when total is not -1) and the
+// rate. When w is not a terminal (or m is nil), it draws nothing and
+// returns nil.
+func Show(w io.Writer, what string, total int64, m *Meter) *Display {
 	f, ok := w.(*os.File)
 	if !ok || m == nil || !term.IsTerminal(int(f.Fd())) {
-		return func() {}
+		return nil
 	}
-	bar := progressbar.NewOptions64(total,
+	d := &Display{w: w, done: make(chan struct{})}
+	d.bar = progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowCount(),
@@ -94,31 +107,74 @@ func Show(w io.Writer, what string, total int64, m *Meter) (stop func()) {
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionSpinnerType(14),
 	)
-	draw := func() {
-		bar.Describe(fmt.Sprintf("%s: %d rows", what, m.rows.Load()))
-		bar.Set64(m.bytes.Load())
+	d.draw = func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		d.bar.Describe(fmt.Sprintf("%s: %d rows", what, m.rows.Load()))
+		d.bar.Set64(m.bytes.Load())
 	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(refresh)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				draw()
-			}
+	d.wg.Add(1)
+	go d.redraw()
+	return d
+}
+
+func (d *Display) redraw() {
+	defer d.wg.Done()
+	t := time.NewTicker(refresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.done:
+			return
+		case <-t.C:
+			d.draw()
 		}
-	}()
-	return func() {
-		close(done)
-		wg.Wait()
-		draw()
-		bar.Exit()
-		fmt.Fprintln(w)
 	}
+}
+
+// Stop draws the final count and ends the display's line, so that what
+// follows starts on a line of its own. It may be called more than once.
+func (d *Display) Stop() {
+	if d == nil || d.isStopped() {
+		return
+	}
+	close(d.done)
+	d.wg.Wait()
+	d.draw()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.bar.Exit()
+	fmt.Fprintln(d.w)
+	d.stopped = true
+}
+
+func (d *Display) isStopped() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.stopped
+}
+
+// Lines returns a writer for whole lines printed on the display's terminal
+// while it shows (rejected rows, an upload's chunks): each write first
+// clears the display's line, which the next refresh draws again below. With
+// a nil *Display it returns w.
+func (d *Display) Lines(w io.Writer) io.Writer {
+	if d == nil {
+		return w
+	}
+	return &above{d: d, w: w}
+}
+
+type above struct {
+	d *Display
+	w io.Writer
+}
+
+func (a *above) Write(p []byte) (int, error) {
+	a.d.mu.Lock()
+	defer a.d.mu.Unlock()
+	if !a.d.stopped {
+		a.d.bar.Clear()
+	}
+	return a.w.Write(p)
 }
