@@ -86,9 +86,9 @@ type Display struct {
 	stopped bool
 }
 
-// Show draws m on w, a terminal, until Stop: what, the rows, the bytes read
-// (of total, with a percentage and an ETA, when total is not -1) and the
-// rate. When w is not a terminal (or m is nil), it draws nothing and
+// Show draws m on w, a terminal, until Stop: what, the rows and their rate,
+// the bytes read (of total, with a percentage and an ETA, when total is not
+// -1) and their rate. When w is not a terminal (or m is nil), it draws nothing and
 // returns nil.
 func Show(w io.Writer, what string, total int64, m *Meter) *Display {
 	f, ok := w.(*os.File)
@@ -107,10 +107,12 @@ func Show(w io.Writer, what string, total int64, m *Meter) *Display {
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionSpinnerType(14),
 	)
+	start := time.Now()
 	d.draw = func() {
 		d.mu.Lock()
 		defer d.mu.Unlock()
-		d.bar.Describe(fmt.Sprintf("%s: %d rows", what, m.rows.Load()))
+		rows := m.rows.Load()
+		d.bar.Describe(fmt.Sprintf("%s: %d rows, %.0f rows/s", what, rows, float64(rows)/time.Since(start).Seconds()))
 		d.bar.Set64(m.bytes.Load())
 	}
 	d.wg.Add(1)
