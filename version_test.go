@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -37,6 +38,25 @@ func TestInstallVersion(t *testing.T) {
 	git("commit", "-q", "-m", "sources")
 	rev := git("rev-parse", "HEAD")
 
+	got := installedVersion(t, clone)
+	want := "csv2activity version v0.0.0-"
+	if !strings.HasPrefix(got, want) || !strings.Contains(got, "(revision "+rev+", ") || strings.Contains(got, "modified") {
+		t.Errorf("--version printed %q, want %q…, a pseudo-version, and (revision %s, DATE)", got, want, rev)
+	}
+
+	// A change not committed is said.
+	if err := os.WriteFile(filepath.Join(clone, "notes.txt"), []byte("not committed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := installedVersion(t, clone); !strings.Contains(got, "(revision "+rev+", ") || !strings.HasSuffix(got, ", modified), "+runtime.Version()) {
+		t.Errorf("--version printed %q, want (revision %s, DATE, modified), %s", got, rev, runtime.Version())
+	}
+}
+
+// installedVersion runs go install . in the clone, and then the program's
+// --version.
+func installedVersion(t *testing.T, clone string) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "bin")
 	install := exec.Command("go", "install", ".")
 	install.Dir = clone
@@ -50,11 +70,7 @@ func TestInstallVersion(t *testing.T) {
 	if err != nil {
 		t.Fatalf("csv2activity --version: %v", err)
 	}
-	got := strings.TrimSpace(string(out))
-	want := "csv2activity version v0.0.0-"
-	if !strings.HasPrefix(got, want) || !strings.Contains(got, "(revision "+rev+", ") || strings.Contains(got, "modified") {
-		t.Errorf("--version printed %q, want %q…, a pseudo-version, and (revision %s, DATE)", got, want, rev)
-	}
+	return strings.TrimSpace(string(out))
 }
 
 // copySources copies what building the program needs: go.mod, go.sum and
