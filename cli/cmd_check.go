@@ -32,12 +32,12 @@ func checkCommand() *cli.Command {
 			"   csv2activity check -m mapping.yaml",
 		Flags: conversionFlags(-1),
 		Action: func(c *cli.Context) error {
-			opts, err := checkOptionsFrom(c)
-			if err != nil {
+			opts := checkOptions{report: newReport(c)}
+			if err := opts.from(c); err != nil {
 				return err
 			}
 			if len(opts.inputs) > 0 {
-				opts.report = startReport(c, &opts.config, opts.inputs, "")
+				opts.report.start(&opts.config, "")
 			}
 			return check(c.Context, opts, c.App.Writer)
 		},
@@ -49,15 +49,16 @@ type checkOptions struct {
 	mapping *mapping.Mapping
 	config  transform.Config
 	inputs  []string
-	report  *runReport // with inputs
+	report  *runReport
 }
 
-func checkOptionsFrom(c *cli.Context) (checkOptions, error) {
+func (o *checkOptions) from(c *cli.Context) error {
 	cfg, err := conversionConfig(c)
 	if err != nil {
-		return checkOptions{}, err
+		return err
 	}
-	return checkOptions{mapping: cfg.Mapping, config: cfg, inputs: c.Args().Slice()}, nil
+	o.mapping, o.config, o.inputs = cfg.Mapping, cfg, c.Args().Slice()
+	return nil
 }
 
 // check reports on the mapping alone, or dry-runs it on the inputs and

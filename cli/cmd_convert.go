@@ -28,11 +28,12 @@ func convertCommand() *cli.Command {
 			&cli.StringFlag{Name: "split-size", Usage: "with -o OUT, write OUT-0001.ndjson, OUT-0002.ndjson… of at most `SIZE` each, cut between lines (100MB: one bulk import execution each)"},
 		),
 		Action: func(c *cli.Context) error {
+			rep := newReport(c)
 			opts, err := convertOptions(c)
 			if err != nil {
 				return err
 			}
-			rep := startReport(c, &opts.Config, opts.Inputs, opts.Output)
+			rep.start(&opts.Config, opts.Output)
 			opts.Stderr = rep.display.Lines(os.Stderr) // rejects, when they go there
 			return convert(c.Context, opts, rep)
 		},

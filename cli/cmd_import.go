@@ -37,6 +37,7 @@ func importCommand() *cli.Command {
 			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "standard error"},
 		), uploadFlags()...),
 		Action: func(c *cli.Context) error {
+			rep := newReport(c)
 			if c.NArg() == 0 {
 				return usageError{"import: no INPUT given (use - for standard input)"}
 			}
@@ -49,7 +50,7 @@ func importCommand() *cli.Command {
 				return err
 			}
 			opts.Rules = &cfg.Mapping.Rules // the keys its allow_keys lets through
-			rep := startReport(c, &cfg, opts.Inputs, "")
+			rep.start(&cfg, "")
 			opts.Stderr = rep.display.Lines(opts.Stderr) // the upload's lines, between the conversion's progress draws
 			return importRun(c.Context, cfg, opts, c.String("rejects"), rep, rep.display.Lines(c.App.ErrWriter))
 		},

@@ -49,28 +49,34 @@ type runReport struct {
 // reportKey is where Run finds the run's report in the app's Metadata.
 const reportKey = "report"
 
-// startReport begins the report of c's run over inputs, writing to output
-// ("" when it writes nothing): it hooks the progress display and the count
-// of rejects by reason into cfg, and registers the report for Run to finish.
-func startReport(c *cli.Context, cfg *transform.Config, inputs []string, output string) *runReport {
+// newReport registers the report of c's run, over its arguments, for Run to
+// finish: from then on, --summary-json is written whatever happens, a usage
+// or mapping error included.
+func newReport(c *cli.Context) *runReport {
 	r := &runReport{command: c.Command.Name, quiet: c.Bool("quiet"), stderr: c.App.ErrWriter, json: c.String("summary-json"),
-		inputs: inputs, output: output, started: time.Now()}
+		inputs: c.Args().Slice(), started: time.Now(), byWhy: newRejectReport(c.NArg() > 1)}
 	if r.stderr == nil {
 		r.stderr = os.Stderr
 	}
+	c.App.Metadata[reportKey] = r
+	return r
+}
+
+// start begins following the conversion cfg sets up, writing to output ("" when
+// it writes nothing): it hooks the progress display and the count of
+// rejects by reason into cfg.
+func (r *runReport) start(cfg *transform.Config, output string) {
+	r.output = output
 	if !r.quiet {
 		r.meter = new(progress.Meter)
 		cfg.Progress = r.meter
-		r.display = progress.Show(r.stderr, r.command, progress.Size(inputs), r.meter)
+		r.display = progress.Show(r.stderr, r.command, progress.Size(r.inputs), r.meter)
 	}
-	r.byWhy = newRejectReport(len(inputs) > 1)
 	if prev := cfg.Rejected; prev != nil {
 		cfg.Rejected = func(rej *transform.Reject) { prev(rej); r.byWhy.add(rej) }
 	} else {
 		cfg.Rejected = r.byWhy.add
 	}
-	c.App.Metadata[reportKey] = r
-	return r
 }
 
 // done ends the progress display and keeps the run's summary; it prints
