@@ -63,11 +63,14 @@ func newReport(c *cli.Context) *runReport {
 }
 
 // start begins following the conversion cfg sets up, writing to output ("" when
-// it writes nothing): it hooks the progress display and the count of
-// rejects by reason into cfg.
+// it writes nothing, "-" for standard output): it hooks the progress display
+// and the count of rejects by reason into cfg. No progress is drawn over
+// activities written to the same terminal.
 func (r *runReport) start(cfg *transform.Config, output string) {
-	r.output = output
-	if !r.quiet {
+	if output != "-" {
+		r.output = output
+	}
+	if !r.quiet && (output != "-" || !progress.Terminal(os.Stdout)) {
 		r.meter = new(progress.Meter)
 		cfg.Progress = r.meter
 		r.display = progress.Show(r.stderr, r.command, progress.Size(r.inputs), r.meter)

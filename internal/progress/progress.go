@@ -70,6 +70,12 @@ func Size(paths []string) int64 {
 	return total
 }
 
+// Terminal says whether w is a terminal.
+func Terminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
 // refresh is how often Show redraws.
 const refresh = 200 * time.Millisecond
 
@@ -91,8 +97,7 @@ type Display struct {
 // -1) and their rate. When w is not a terminal (or m is nil), it draws nothing and
 // returns nil.
 func Show(w io.Writer, what string, total int64, m *Meter) *Display {
-	f, ok := w.(*os.File)
-	if !ok || m == nil || !term.IsTerminal(int(f.Fd())) {
+	if m == nil || !Terminal(w) {
 		return nil
 	}
 	d := &Display{w: w, done: make(chan struct{})}
