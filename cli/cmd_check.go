@@ -37,7 +37,9 @@ func checkCommand() *cli.Command {
 				return err
 			}
 			if len(opts.inputs) > 0 {
-				opts.report.start(&opts.config, "")
+				if err := opts.report.start(&opts.config, ""); err != nil {
+					return err
+				}
 			}
 			return check(c.Context, opts, c.App.Writer)
 		},

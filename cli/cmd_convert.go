@@ -33,7 +33,9 @@ func convertCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			rep.start(&opts.Config, opts.Output)
+			if err := rep.start(&opts.Config, opts.Output, opts.Rejects); err != nil {
+				return err
+			}
 			opts.Stderr = rep.display.Lines(os.Stderr) // rejects, when they go there
 			return convert(c.Context, opts, rep)
 		},

@@ -50,7 +50,9 @@ func importCommand() *cli.Command {
 				return err
 			}
 			opts.Rules = &cfg.Mapping.Rules // the keys its allow_keys lets through
-			rep.start(&cfg, "")
+			if err := rep.start(&cfg, "", c.String("rejects"), opts.StatePath); err != nil {
+				return err
+			}
 			opts.Stderr = rep.display.Lines(opts.Stderr) // the upload's lines, between the conversion's progress draws
 			return importRun(c.Context, cfg, opts, c.String("rejects"), rep, rep.display.Lines(c.App.ErrWriter))
 		},

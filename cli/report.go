@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -62,15 +64,21 @@ func newReport(c *cli.Context) *runReport {
 	return r
 }
 
-// start begins following the conversion cfg sets up, writing to output ("" when
+// start begins following the conversion cfg sets up, writing to out ("" when
 // it writes nothing, "-" for standard output): it hooks the progress display
 // and the count of rejects by reason into cfg. No progress is drawn over
-// activities written to the same terminal.
-func (r *runReport) start(cfg *transform.Config, output string) {
-	if output != "-" {
-		r.output = output
+// activities written to the same terminal. Before anything is read, it
+// refuses (an *output.OutputError) a --summary-json that is an input, the
+// mapping, out or one of the run's other files.
+func (r *runReport) start(cfg *transform.Config, out string, others ...string) error {
+	if err := r.guard(cfg.Mapping.File, append(others, out)); err != nil {
+		r.json = "" // refused: never written
+		return err
 	}
-	if !r.quiet && (output != "-" || !progress.Terminal(os.Stdout)) {
+	if out != "-" {
+		r.output = out
+	}
+	if !r.quiet && (out != "-" || !progress.Terminal(os.Stdout)) {
 		r.meter = new(progress.Meter)
 		cfg.Progress = r.meter
 		r.display = progress.Show(r.stderr, r.command, progress.Size(r.inputs), r.meter)
@@ -80,6 +88,25 @@ func (r *runReport) start(cfg *transform.Config, output string) {
 	} else {
 		cfg.Rejected = r.byWhy.add
 	}
+	return nil
+}
+
+// guard checks the --summary-json path against what the run reads and
+// writes, by name and by file (output.Guard).
+func (r *runReport) guard(mappingFile string, outputs []string) error {
+	if r.json == "" || r.json == "-" {
+		return nil
+	}
+	var g output.Guard
+	g.Reads("input", r.inputs...)
+	g.Reads("mapping", mappingFile)
+	for _, o := range outputs {
+		if o != "" && o != "-" && filepath.Clean(o) == filepath.Clean(r.json) {
+			return &output.OutputError{Flag: "--summary-json", Path: r.json, Other: "the output " + o, Err: output.ErrSameFile}
+		}
+		g.Reads("the output", o)
+	}
+	return g.Writes("--summary-json", r.json, true)
 }
 
 // done ends the progress display and keeps the run's summary; it prints
@@ -150,12 +177,20 @@ func finishReport(app *cli.App, code int, runErr error) error {
 	}
 	b = append(b, '\n')
 	if r.json == "-" {
-		_, err = r.stderr.Write(b)
-	} else {
-		err = os.WriteFile(r.json, b, 0o644)
+		if _, err := r.stderr.Write(b); err != nil {
+			return fmt.Errorf("--summary-json: write standard error: %w", err)
+		}
+		return nil
+	}
+	f, err := output.Open(context.Background(), r.json, 0o644)
+	if err == nil {
+		_, err = f.Write(b)
+		if cerr := f.Commit(); err == nil {
+			err = cerr
+		}
 	}
 	if err != nil {
-		return fmt.Errorf("--summary-json: write %s: %w", r.json, err)
+		return fmt.Errorf("--summary-json: %w", err)
 	}
 	return nil
 }
