@@ -29,7 +29,9 @@ func Run(ctx context.Context, args []string, version string) int {
 	}
 	if err := finishReport(app, code, err); err != nil {
 		fmt.Fprintf(os.Stderr, "csv2activity: %v\n", err)
-		code = max(code, exitFailed)
+		if code != exitUsage { // a usage error stays one
+			code = exitFailed
+		}
 	}
 	return code
 }
