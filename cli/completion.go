@@ -51,7 +51,8 @@ func writeScript(w io.Writer, script string) error {
 // compCommand is what completion knows of a command.
 type compCommand struct {
 	name, usage string
-	files       bool // its arguments are files
+	names       []string // the name and its aliases
+	files       bool     // its arguments are files
 	flags       []compFlag
 	args        []string // the words it takes as arguments, when they are fixed
 }
@@ -65,7 +66,7 @@ type compFlag struct {
 func completionModel(app *cli.App) []compCommand {
 	var cmds []compCommand
 	for _, c := range app.VisibleCommands() {
-		cc := compCommand{name: c.Name, usage: c.Usage, files: c.ArgsUsage != ""}
+		cc := compCommand{name: c.Name, names: c.Names(), usage: c.Usage, files: c.ArgsUsage != ""}
 		switch c.Name {
 		case "completion":
 			cc.files, cc.args = false, []string{"bash", "zsh", "fish"}
@@ -148,7 +149,7 @@ _csv2activity() {
 				valued = append(valued, f.words()...)
 			}
 		}
-		fmt.Fprintf(&b, "        %s) flags=%q valued=%q args=%q ;;\n", c.name, strings.Join(all, " "), strings.Join(valued, " "), strings.Join(c.args, " "))
+		fmt.Fprintf(&b, "        %s) flags=%q valued=%q args=%q ;;\n", strings.Join(c.names, "|"), strings.Join(all, " "), strings.Join(valued, " "), strings.Join(c.args, " "))
 	}
 	b.WriteString(`    esac
     # the value of a flag that takes one: file names (bash's default)
@@ -195,7 +196,7 @@ _csv2activity() {
 				}
 			}
 		}
-		fmt.Fprintf(&b, "        %s) flags=(%s) valued=(%s) args=(%s) ;;\n", c.name, strings.Join(flags, " "), strings.Join(valued, " "), strings.Join(c.args, " "))
+		fmt.Fprintf(&b, "        %s) flags=(%s) valued=(%s) args=(%s) ;;\n", strings.Join(c.names, "|"), strings.Join(flags, " "), strings.Join(valued, " "), strings.Join(c.args, " "))
 	}
 	b.WriteString(`    esac
     if (( ${valued[(Ie)$words[CURRENT-1]]} )); then
@@ -233,7 +234,7 @@ func fishCompletion(cmds []compCommand) string {
 		fmt.Fprintf(&b, "complete -c csv2activity -n __fish_use_subcommand -a %s -d %s\n", c.name, zshQuote(c.usage))
 	}
 	for _, c := range cmds {
-		when := "-n " + zshQuote("__fish_seen_subcommand_from "+c.name)
+		when := "-n " + zshQuote("__fish_seen_subcommand_from "+strings.Join(c.names, " "))
 		if c.files {
 			fmt.Fprintf(&b, "complete -c csv2activity %s -F\n", when)
 		}
