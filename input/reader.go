@@ -2,11 +2,12 @@ package input
 
 import (
 	"context"
-	"csv2activity/internal/progress"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"csv2activity/internal/progress"
 )
 
 // DefaultMaxRowSize is the longest row read when Options.MaxRowSize is 0: a
