@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"csv2activity/internal/progress"
 	"csv2activity/starter"
 )
 
@@ -35,11 +36,16 @@ func initCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "sample", Usage: "read the first `N` rows before the rest", Value: starter.DefaultSample},
 			&cli.BoolFlag{Name: "quick", Usage: "type the columns from the sample alone (for a huge file; check reads the rest)"},
+			quietFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			opts, err := initOptionsFrom(c)
 			if err != nil {
 				return err
+			}
+			if !c.Bool("quiet") {
+				opts.read.Progress = new(progress.Meter)
+				opts.progress = progress.Show(c.App.ErrWriter, "init", progress.Size([]string{opts.input}), opts.read.Progress)
 			}
 			return initMapping(c.Context, opts, c.App.Writer, c.App.ErrWriter)
 		},
@@ -48,8 +54,9 @@ func initCommand() *cli.Command {
 
 // initOptions is what init reads and how much of it.
 type initOptions struct {
-	input string
-	read  starter.Options
+	input    string
+	read     starter.Options
+	progress *progress.Display // stopped before the mapping is printed
 }
 
 func initOptionsFrom(c *cli.Context) (initOptions, error) {
@@ -66,6 +73,7 @@ func initOptionsFrom(c *cli.Context) (initOptions, error) {
 // and the notes that need a look on stderr.
 func initMapping(ctx context.Context, opts initOptions, stdout, stderr io.Writer) error {
 	profile, src, err := starter.Read(ctx, opts.input, opts.read)
+	opts.progress.Stop()
 	if err != nil {
 		return fail(err)
 	}

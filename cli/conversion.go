@@ -27,6 +27,7 @@ func conversionFlags(maxErrors int) []cli.Flag {
 		&cli.StringFlag{Name: "max-row-size", Usage: "reject a row longer than `SIZE` instead of buffering it", Value: "4MiB"},
 		&cli.BoolFlag{Name: "sorted", Usage: "with group_by, the rows of a group stand together: write each group as soon as its key changes, in flat memory (a row of a group already complete is rejected)"},
 		&cli.StringFlag{Name: "max-memory", Usage: "with group_by, hold at most `SIZE` of rows in memory, spilling the rest to temporary files; a group larger than 1/16 of it is rejected whole", Value: "256MiB"},
+		reportFlags()[0], reportFlags()[1],
 	}
 }
 

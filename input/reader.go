@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"csv2activity/internal/progress"
 )
 
 // DefaultMaxRowSize is the longest row read when Options.MaxRowSize is 0: a
@@ -21,6 +23,9 @@ type Options struct {
 	Names      []string  // the column names when Header is false
 	MaxRowSize int       // the longest row read; 0 means DefaultMaxRowSize
 	Stdin      io.Reader // what "-" reads; nil means os.Stdin
+	// Progress, when set, counts the bytes read from the file or standard
+	// input, as they are read (before any decoding).
+	Progress *progress.Meter
 }
 
 // Reader is one opened CSV input, positioned after its header. It hands out
@@ -54,7 +59,7 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 		}
 		r, closer = f, f
 	}
-	rd, err := read(ctx, path, newCancelReader(ctx, r), opts)
+	rd, err := read(ctx, path, newCancelReader(ctx, opts.Progress.Reader(r)), opts)
 	if err != nil {
 		closer.Close()
 		return nil, err
