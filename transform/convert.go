@@ -217,7 +217,11 @@ func (s Summary) String() string {
 		rate = float64(s.Read) / secs
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d rows read: %d in %d activities", s.Read, s.InActivities, s.Activities)
+	noun := "activities"
+	if s.DocumentType != "" && s.DocumentType != "USER_ACTIVITY" {
+		noun = s.DocumentType + " lines"
+	}
+	fmt.Fprintf(&b, "%d rows read: %d in %d %s", s.Read, s.InActivities, s.Activities, noun)
 	switch {
 	case s.Discarded:
 		b.WriteString(" (not kept: the output was removed)")
