@@ -49,6 +49,7 @@ func importCommand() *cli.Command {
 				return err
 			}
 			opts.Rules = &cfg.Mapping.Rules // the keys its allow_keys lets through
+			opts.DocumentType = cfg.Mapping.DocumentType
 			return importRun(c.Context, cfg, opts, c.String("rejects"), c.App.ErrWriter)
 		},
 	}

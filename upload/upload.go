@@ -162,7 +162,7 @@ func Stream(ctx context.Context, o Options, produce func(w io.Writer) error) (Su
 		s.prog.start(nil)
 	}
 	w := newChunkWriter(o.ChunkSize, s.st.cutsOf(""), deliver)
-	w.cu.rules = o.Rules
+	w.cu.rules = o.lineRules()
 	err = produce(w)
 	if err == nil {
 		err = w.Close()
@@ -227,7 +227,7 @@ func distinct(o *Options) {
 func (s *session) plan() ([]Chunk, error) {
 	var chunks []Chunk
 	for _, in := range s.o.Inputs {
-		cs, err := planFile(in, len(chunks), s.o.ChunkSize, s.st.cutsOf(in), s.o.Rules)
+		cs, err := planFile(in, len(chunks), s.o.ChunkSize, s.st.cutsOf(in), s.o.lineRules())
 		if err != nil {
 			return nil, err
 		}
