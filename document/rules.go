@@ -258,8 +258,12 @@ func (c *checker) typed(path string, in place, o *activity.Object) {
 	}
 	s, _ := types.spec("type")
 	allowed := s.enum
-	if !ok || !slices.Contains(allowed, typ) {
+	switch {
+	case !ok:
 		c.report(join(path, "type"), "", "%s is not one of %s%s", show(v), strings.Join(allowed, ", "), didYouMean(typ, allowed))
+		return
+	case !slices.Contains(allowed, typ):
+		c.report(join(path, "type"), "", "%s is not one of %s: only USER_POINTS_DELETION lines name a user point", show(v), strings.Join(allowed, ", "))
 		return
 	}
 	if pl == placeEmail && in != placeAssociation {

@@ -22,6 +22,7 @@ func (l *loader) documentType(n ast.Node) {
 	t, err := document.ParseType(v)
 	if err != nil {
 		l.errorAt(n, "document_type: %v", err)
+		l.m.DocumentType = "" // no template is checked against a type unknown
 		return
 	}
 	l.m.DocumentType, l.m.Doc = t, t.Rules()

@@ -180,7 +180,11 @@ func (l *loader) top(root ast.Node) {
 	if !seen["version"] {
 		l.errorAt(root, "missing \"version: 1\" (the mapping language's version)")
 	}
-	if l.m.DocumentType != document.UserActivity {
+	switch l.m.DocumentType {
+	case "": // document_type is not a type: reported
+		return
+	case document.UserActivity:
+	default:
 		l.lineTemplate(root, mn, seen)
 		return
 	}
