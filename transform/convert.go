@@ -217,11 +217,7 @@ func (s Summary) String() string {
 		rate = float64(s.Read) / secs
 	}
 	var b strings.Builder
-	noun := "activities"
-	if s.DocumentType != "" && s.DocumentType != "USER_ACTIVITY" {
-		noun = s.DocumentType + " lines"
-	}
-	fmt.Fprintf(&b, "%d rows read: %d in %d %s", s.Read, s.InActivities, s.Activities, noun)
+	fmt.Fprintf(&b, "%d rows read: %d in %d %s", s.Read, s.InActivities, s.Activities, s.Lines())
 	switch {
 	case s.Discarded:
 		b.WriteString(" (not kept: the output was removed)")
@@ -246,6 +242,15 @@ func (s Summary) String() string {
 	}
 	fmt.Fprintf(&b, "; %s (%s rows/s)", s.Elapsed.Round(time.Millisecond), thousands(int64(rate)))
 	return b.String()
+}
+
+// Lines names what a run writes: "activities", or the lines of another
+// document type ("USER_PROFILE lines").
+func (s Summary) Lines() string {
+	if s.DocumentType != "" && s.DocumentType != "USER_ACTIVITY" {
+		return s.DocumentType + " lines"
+	}
+	return "activities"
 }
 
 func thousands(n int64) string {
