@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/agnivade/levenshtein"
-	"github.com/govalues/decimal"
 
 	"csv2activity/activity"
 )
@@ -168,11 +167,11 @@ func scalarProblem(s spec, v any, template bool) string {
 		}
 		return fmt.Sprintf("%s is not one of %s%s", show(v), strings.Join(s.enum, ", "), didYouMean(str, s.enum))
 	case kindCount:
-		if n, ok := whole(v); !ok || n < 0 {
+		if n, ok := activity.Int(v); !ok || n < 0 {
 			return show(v) + " is not a whole number of 0 or more"
 		}
 	case kindMillis:
-		n, ok := whole(v)
+		n, ok := activity.Int(v)
 		switch {
 		case !ok:
 			return show(v) + " is not a whole number of epoch milliseconds"
@@ -183,7 +182,7 @@ func scalarProblem(s spec, v any, template bool) string {
 		if str, ok := v.(string); ok && str != "" {
 			return ""
 		}
-		if n, ok := whole(v); !ok || n <= 0 {
+		if n, ok := activity.Int(v); !ok || n <= 0 {
 			return show(v) + " is not an id (a non-empty string or a whole number)"
 		}
 	case kindJSON:
@@ -206,27 +205,6 @@ func jsonTextProblem(v any, template bool) string {
 		return show(v) + " does not hold a JSON object"
 	}
 	return ""
-}
-
-// whole returns v as a whole number, if it is one.
-func whole(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int:
-		return int64(n), true
-	case int64:
-		return n, true
-	case float64:
-		if n == math.Trunc(n) && math.Abs(n) < 1<<62 {
-			return int64(n), true
-		}
-	case json.Number:
-		i, err := strconv.ParseInt(string(n), 10, 64)
-		return i, err == nil
-	case decimal.Decimal:
-		i, frac, ok := n.Int64(0)
-		return i, ok && frac == 0
-	}
-	return 0, false
 }
 
 // show writes a value in a message as JSON, shortened.
