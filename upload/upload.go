@@ -37,6 +37,7 @@ import (
 	"strings"
 	"time"
 
+	"csv2activity/document"
 	"csv2activity/internal/bytesize"
 )
 
@@ -278,6 +279,9 @@ func (s *session) dryRun(chunks []Chunk) Summary {
 
 func (s *session) planHeader() {
 	imp := fmt.Sprintf("a new document import %q", s.st.Name)
+	if s.o.DocumentType != document.UserActivity {
+		imp = fmt.Sprintf("a new %s document import %q", s.o.DocumentType, s.st.Name)
+	}
 	switch {
 	case s.st.ImportID != "":
 		imp = "document import " + s.st.ImportID
