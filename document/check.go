@@ -69,9 +69,9 @@ func (c *checker) object(path string, pl place, o *activity.Object) {
 			c.unknownKey(path, pl, f.Key)
 		}
 	}
-	for _, key := range requiredKeys[pl] {
-		if !seen[key] {
-			c.missing(path, key)
+	for _, s := range placeKeys[pl] {
+		if s.required && !seen[s.key] {
+			c.missing(path, s.key)
 		}
 	}
 }

@@ -1,9 +1,9 @@
 package document
 
 // This file holds the one table of keys of every place of every document
-// type (MEDIARITHMICS.md, "Other bulk document types"): what each key
-// holds, and which keys each place takes. The checks on a whole line (one
-// identifier, what an operation requires) are in rules.go.
+// type (MEDIARITHMICS.md, "Other bulk document types"): which keys each
+// place takes, what each holds and whether it is required. The checks on a
+// whole line (one identifier, what an operation requires) are in rules.go.
 
 // place is an object of a line whose keys the platform defines.
 type place uint8
@@ -41,12 +41,15 @@ const (
 	kindList                   // a list of typed identifiers
 )
 
-// spec is one key of a place: what its value must be.
+// spec is one key of a place: what its value must be, and whether the place
+// requires it whatever its other keys say (what an operation or a type
+// requires is in rules.go).
 type spec struct {
-	key   string
-	kind  kind
-	enum  []string // kindEnum
-	place place    // kindPlace
+	key      string
+	kind     kind
+	enum     []string // kindEnum
+	place    place    // kindPlace
+	required bool
 }
 
 // The identifiers of one user on a line of a profile, a segment or a
@@ -67,14 +70,14 @@ var identifierTypes = map[string]place{
 // them (the order matters for did-you-mean ties: the earlier wins).
 var placeKeys = [numPlaces][]spec{
 	placeProfile: append([]spec{
-		{key: "operation", kind: kindEnum, enum: []string{"UPSERT", "DELETE"}},
+		{key: "operation", kind: kindEnum, enum: []string{"UPSERT", "DELETE"}, required: true},
 		{key: "force_replace", kind: kindBool},
 		{key: "merge_objects", kind: kindBool},
 		{key: "update_strategy", kind: kindEnum, enum: []string{"PARTIAL_UPDATE", "PARTIAL_DELETE", "FORCE_REPLACE"}},
 		{key: "user_profile", kind: kindObject},
 	}, userIDKeys...),
 	placeSegment: append([]spec{
-		{key: "operation", kind: kindEnum, enum: []string{"UPDATE", "DELETE"}},
+		{key: "operation", kind: kindEnum, enum: []string{"UPDATE", "DELETE"}, required: true},
 		{key: "segment_id", kind: kindID},
 		{key: "segment_technical_name", kind: kindText},
 		{key: "expiration_duration", kind: kindCount},
@@ -82,56 +85,39 @@ var placeKeys = [numPlaces][]spec{
 		{key: "data_bag", kind: kindJSON},
 	}, userIDKeys...),
 	placeChoice: append([]spec{
-		{key: "operation", kind: kindEnum, enum: []string{"UPSERT", "DELETE"}},
+		{key: "operation", kind: kindEnum, enum: []string{"UPSERT", "DELETE"}, required: true},
 		{key: "force_replace", kind: kindBool},
-		{key: "user_choice", kind: kindPlace, place: placeUserChoice},
+		{key: "user_choice", kind: kindPlace, place: placeUserChoice, required: true},
 	}, userIDKeys...),
 	placeUserChoice: {
-		{key: "$processing_id", kind: kindID},
+		{key: "$processing_id", kind: kindID, required: true},
 		{key: "$choice_ts", kind: kindMillis},
 	},
-	placeAssociation:   {{key: "identifiers", kind: kindList}},
-	placeIdentDeletion: {{key: "type", kind: kindEnum, enum: []string{"USER_ACCOUNT", "USER_EMAIL", "USER_AGENT"}}},
-	placePointDeletion: {{key: "type", kind: kindEnum, enum: []string{"USER_ACCOUNT", "USER_EMAIL", "USER_AGENT", "USER_POINT"}}},
+	placeAssociation:   {{key: "identifiers", kind: kindList, required: true}},
+	placeIdentDeletion: {{key: "type", kind: kindEnum, enum: []string{"USER_ACCOUNT", "USER_EMAIL", "USER_AGENT"}, required: true}},
+	placePointDeletion: {{key: "type", kind: kindEnum, enum: []string{"USER_ACCOUNT", "USER_EMAIL", "USER_AGENT", "USER_POINT"}, required: true}},
 	placeAccount: {
-		{key: "type", kind: kindEnum, enum: []string{"USER_ACCOUNT"}},
-		{key: "user_account_id", kind: kindText},
+		{key: "type", kind: kindEnum, enum: []string{"USER_ACCOUNT"}, required: true},
+		{key: "user_account_id", kind: kindText, required: true},
 		{key: "compartment_id", kind: kindID},
 	},
 	placeEmail: {
-		{key: "type", kind: kindEnum, enum: []string{"USER_EMAIL"}},
-		{key: "hash", kind: kindText},
+		{key: "type", kind: kindEnum, enum: []string{"USER_EMAIL"}, required: true},
+		{key: "hash", kind: kindText, required: true},
 		{key: "email", kind: kindText},
 	},
 	placeEmailDeletion: {
-		{key: "type", kind: kindEnum, enum: []string{"USER_EMAIL"}},
-		{key: "hash", kind: kindText},
+		{key: "type", kind: kindEnum, enum: []string{"USER_EMAIL"}, required: true},
+		{key: "hash", kind: kindText, required: true},
 	},
 	placeAgent: {
-		{key: "type", kind: kindEnum, enum: []string{"USER_AGENT"}},
-		{key: "user_agent_id", kind: kindText},
+		{key: "type", kind: kindEnum, enum: []string{"USER_AGENT"}, required: true},
+		{key: "user_agent_id", kind: kindText, required: true},
 	},
 	placePoint: {
-		{key: "type", kind: kindEnum, enum: []string{"USER_POINT"}},
-		{key: "user_point_id", kind: kindText},
+		{key: "type", kind: kindEnum, enum: []string{"USER_POINT"}, required: true},
+		{key: "user_point_id", kind: kindText, required: true},
 	},
-}
-
-// requiredKeys are the keys a place needs whatever its other keys say (the
-// requirements that depend on an operation or a type are in rules.go).
-var requiredKeys = [numPlaces][]string{
-	placeProfile:       {"operation"},
-	placeSegment:       {"operation"},
-	placeChoice:        {"operation", "user_choice"},
-	placeUserChoice:    {"$processing_id"},
-	placeAssociation:   {"identifiers"},
-	placeIdentDeletion: {"type"},
-	placePointDeletion: {"type"},
-	placeAccount:       {"type", "user_account_id"},
-	placeEmail:         {"type", "hash"},
-	placeEmailDeletion: {"type", "hash"},
-	placeAgent:         {"type", "user_agent_id"},
-	placePoint:         {"type", "user_point_id"},
 }
 
 // linePlaces are the place of a whole line, by document type.
