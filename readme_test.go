@@ -66,7 +66,8 @@ func readmeDir(t *testing.T) string {
 	dir := t.TempDir()
 	for _, name := range []string{"mappings.example.yaml", "samples/us-orders.csv", "samples/fr-caisse.csv", "samples/fr-caisse.yaml",
 		"samples/loyalty.csv", "samples/loyalty.yaml", "testdata/broken/us-orders.csv", "testdata/broken/fr-caisse.csv",
-		"testdata/exports/online-retail.csv"} {
+		"testdata/exports/online-retail.csv", "samples/loyalty-customers.csv", "samples/loyalty-customers.yaml",
+		"samples/vip-list.csv", "samples/card-emails.csv", "samples/optins.csv", "samples/erasures.csv"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -281,7 +282,8 @@ func readmeUpload(t *testing.T) {
 		text = strings.ReplaceAll(text, "csv2activity "+c+" ", "csv2activity "+c+" "+strings.Join(fastUpload, " ")+" ")
 	}
 	dir := t.TempDir()
-	for _, f := range []string{"mappings.example.yaml", "samples/us-orders.csv"} {
+	for _, f := range []string{"mappings.example.yaml", "samples/us-orders.csv", "samples/vip-list.csv", "samples/vip-list.yaml",
+		"samples/loyalty-customers.csv", "samples/loyalty-customers.yaml"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -296,7 +298,7 @@ func readmeUpload(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README upload commands: %v\n%s", err, out)
 	}
-	for _, want := range []string{"dry run: nothing sent", "datamart 2 holds every line exactly once", "datamart 3 holds every line exactly once"} {
+	for _, want := range []string{"dry run: nothing sent", "datamart 2 holds every line exactly once", "datamart 3 holds every line exactly once", "datamart 5 holds every profile exactly once"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("README upload commands: output lacks %q\n%s", want, out)
 		}

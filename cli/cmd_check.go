@@ -88,7 +88,7 @@ func check(ctx context.Context, opts checkOptions, stdout io.Writer) error {
 	case sum.Rejected > 0:
 		return errRejected
 	}
-	fmt.Fprintf(stdout, "no row rejected: convert would write %d activities\n", sum.Activities)
+	fmt.Fprintf(stdout, "no row rejected: convert would write %d %s\n", sum.Activities, sum.Lines())
 	return nil
 }
 

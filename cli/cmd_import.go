@@ -50,6 +50,7 @@ func importCommand() *cli.Command {
 				return err
 			}
 			opts.Rules = &cfg.Mapping.Rules // the keys its allow_keys lets through
+			opts.DocumentType = cfg.Mapping.DocumentType
 			if err := rep.start(&cfg, "", c.String("rejects"), opts.StatePath); err != nil {
 				return err
 			}

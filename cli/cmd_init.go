@@ -84,6 +84,9 @@ func initMapping(ctx context.Context, opts initOptions, stdout, stderr io.Writer
 	for _, n := range draft.Notes {
 		fmt.Fprintln(stderr, "csv2activity init: note: "+n)
 	}
+	if draft.Choice != "" {
+		fmt.Fprintln(stderr, "csv2activity init: "+draft.Choice)
+	}
 	fmt.Fprintf(stderr, "csv2activity init: %s, %s%s; next: csv2activity preview -m MAPPING %s\n",
 		countOf(draft.Rows, "row"), countOf(len(draft.Columns), "column"), roleSummary(draft), opts.input)
 	return nil

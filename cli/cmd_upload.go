@@ -40,8 +40,10 @@ func uploadCommand() *cli.Command {
 			"before anything was sent; 3 with --wait, the platform refused some lines: their reasons are\n" +
 			"printed, traced to FILE:LINE, and each error file is kept beside the state file.\n" +
 			"With --wait, a status csv2activity does not know is waited on, up to --wait-timeout;\n" +
-			"csv2activity status shows where an import stands at any time.",
-		Flags: append(uploadFlags(), allowKeyFlag()),
+			"csv2activity status shows where an import stands at any time.\n" +
+			"--document-type uploads the lines of another document type (USER_PROFILE, USER_SEGMENT…):\n" +
+			"they are checked against that type's rules and the import is created with that type.",
+		Flags: append(uploadFlags(), allowKeyFlag(), documentTypeFlag("upload")),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usageError{"upload: no FILE.ndjson given"}
@@ -51,6 +53,9 @@ func uploadCommand() *cli.Command {
 				return err
 			}
 			if opts.Rules, err = allowedKeys(c); err != nil {
+				return err
+			}
+			if opts.DocumentType, err = documentType(c); err != nil {
 				return err
 			}
 			return uploadFiles(c.Context, opts, c.App.ErrWriter)

@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-
-	"csv2activity/activity"
 )
 
 // docImport is a document import, as the API shows it. Its exported fields
@@ -32,8 +30,8 @@ func importKey(datamart, id string) string { return datamart + "/" + id }
 // validID keeps path segments safe to use as directory names.
 var validID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// createImport handles POST …/document_imports. Only user-activity ndjson
-// imports are accepted, as the API does for this document type.
+// createImport handles POST …/document_imports: an ndjson import of any
+// document type of the bulk import (document.Types).
 func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 	datamart := r.PathValue("datamart")
 	if !validID.MatchString(datamart) {
@@ -71,10 +69,12 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 // checkImport returns why a document import is refused, or "".
 func checkImport(docType, mimeType, encoding, name string) string {
 	switch {
-	case docType != "USER_ACTIVITY":
-		return fmt.Sprintf("unsupported document_type %q: this datamart imports USER_ACTIVITY documents", docType)
+	case docType == "":
+		return "document_type is required"
+	case !knownType(docType):
+		return fmt.Sprintf("unsupported document_type %q: %v", docType, typeError(docType))
 	case mimeType != "APPLICATION_X_NDJSON":
-		return fmt.Sprintf("mime_type must be APPLICATION_X_NDJSON for user activities, got %q", mimeType)
+		return fmt.Sprintf("mime_type must be APPLICATION_X_NDJSON (the sandbox takes ndjson for every document type), got %q", mimeType)
 	case encoding != "" && encoding != "utf-8" && encoding != "UTF-8":
 		return fmt.Sprintf("encoding must be utf-8, got %q", encoding)
 	case name == "":
@@ -148,7 +148,7 @@ func (s *Server) addExecution(imp *docImport, body []byte) (*execution, error) {
 	s.mu.Unlock()
 	e := &execution{id: id}
 	var errLines []byte
-	e.success, e.failure, errLines = checkLines(body, s.refuser(imp, id))
+	e.success, e.failure, errLines = checkLines(body, lineRules(imp.DocumentType), s.refuser(imp, id))
 	path, err := s.store.writeExecution(imp, id, body, errLines)
 	if err != nil {
 		return nil, err
@@ -161,14 +161,15 @@ func (s *Server) addExecution(imp *docImport, body []byte) (*execution, error) {
 	return e, nil
 }
 
-// checkLines validates every line of an ndjson body and returns the counts
-// and, for the failed lines, one JSON object each: line, error, raw. refuse,
-// when not nil, may refuse a valid line too (see Options.RejectRate).
-func checkLines(body []byte, refuse func(n int, line []byte) error) (success, failure int, errLines []byte) {
+// checkLines validates every line of an ndjson body with validate (the
+// rules of the import's document type) and returns the counts and, for the
+// failed lines, one JSON object each: line, error, raw. refuse, when not
+// nil, may refuse a valid line too (see Options.RejectRate).
+func checkLines(body []byte, validate func(line []byte) error, refuse func(n int, line []byte) error) (success, failure int, errLines []byte) {
 	for n := 1; len(body) > 0; n++ {
 		line, rest, _ := bytes.Cut(body, []byte{'\n'})
 		body = rest
-		err := activity.ValidateLine(line)
+		err := validate(line)
 		if err == nil && refuse != nil {
 			err = refuse(n, line)
 		}

@@ -155,7 +155,9 @@ func TestDocumentImportBodyIsChecked(t *testing.T) {
 		want       string
 	}{
 		{"valid", importBody, 200, ""},
-		{"other document type", `{"document_type":"USER_PROFILE","mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8","name":"x"}`, 400, `unsupported document_type "USER_PROFILE"`},
+		{"profiles", `{"document_type":"USER_PROFILE","mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8","name":"x"}`, 200, ""},
+		{"unknown document type", `{"document_type":"USER_PROFILES","mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8","name":"x"}`, 400, `unsupported document_type "USER_PROFILES": unknown document type "USER_PROFILES" (did you mean "USER_PROFILE"?)`},
+		{"no document type", `{"mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8","name":"x"}`, 400, `document_type is required`},
 		{"csv mime type", `{"document_type":"USER_ACTIVITY","mime_type":"TEXT_CSV","encoding":"utf-8","name":"x"}`, 400, "mime_type must be APPLICATION_X_NDJSON"},
 		{"no name", `{"document_type":"USER_ACTIVITY","mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8"}`, 400, "name is required"},
 		{"not JSON", `document_type=USER_ACTIVITY`, 400, "not a document import"},

@@ -40,6 +40,10 @@ type Draft struct {
 	names names
 	lines *lineStats
 	where []condition // the where clauses, set by shape
+	// DocumentType is the type of the lines drafted: "" for activities, or
+	// Profiles or Associations (document.go); Choice says why.
+	DocumentType, Choice string
+
 	// dayOrder says why an ambiguous date is read in the order it is:
 	// "written day first, as French exports do".
 	dayOrder string
@@ -58,6 +62,10 @@ func (p *Profile) Draft(src Source) *Draft {
 	}
 	d.names = newNames(d.Columns)
 	d.assign()
+	if d.chooseDocument() {
+		d.noteAmbiguous()
+		return d
+	}
 	d.shape()
 	return d
 }

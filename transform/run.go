@@ -88,6 +88,9 @@ type Summary struct {
 	RejectsFile string
 	Parts       int // files written with Options.SplitSize
 	Elapsed     time.Duration
+	// DocumentType is the mapping's document_type: the summary counts
+	// activities, or the lines of another type.
+	DocumentType string
 }
 
 // TooManyRejectsError stops a run whose rejected rows exceed MaxErrors.
@@ -123,6 +126,7 @@ func Run(ctx context.Context, cfg Config, inputs []string, out, rejects io.Write
 		return Summary{}, err
 	}
 	prog.StopWhen(ctx) // a long expression gives up when the run is stopped
+	r.sum.DocumentType = string(prog.DocumentType)
 	err = r.convert(ctx, first, prog, inputs[1:])
 	switch {
 	case err != nil:
