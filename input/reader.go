@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -35,31 +34,26 @@ type Reader struct {
 	dec    *decoded
 }
 
-// Open opens path ("-" is standard input), decodes it, sniffs its delimiter
-// and reads its header line. Its reads stop once ctx is done, even one
+// Open opens path ("-" is standard input), decompresses it (gzip, zstd, or
+// a zip archive's only file or ARCHIVE:MEMBER, recognised by their first
+// bytes), decodes it, sniffs its delimiter and reads its header line. Its reads stop once ctx is done, even one
 // blocked on a silent pipe. Errors name the input; an input without even a
 // header line is ErrEmptyInput.
 func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
-	var r io.Reader
-	var closer io.Closer = io.NopCloser(nil)
-	if path == "-" {
-		r = opts.Stdin
-		if r == nil {
-			r = os.Stdin
-		}
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("open input: %w", err)
-		}
-		r, closer = f, f
-	}
-	rd, err := read(ctx, path, newCancelReader(ctx, r), opts)
+	o, err := openRaw(path, opts.Stdin)
 	if err != nil {
-		closer.Close()
 		return nil, err
 	}
-	rd.closer = closer
+	if err := uncompress(ctx, path, o); err != nil {
+		o.closer.Close()
+		return nil, err
+	}
+	rd, err := read(ctx, path, o.r, opts)
+	if err != nil {
+		o.closer.Close()
+		return nil, err
+	}
+	rd.closer = o.closer
 	return rd, nil
 }
 
