@@ -216,19 +216,28 @@ func isWorkbook(zr *zip.Reader) bool {
 	return false
 }
 
-// named wraps the errors of a decompressor with what it decompresses (the
-// reader of the records adds the input's name).
+// named fills each read from a decompressor (whose reads stop at its window,
+// 32 KiB for gzip: fewer, larger chunks cross the read-ahead's channel) and
+// wraps its errors with what it decompresses (the reader of the records adds
+// the input's name).
 type named struct {
 	what string
 	r    io.Reader
 }
 
 func (n *named) Read(p []byte) (int, error) {
-	k, err := n.r.Read(p)
-	if err != nil && err != io.EOF {
-		err = fmt.Errorf("%s: %w", n.what, err)
+	k := 0
+	for k < len(p) {
+		m, err := n.r.Read(p[k:])
+		k += m
+		if err == io.EOF {
+			return k, err
+		}
+		if err != nil {
+			return k, fmt.Errorf("%s: %w", n.what, err)
+		}
 	}
-	return k, err
+	return k, nil
 }
 
 // closers closes each of its closers, returning the first error.
