@@ -3,11 +3,15 @@ package main
 import (
 	"archive/zip"
 	"compress/gzip"
+	"encoding/csv"
 	"io"
 	"os"
+	"strconv"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/xuri/excelize/v2"
 )
 
 // The script commands that make the other kinds of an export from a CSV
@@ -15,6 +19,7 @@ import (
 // every kind gives the same activities.
 func init() {
 	scriptCmds["compress"] = compressCmd
+	scriptCmds["xlsx"] = xlsxCmd
 }
 
 // compressCmd is "compress gzip|zstd|zip SRC DST [MEMBER...]": DST is SRC
@@ -55,4 +60,75 @@ func compressCmd(ts *testscript.TestScript, neg bool, args []string) {
 	_, err = w.Write(src)
 	ts.Check(err)
 	ts.Check(w.Close())
+}
+
+// typedCell is a CSV cell as a spreadsheet would hold it: an integer, a
+// number whose shortest form is the text, a m/d/yyyy date, or the text.
+func typedCell(s string) any {
+	if i, err := strconv.Atoi(s); err == nil && strconv.Itoa(i) == s {
+		return i
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && strconv.FormatFloat(f, 'f', -1, 64) == s {
+		return f
+	}
+	if t, err := time.Parse("1/2/2006", s); err == nil {
+		return t
+	}
+	return s
+}
+
+// readCSV reads a UTF-8 CSV file whole.
+func readCSV(ts *testscript.TestScript, path string) [][]string {
+	f, err := os.Open(ts.MkAbs(path))
+	ts.Check(err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	ts.Check(err)
+	return rows
+}
+
+// xlsxCmd is "xlsx SRC.csv DST.xlsx [SHEET [OTHER]]": DST is a workbook
+// whose sheet SHEET (default Sheet1) holds SRC's rows, typed by typedCell
+// (dates in a m/d/yy display format); OTHER names a sheet put before it,
+// holding one unrelated row. Written with excelize's stream writer.
+func xlsxCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 4 {
+		ts.Fatalf("usage: xlsx SRC.csv DST.xlsx [SHEET [OTHER]]")
+	}
+	rows := readCSV(ts, args[0])
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Sheet1"
+	if len(args) > 2 {
+		sheet = args[2]
+		ts.Check(f.SetSheetName("Sheet1", sheet))
+	}
+	if len(args) > 3 {
+		_, err := f.NewSheet(args[3])
+		ts.Check(err)
+		ts.Check(f.SetCellValue(args[3], "A1", "not this sheet"))
+		ts.Check(f.MoveSheet(args[3], sheet))
+	}
+	date, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	ts.Check(err)
+	sw, err := f.NewStreamWriter(sheet)
+	ts.Check(err)
+	for i, row := range rows {
+		cells := make([]any, len(row))
+		for j, s := range row {
+			v := typedCell(s)
+			if i == 0 {
+				v = s
+			}
+			if _, ok := v.(time.Time); ok {
+				v = excelize.Cell{StyleID: date, Value: v}
+			}
+			cells[j] = v
+		}
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		ts.Check(err)
+		ts.Check(sw.SetRow(cell, cells))
+	}
+	ts.Check(sw.Flush())
+	ts.Check(f.SaveAs(ts.MkAbs(args[1])))
 }

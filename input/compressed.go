@@ -45,6 +45,7 @@ const (
 	gzipped
 	zstded
 	zipped
+	workbookFile // an Excel workbook (.xlsx): a zip archive of XML
 )
 
 // sniff says which container head starts.
@@ -66,8 +67,10 @@ type opened struct {
 	file   *os.File // the input's file (nil for standard input)
 	closer io.Closer
 	kind   container
-	zip    *zip.Reader // a zip archive (workbooks are zip archives too)
-	member string      // the member asked for, if any
+	member string // the member asked for, if any
+
+	ra   io.ReaderAt // a zip archive or workbook: its bytes
+	size int64
 }
 
 // openRaw opens path ("-": stdin) without looking inside: a path that does
@@ -129,8 +132,8 @@ func uncompress(ctx context.Context, name string, o *opened) error {
 }
 
 // openZip opens the zip archive o and positions o.r on its member: the one
-// named, or the only file it holds. A workbook (.xlsx) is left for readers of
-// workbooks: o.zip is set, o.r is not.
+// named, or the only file it holds. A workbook (.xlsx) is left to
+// openWorkbook: o.kind says so, o.ra reads it.
 func openZip(ctx context.Context, name string, o *opened, br *bufio.Reader) error {
 	ra, size, err := readerAt(o, br)
 	if err != nil {
@@ -140,8 +143,9 @@ func openZip(ctx context.Context, name string, o *opened, br *bufio.Reader) erro
 	if err != nil {
 		return fmt.Errorf("read %s: zip: %w", name, err)
 	}
-	o.zip = zr
+	o.ra, o.size = ra, size
 	if o.member == "" && isWorkbook(zr) {
+		o.kind = workbookFile
 		return nil
 	}
 	f, err := zipMember(zr, o.member)

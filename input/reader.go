@@ -20,6 +20,7 @@ type Options struct {
 	Names      []string  // the column names when Header is false
 	MaxRowSize int       // the longest row read; 0 means DefaultMaxRowSize
 	Stdin      io.Reader // what "-" reads; nil means os.Stdin
+	Sheet      string    // an Excel workbook's sheet ("": its first); other kinds ignore it
 }
 
 // Reader is one opened CSV input, positioned after its header. It hands out
@@ -32,6 +33,8 @@ type Reader struct {
 	utf8   bool
 	header []string // nil when the options give names
 	dec    *decoded
+	typed  bool   // cells are typed (Excel, Parquet): see Typed
+	sheet  string // an Excel workbook's sheet read
 }
 
 // Open opens path ("-" is standard input), decompresses it (gzip, zstd, or
@@ -48,12 +51,24 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 		o.closer.Close()
 		return nil, err
 	}
-	rd, err := read(ctx, path, o.r, opts)
+	t, err := typedRows(ctx, path, o, opts.Sheet)
+	if err != nil {
+		o.closer.Close()
+		return nil, err
+	}
+	name := path
+	if t != nil {
+		name, opts.Encoding, opts.Delimiter = t.name, "utf-8", ','
+	}
+	rd, err := read(ctx, name, o.r, opts)
 	if err != nil {
 		o.closer.Close()
 		return nil, err
 	}
 	rd.closer = o.closer
+	if t != nil {
+		rd.typed, rd.sheet = true, t.sheet
+	}
 	return rd, nil
 }
 
@@ -103,6 +118,14 @@ func (r *Reader) Name() string { return r.name }
 // Header is the header line's column names, exactly as written, or nil when
 // Options.Header is false.
 func (r *Reader) Header() []string { return r.header }
+
+// Typed reports whether the input's cells carry their type (an Excel
+// workbook): numbers are then written in their shortest decimal form and
+// dates and times in ISO 8601, whatever their display.
+func (r *Reader) Typed() bool { return r.typed }
+
+// Sheet is the sheet read of an Excel workbook ("" for other inputs).
+func (r *Reader) Sheet() string { return r.sheet }
 
 // Comma is the input's delimiter, as given or sniffed.
 func (r *Reader) Comma() rune { return r.comma }
