@@ -6,10 +6,12 @@ import (
 	"encoding/csv"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+	"github.com/parquet-go/parquet-go"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/xuri/excelize/v2"
 )
@@ -20,6 +22,7 @@ import (
 func init() {
 	scriptCmds["compress"] = compressCmd
 	scriptCmds["xlsx"] = xlsxCmd
+	scriptCmds["parquet"] = parquetCmd
 }
 
 // compressCmd is "compress gzip|zstd|zip SRC DST [MEMBER...]": DST is SRC
@@ -131,4 +134,92 @@ func xlsxCmd(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Check(sw.Flush())
 	ts.Check(f.SaveAs(ts.MkAbs(args[1])))
+}
+
+// parquetCmd is "parquet SRC.csv DST.parquet": DST holds SRC's rows in
+// optional columns typed from their cells (see columnNode); an empty cell
+// is null.
+func parquetCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: parquet SRC.csv DST.parquet")
+	}
+	rows := readCSV(ts, args[0])
+	group := parquet.Group{}
+	for j, name := range rows[0] {
+		group[name] = parquet.Optional(columnNode(rows[1:], j))
+	}
+	schema := parquet.NewSchema("export", group)
+	index, kinds := map[string]int{}, map[string]parquet.Kind{}
+	for i, path := range schema.Columns() {
+		leaf, _ := schema.Lookup(path...)
+		index[path[0]], kinds[path[0]] = i, leaf.Node.Type().Kind()
+	}
+	out, err := os.Create(ts.MkAbs(args[1]))
+	ts.Check(err)
+	w := parquet.NewWriter(out, schema)
+	for _, row := range rows[1:] {
+		values := make(parquet.Row, len(row))
+		for j, s := range row {
+			c := index[rows[0][j]]
+			values[c] = parquet.NullValue().Level(0, 0, c)
+			if s != "" {
+				values[c] = cellValue(s, kinds[rows[0][j]]).Level(0, 1, c)
+			}
+		}
+		slices.SortFunc(values, func(a, b parquet.Value) int { return a.Column() - b.Column() })
+		_, err := w.WriteRows([]parquet.Row{values})
+		ts.Check(err)
+	}
+	ts.Check(w.Close())
+	ts.Check(out.Close())
+}
+
+// columnNode is the type of column j: INT64 when every cell is an integer,
+// DOUBLE when every cell is a number, DATE when every cell is a date, else
+// a string (empty cells aside).
+func columnNode(rows [][]string, j int) parquet.Node {
+	kinds := map[string]bool{}
+	for _, row := range rows {
+		if row[j] == "" {
+			continue
+		}
+		switch typedCell(row[j]).(type) {
+		case int:
+			kinds["int"] = true
+		case float64:
+			kinds["float"] = true
+		case time.Time:
+			kinds["date"] = true
+		default:
+			kinds["text"] = true
+		}
+	}
+	switch {
+	case kinds["text"] || (kinds["date"] && len(kinds) > 1):
+		return parquet.String()
+	case kinds["date"]:
+		return parquet.Date()
+	case kinds["float"]:
+		return parquet.Leaf(parquet.DoubleType)
+	}
+	return parquet.Leaf(parquet.Int64Type)
+}
+
+// cellValue is a cell as a parquet value of its column's kind.
+func cellValue(s string, kind parquet.Kind) parquet.Value {
+	if kind == parquet.ByteArray {
+		return parquet.ByteArrayValue([]byte(s))
+	}
+	switch v := typedCell(s).(type) {
+	case int:
+		if kind == parquet.Double {
+			return parquet.DoubleValue(float64(v))
+		}
+		return parquet.Int64Value(int64(v))
+	case float64:
+		return parquet.DoubleValue(v)
+	case time.Time:
+		return parquet.Int32Value(int32(v.Unix() / 86400))
+	}
+	return parquet.ByteArrayValue([]byte(s))
 }

@@ -23,10 +23,11 @@ import (
 
 // Magic numbers of the containers an export may arrive in.
 var (
-	gzipMagic = []byte{0x1f, 0x8b}
-	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
-	zipMagic  = []byte("PK\x03\x04")
-	zipEmpty  = []byte("PK\x05\x06")
+	gzipMagic    = []byte{0x1f, 0x8b}
+	zstdMagic    = []byte{0x28, 0xb5, 0x2f, 0xfd}
+	zipMagic     = []byte("PK\x03\x04")
+	zipEmpty     = []byte("PK\x05\x06")
+	parquetMagic = []byte("PAR1")
 )
 
 // ErrZipMembers is the error of a zip archive that holds no file or several,
@@ -46,6 +47,7 @@ const (
 	zstded
 	zipped
 	workbookFile // an Excel workbook (.xlsx): a zip archive of XML
+	parquetFile
 )
 
 // sniff says which container head starts.
@@ -57,6 +59,8 @@ func sniff(head []byte) container {
 		return zstded
 	case bytes.HasPrefix(head, zipMagic), bytes.HasPrefix(head, zipEmpty):
 		return zipped
+	case bytes.HasPrefix(head, parquetMagic):
+		return parquetFile
 	}
 	return plain
 }
@@ -125,6 +129,12 @@ func uncompress(ctx context.Context, name string, o *opened) error {
 		o.r = readAhead(ctx, &named{what: "zstd", r: zr})
 	case zipped:
 		return openZip(ctx, name, o, br)
+	case parquetFile:
+		ra, size, err := readerAt(o, br)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+		o.ra, o.size = ra, size
 	default:
 		o.r = br
 	}

@@ -1,9 +1,6 @@
 package input
 
 import (
-	"bytes"
-	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -25,30 +22,7 @@ import (
 //   - a date or time as ISO 8601 (2024-01-31T09:30:00), whatever its display;
 //   - a boolean as TRUE or FALSE, and text as typed.
 //
-// Reader.Typed is then true: a typed column takes these forms before its
-// declared format or separators (mapping), so that one mapping reads the CSV
-// and the Excel copies of an export alike.
-
-// typedInput is an input of typed cells, read as CSV text.
-type typedInput struct {
-	name  string // for rejects and errors: the path, and the sheet
-	sheet string
-}
-
-// typedRows makes o.r read the rows of o as CSV text when o is a typed input
-// (an Excel workbook), on a goroutine of their own; it returns nil for
-// other inputs.
-func typedRows(ctx context.Context, path string, o *opened, sheet string) (*typedInput, error) {
-	if o.kind != workbookFile {
-		return nil, nil
-	}
-	wb, name, err := openWorkbook(path, o, sheet)
-	if err != nil {
-		return nil, err
-	}
-	o.r, o.closer = readAhead(ctx, wb), closers{wb, o.closer}
-	return &typedInput{name: name, sheet: wb.sheet}, nil
-}
+// (typed.go says how they are read.)
 
 // isoDateTime is the display format given to every date and time style.
 const isoDateTime = `yyyy-mm-dd"T"hh:mm:ss`
@@ -59,9 +33,6 @@ type workbook struct {
 	rows  *excelize.Rows
 	sheet string
 	width int // the header's width, once read: rows are padded to it
-	buf   bytes.Buffer
-	w     *csv.Writer
-	err   error
 }
 
 // openWorkbook opens the workbook o (its file, or the copy of standard
@@ -100,7 +71,6 @@ func openWorkbook(name string, o *opened, sheet string) (*workbook, string, erro
 		return nil, "", fmt.Errorf("read %s: sheet %q: %w", name, sheet, err)
 	}
 	wb := &workbook{f: f, rows: rows, sheet: sheet}
-	wb.w = csv.NewWriter(&wb.buf)
 	return wb, fmt.Sprintf("%s (sheet %s)", name, sheet), nil
 }
 
@@ -173,31 +143,18 @@ func isDateFormat(st *excelize.Style) bool {
 	return false
 }
 
-// Read fills p with the CSV text of the next rows: one line a row, an empty
-// line for an empty row, so that line numbers are row numbers (unless a cell
-// holds a line break).
-func (wb *workbook) Read(p []byte) (int, error) {
-	for wb.buf.Len() < len(p) && wb.err == nil {
-		wb.err = wb.row()
-	}
-	n, _ := wb.buf.Read(p)
-	if n == 0 && wb.err != nil {
-		return 0, wb.err
-	}
-	return n, nil
-}
-
-// row writes the next row of the sheet, or returns io.EOF after the last.
-func (wb *workbook) row() error {
+// next returns the cells of the sheet's next row (nil for an empty row),
+// padded to the header's width, or io.EOF after the last.
+func (wb *workbook) next() ([]string, error) {
 	if !wb.rows.Next() {
 		if err := wb.rows.Error(); err != nil {
-			return fmt.Errorf("sheet %q: %w", wb.sheet, err)
+			return nil, fmt.Errorf("sheet %q: %w", wb.sheet, err)
 		}
-		return io.EOF
+		return nil, io.EOF
 	}
 	cells, err := wb.rows.Columns()
 	if err != nil {
-		return fmt.Errorf("sheet %q: %w", wb.sheet, err)
+		return nil, fmt.Errorf("sheet %q: %w", wb.sheet, err)
 	}
 	if wb.width == 0 {
 		wb.width = len(cells)
@@ -206,17 +163,12 @@ func (wb *workbook) row() error {
 		cells = cells[:len(cells)-1]
 	}
 	if len(cells) == 0 {
-		wb.buf.WriteByte('\n')
-		return nil
+		return nil, nil
 	}
 	for len(cells) < wb.width {
 		cells = append(cells, "")
 	}
-	if err := wb.w.Write(cells); err != nil {
-		return err
-	}
-	wb.w.Flush()
-	return wb.w.Error()
+	return cells, nil
 }
 
 // Close closes the sheet's iterator and the workbook, removing its
