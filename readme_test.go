@@ -66,7 +66,7 @@ func readmeDir(t *testing.T) string {
 	dir := t.TempDir()
 	for _, name := range []string{"mappings.example.yaml", "samples/us-orders.csv", "samples/fr-caisse.csv", "samples/fr-caisse.yaml",
 		"samples/loyalty.csv", "samples/loyalty.yaml", "testdata/broken/us-orders.csv", "testdata/broken/fr-caisse.csv",
-		"testdata/exports/online-retail.csv"} {
+		"testdata/exports/online-retail.csv", "samples/us-orders.csv.gz", "samples/us-orders.xlsx", "samples/us-orders.parquet"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
