@@ -67,7 +67,8 @@ func readmeDir(t *testing.T) string {
 	for _, name := range []string{"mappings.example.yaml", "samples/us-orders.csv", "samples/fr-caisse.csv", "samples/fr-caisse.yaml",
 		"samples/loyalty.csv", "samples/loyalty.yaml", "testdata/broken/us-orders.csv", "testdata/broken/fr-caisse.csv",
 		"testdata/exports/online-retail.csv", "samples/loyalty-customers.csv", "samples/loyalty-customers.yaml",
-		"samples/vip-list.csv", "samples/card-emails.csv", "samples/optins.csv", "samples/erasures.csv"} {
+		"samples/vip-list.csv", "samples/card-emails.csv", "samples/optins.csv", "samples/erasures.csv",
+		"samples/us-orders.csv.gz", "samples/us-orders.xlsx", "samples/us-orders.parquet"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

@@ -35,6 +35,7 @@ func initCommand() *cli.Command {
 			"   csv2activity check -m mapping.yaml orders.csv",
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "sample", Usage: "read the first `N` rows before the rest", Value: starter.DefaultSample},
+			sheetFlag(),
 			&cli.BoolFlag{Name: "quick", Usage: "type the columns from the sample alone (for a huge file; check reads the rest)"},
 			quietFlag(),
 		},
@@ -66,7 +67,7 @@ func initOptionsFrom(c *cli.Context) (initOptions, error) {
 	if c.Int("sample") < 1 {
 		return initOptions{}, usageError{"--sample: want at least 1 row"}
 	}
-	return initOptions{input: c.Args().First(), read: starter.Options{Sample: c.Int("sample"), Quick: c.Bool("quick")}}, nil
+	return initOptions{input: c.Args().First(), read: starter.Options{Sample: c.Int("sample"), Quick: c.Bool("quick"), Sheet: c.String("sheet")}}, nil
 }
 
 // initMapping profiles the input and prints its starter mapping on stdout,

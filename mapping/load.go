@@ -63,6 +63,7 @@ type Input struct {
 	Timezone  *time.Location
 	Header    bool     // whether the first line names the columns (default true)
 	Names     []string // column names when Header is false
+	Sheet     string   // an Excel workbook's sheet; "" means its first
 	Line      int      // where input: starts, for errors found at Compile
 }
 

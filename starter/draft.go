@@ -11,6 +11,7 @@ type Source struct {
 	Name      string // the input as given on the command line
 	Delimiter rune   // as sniffed
 	Encoding  string // as detected: ascii, utf-8, utf-8 (BOM), windows-1252…
+	Sheet     string // an Excel workbook's sheet read ("" for other inputs)
 	// Complete is true when every row of the input was profiled, false when
 	// only a sample was (standard input, or --quick).
 	Complete bool

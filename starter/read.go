@@ -23,6 +23,8 @@ type Options struct {
 	Quick bool
 	// Progress, when set, counts the rows and bytes read past the sample.
 	Progress *progress.Meter
+	// Sheet is the Excel workbook's sheet to read ("": its first).
+	Sheet string
 }
 
 // DefaultSample is the number of rows Read samples.
@@ -38,11 +40,11 @@ func Read(ctx context.Context, path string, opts Options) (*Profile, Source, err
 	if opts.Sample <= 0 {
 		opts.Sample = DefaultSample
 	}
-	sample, err := input.ReadSample(ctx, path, input.Options{Encoding: "auto", Header: true}, opts.Sample)
+	sample, err := input.ReadSample(ctx, path, input.Options{Encoding: "auto", Header: true, Sheet: opts.Sheet}, opts.Sample)
 	if err != nil {
 		return nil, Source{}, err
 	}
-	src := Source{Name: path, Delimiter: sample.Delimiter, Encoding: sample.Encoding}
+	src := Source{Name: path, Delimiter: sample.Delimiter, Encoding: sample.Encoding, Sheet: sample.Sheet}
 	if path == "-" || opts.Quick {
 		return sampled(sample, &src, opts.Sample), src, nil
 	}
@@ -125,6 +127,9 @@ func readAll(ctx context.Context, path string, sample *input.Sample, src *Source
 func probeMapping(s *input.Sample) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "version: 1\ninput:\n  delimiter: %s\n  encoding: auto\n", quoted(string(s.Delimiter)))
+	if s.Sheet != "" {
+		fmt.Fprintf(&b, "  sheet: %s\n", quoted(s.Sheet))
+	}
 	names := mapping.DistinctNames(s.Header) // two columns alike, or one without a name
 	if names != nil {
 		fmt.Fprintf(&b, "  names: %s\n", flowList(names))

@@ -93,6 +93,9 @@ func (d *Draft) writeInput(y *yamlOut) {
 	y.line(0, "input:", "")
 	delim := strconv.QuoteRune(src.Delimiter)
 	y.kv(1, "delimiter", `"`+strings.Trim(delim, "'")+`"`, "sniffed from the header line")
+	if src.Sheet != "" {
+		y.kv(1, "sheet", quoted(src.Sheet), "the Excel workbook's sheet read (default its first); its cells keep their types")
+	}
 	if names := mapping.DistinctNames(d.header()); names != nil {
 		y.kv(1, "names", flowList(names), "the header names two columns alike (or one not at all): each its own name here")
 	}

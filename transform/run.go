@@ -183,7 +183,7 @@ func (r *run) defaults() {
 func (r *run) open(path string, prog *mapping.Program) (*input.Reader, *mapping.Program, error) {
 	m := r.cfg.Mapping
 	in, err := input.Open(r.ctx, path, input.Options{Encoding: m.Input.Encoding, Delimiter: m.Input.Delimiter,
-		Header: m.Input.Header, Names: m.Input.Names, MaxRowSize: r.cfg.MaxRowSize, Stdin: r.cfg.Stdin, Progress: r.cfg.Progress})
+		Header: m.Input.Header, Names: m.Input.Names, MaxRowSize: r.cfg.MaxRowSize, Stdin: r.cfg.Stdin, Progress: r.cfg.Progress, Sheet: m.Input.Sheet})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -198,6 +198,9 @@ func (r *run) open(path string, prog *mapping.Program) (*input.Reader, *mapping.
 	if err != nil {
 		in.Close()
 		return nil, nil, err
+	}
+	if in.Typed() {
+		prog.TypedCells()
 	}
 	return in, prog, nil
 }
