@@ -1,9 +1,11 @@
 package starter
 
 import (
+	"bytes"
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"csv2activity/input"
@@ -28,6 +30,28 @@ type parsed struct {
 	cells []string
 	bad   []int
 	ready chan struct{} // closed once cells and bad are set
+	lanes atomic.Int32  // the lanes yet to take the batch in
+}
+
+// cellSlices recycles the cells of the batches every lane has taken in.
+var cellSlices sync.Pool
+
+// newCells returns an empty slice with room for n cells.
+func newCells(n int) []string {
+	if p, ok := cellSlices.Get().(*[]string); ok && cap(*p) >= n {
+		return (*p)[:0]
+	}
+	return make([]string, 0, n)
+}
+
+// release recycles the batch's cells once the last lane has taken it in.
+func (b *parsed) release() {
+	if b.lanes.Add(-1) == 0 {
+		clear(b.cells)
+		cells := b.cells[:0]
+		b.cells = nil
+		cellSlices.Put(&cells)
+	}
 }
 
 // readAll profiles every row of the file at path with the sample's header
@@ -64,7 +88,7 @@ func readAll(ctx context.Context, path string, sample *input.Sample, src *Source
 	lanes := newLanes(p)
 	for b := range order {
 		<-b.ready
-		lanes.add(b.cells)
+		lanes.add(b)
 		for _, l := range b.bad {
 			src.malformed(l)
 		}
@@ -122,6 +146,7 @@ func (j job) parse(header []string) {
 		return
 	}
 	dup := duplicates(header)
+	out.cells = newCells((bytes.Count(b.Data, []byte{'\n'}) + 1) * len(header))
 	input.Parse(b.Data, b.Line, b.Comma, func(rec *input.Record) {
 		if rec.Err != nil || len(rec.Fields) != len(header) || (b.CheckUTF8 && !utf8.Valid(rec.Raw)) {
 			out.bad = append(out.bad, rec.Line)
@@ -155,7 +180,7 @@ func duplicates(header []string) []int {
 // only, at their own pace.
 type lanes struct {
 	p    *Profile
-	in   []chan []string
+	in   []chan *parsed
 	done sync.WaitGroup
 }
 
@@ -167,9 +192,9 @@ const laneDepth = 4
 func newLanes(p *Profile) *lanes {
 	width := len(p.cols)
 	n := min(width+1, 4*runtime.GOMAXPROCS(0))
-	l := &lanes{p: p, in: make([]chan []string, n)}
+	l := &lanes{p: p, in: make([]chan *parsed, n)}
 	for k := range n {
-		l.in[k] = make(chan []string, laneDepth)
+		l.in[k] = make(chan *parsed, laneDepth)
 		l.done.Add(1)
 		go l.run(k, width)
 	}
@@ -181,7 +206,8 @@ func newLanes(p *Profile) *lanes {
 func (l *lanes) run(k, width int) {
 	defer l.done.Done()
 	n := len(l.in)
-	for cells := range l.in[k] {
+	for b := range l.in[k] {
+		cells := b.cells
 		for c := k; c <= width; c += n {
 			if c == width {
 				for r := 0; r < len(cells); r += width {
@@ -194,17 +220,19 @@ func (l *lanes) run(k, width int) {
 				s.add(cells[r])
 			}
 		}
+		b.release()
 	}
 }
 
 // add hands a batch of rows of len(p.Header) cells each to every lane.
-func (l *lanes) add(cells []string) {
+func (l *lanes) add(b *parsed) {
 	if len(l.p.cols) == 0 {
 		return
 	}
-	l.p.Rows += len(cells) / len(l.p.cols)
+	l.p.Rows += len(b.cells) / len(l.p.cols)
+	b.lanes.Store(int32(len(l.in)))
 	for _, in := range l.in {
-		in <- cells
+		in <- b
 	}
 }
 
