@@ -18,7 +18,7 @@ import (
 // far down the file: dates in two orders, numbers with separators, blanks,
 // a repeated order id, two columns of the same name, and every so often a
 // row convert refuses (a broken quote, a missing or an extra field).
-func randomExport(t *testing.T, n int, seed int64) string {
+func randomExport(t testing.TB, n int, seed int64) string {
 	t.Helper()
 	r := rand.New(rand.NewSource(seed))
 	var b strings.Builder
@@ -164,4 +164,19 @@ func FuzzNumberFastPaths(f *testing.F) {
 			t.Errorf("isZero(%q) = %v, want %v", v, got, want)
 		}
 	})
+}
+
+// BenchmarkRead profiles a whole export of 20,000 rows as init does.
+func BenchmarkRead(b *testing.B) {
+	path := randomExport(b, 20000, 5)
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(info.Size())
+	for b.Loop() {
+		if _, _, err := Read(context.Background(), path, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
