@@ -73,6 +73,7 @@ func initOptionsFrom(c *cli.Context) (initOptions, error) {
 // initMapping profiles the input and prints its starter mapping on stdout,
 // and the notes that need a look on stderr.
 func initMapping(ctx context.Context, opts initOptions, stdout, stderr io.Writer) error {
+	tuneInitMemory()
 	profile, src, err := starter.Read(ctx, opts.input, opts.read)
 	opts.progress.Stop()
 	if err != nil {

@@ -29,3 +29,17 @@ func tuneMemory(m *mapping.Mapping, groupBudget int64, sorted bool) {
 	}
 	debug.SetMemoryLimit(limit)
 }
+
+// tuneInitMemory sets the garbage collector for init as tuneMemory does for
+// a conversion without group_by: collect less often than Go's default, in a
+// heap of at most 64 MiB (the batches in flight between the reader and the
+// profile's lanes, and the order ids remembered). GOGC and GOMEMLIMIT in the
+// environment win.
+func tuneInitMemory() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(64 << 20)
+	}
+}

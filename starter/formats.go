@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/govalues/decimal"
 
@@ -126,13 +127,123 @@ func (nf numberFormat) accepts(t string) bool {
 		}
 		t = strings.Replace(t, ",", ".", 1)
 	}
-	switch nf.typ {
+	return parses(kindOf(nf.typ), t)
+}
+
+// reads is accepts for a cell read by several formats in turn: a format
+// that leaves the cell as written (no separator of its own in it) shares
+// the plain parse of its type with the others, and a plain number
+// (plainNumber) is not parsed at all. Its reference test is
+// FuzzNumberFastPaths, against accepts.
+func (nf numberFormat) reads(c *numberCell) bool {
+	t, same := c.t, true
+	if nf.thousands != "" && c.holds(nf.thousands) {
+		t, same = strings.ReplaceAll(t, nf.thousands, ""), false
+		if nf.thousands == " " {
+			t = strings.ReplaceAll(strings.ReplaceAll(t, "\u00a0", ""), "\u202f", "")
+		}
+	}
+	if nf.decimal == ',' {
+		if strings.IndexByte(t, '.') >= 0 {
+			return false
+		}
+		if strings.IndexByte(t, ',') >= 0 {
+			t, same = strings.Replace(t, ",", ".", 1), false
+		}
+	}
+	k := kindOf(nf.typ)
+	if !same {
+		return parses(k, t)
+	}
+	if !c.tried[k] {
+		c.tried[k], c.read[k] = true, parses(k, t)
+	}
+	return c.read[k]
+}
+
+// numberCell is one trimmed cell as the number formats read it, with what
+// each type's parser said of it as written.
+type numberCell struct {
+	t                    string
+	comma, point, blanks bool // it holds a comma, a point, a space or a no-break space
+	tried, read          [3]bool
+}
+
+func newNumberCell(t string) numberCell {
+	if point, ok := plainNumber(t); ok {
+		return numberCell{t: t, point: point, tried: [3]bool{true, true, true}, read: [3]bool{!point, true, true}}
+	}
+	c := numberCell{t: t, comma: strings.IndexByte(t, ',') >= 0, point: strings.IndexByte(t, '.') >= 0}
+	c.blanks = strings.IndexByte(t, ' ') >= 0 || strings.Contains(t, "\u00a0") || strings.Contains(t, "\u202f")
+	return c
+}
+
+// plainNumber reports whether t is a number every type but int reads, and
+// int too unless it has a point: an optional sign, digits, maybe a point
+// and digits, no more than 18 digits in all ("-12", "261.96").
+func plainNumber(t string) (point, ok bool) {
+	i := 0
+	if i < len(t) && (t[i] == '+' || t[i] == '-') {
+		i++
+	}
+	digits, before := 0, 0
+	for ; i < len(t); i++ {
+		switch b := t[i]; {
+		case b >= '0' && b <= '9':
+			digits++
+		case b == '.' && !point && digits > 0:
+			point, before = true, digits
+		default:
+			return false, false
+		}
+	}
+	return point, digits > 0 && digits <= 18 && (!point || digits > before)
+}
+
+// holds reports whether the cell holds the thousands separator sep (" "
+// stands for every blank).
+func (c *numberCell) holds(sep string) bool {
+	switch sep {
+	case ",":
+		return c.comma
+	case ".":
+		return c.point
+	case " ":
+		return c.blanks
+	}
+	return strings.Contains(c.t, sep)
+}
+
+// The number types, as kindOf numbers them.
+const (
+	kindInt = iota
+	kindDecimal
+	kindFloat
+)
+
+func kindOf(typ string) int {
+	switch typ {
 	case "int":
+		return kindInt
+	case "decimal":
+		return kindDecimal
+	}
+	return kindFloat
+}
+
+// parses reports whether t, its separators made plain, reads as a number
+// of kind k as mapping reads it.
+func parses(k int, t string) bool {
+	switch k {
+	case kindInt:
 		_, err := strconv.ParseInt(t, 10, 64)
 		return err == nil
-	case "decimal":
+	case kindDecimal:
+		if strings.IndexByte(t, 'e') >= 0 || strings.IndexByte(t, 'E') >= 0 {
+			return false
+		}
 		_, err := decimal.Parse(t)
-		return err == nil && !strings.ContainsAny(t, "eE")
+		return err == nil
 	}
 	f, err := strconv.ParseFloat(t, 64)
 	return err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && math.Abs(f) <= 1e308
@@ -140,6 +251,25 @@ func (nf numberFormat) accepts(t string) bool {
 
 // isZero reports whether a number cell is zero ("0", "0,00", "-0.0").
 func isZero(t string) bool {
+	zero := false
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case '0':
+			zero = true
+		case '+', '-', '.', ',', ' ':
+		default:
+			if t[i] < utf8.RuneSelf {
+				return false
+			}
+			return isZeroAny(t)
+		}
+	}
+	return zero
+}
+
+// isZeroAny is isZero for every cell, the reference of its fast path
+// (FuzzNumberFastPaths): it is used for a cell with characters beyond ASCII.
+func isZeroAny(t string) bool {
 	return strings.Trim(t, "+-0.,  \u00a0\u202f") == "" && strings.Contains(t, "0")
 }
 
@@ -150,6 +280,16 @@ var spaces = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "")
 // maybe a thousands separator ("1 234,50", "1,234.50", "-7"); ok is false
 // when it is not a number.
 func parseNumber(t string) (decimal.Decimal, bool) {
+	if _, ok := plainNumber(t); ok { // nothing to take out or replace
+		n, err := decimal.Parse(t)
+		return n, err == nil
+	}
+	return parseAnyNumber(t)
+}
+
+// parseAnyNumber is parseNumber for every cell, the reference of its fast
+// path (FuzzNumberFastPaths).
+func parseAnyNumber(t string) (decimal.Decimal, bool) {
 	t = spaces.Replace(t)
 	comma, point := strings.LastIndexByte(t, ','), strings.LastIndexByte(t, '.')
 	switch {

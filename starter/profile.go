@@ -8,6 +8,8 @@
 package starter
 
 import (
+	"math/bits"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,8 +67,8 @@ type stats struct {
 	maxTime     []time.Time
 	seen        map[string]struct{} // the first keyWindow values, for repeats; nil: not tracked
 	repeats     bool
-	distinct    map[string]int // nil once past maxDistinct values
-	order       []string       // distinct values in order of appearance
+	order       []string // distinct values in order of appearance
+	many        bool     // past maxDistinct values: order is nil
 }
 
 // NewProfile starts the profile of an export with this header.
@@ -81,7 +83,7 @@ func NewProfile(header []string) *Profile {
 			times: 1<<uint(len(timeFormats)) - 1, numbers: 1<<uint(len(numberFormats)) - 1, bools: true,
 			timeMiss: make([]int, len(timeFormats)), numMiss: make([]int, len(numberFormats)),
 			killedBy: make([]string, len(timeFormats)), numKilledBy: make([]string, len(numberFormats)), minTime: make([]time.Time, len(timeFormats)),
-			maxTime: make([]time.Time, len(timeFormats)), seen: seen, distinct: map[string]int{},
+			maxTime: make([]time.Time, len(timeFormats)), seen: seen,
 			sized: hasWord(name, discountWords...),
 		})
 	}
@@ -128,17 +130,14 @@ func (s *stats) remember(v string) {
 	} else if s.seen != nil && len(s.seen) < keyWindow {
 		s.seen[v] = struct{}{}
 	}
-	if s.distinct == nil {
+	if s.many || slices.Contains(s.order, v) {
 		return
 	}
-	if _, ok := s.distinct[v]; !ok {
-		if len(s.distinct) == maxDistinct {
-			s.distinct, s.order = nil, nil
-			return
-		}
-		s.order = append(s.order, v)
+	if len(s.order) == maxDistinct {
+		s.order, s.many = nil, true
+		return
 	}
-	s.distinct[v]++
+	s.order = append(s.order, v)
 }
 
 // tolerance is how many values a format may miss and still be tried: a
@@ -149,11 +148,9 @@ func (s *stats) tolerance() int { return 2 + s.values/100 }
 // addTime counts the time formats that do not read t, and stops trying those
 // that miss too many.
 func (s *stats) addTime(t string) {
-	for i := range timeFormats {
+	for alive := s.times; alive != 0; alive &= alive - 1 {
+		i := bits.TrailingZeros64(alive)
 		bit := uint64(1) << uint(i)
-		if s.times&bit == 0 {
-			continue
-		}
 		tm, ok := timeFormats[i].parse(t)
 		if !ok {
 			if s.timeMiss[i]++; s.timeMiss[i] > s.tolerance() {
@@ -179,12 +176,13 @@ func (s *stats) addNumber(t string) {
 		return
 	}
 	read := false
+	c := newNumberCell(t)
 	for i, nf := range numberFormats {
 		bit := uint16(1) << uint(i)
 		if s.numbers&bit == 0 {
 			continue
 		}
-		if nf.accepts(t) {
+		if nf.reads(&c) {
 			read = true
 			continue
 		}

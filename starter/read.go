@@ -1,16 +1,11 @@
 package starter
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"sort"
 
 	"csv2activity/input"
 	"csv2activity/internal/progress"
-	"csv2activity/mapping"
-	"csv2activity/transform"
 )
 
 // Options says how much of an input Read reads.
@@ -21,7 +16,8 @@ type Options struct {
 	// that a blank cell, a day past 12 or a decimal far down the file types
 	// its column. Standard input is always sampled only.
 	Quick bool
-	// Progress, when set, counts the rows and bytes read past the sample.
+	// Progress, when set, counts the rows and the bytes of the file read as
+	// the whole file is read (not the sample).
 	Progress *progress.Meter
 	// Sheet is the Excel workbook's sheet to read ("": its first).
 	Sheet string
@@ -85,97 +81,4 @@ func (s *Source) malformed(line int) {
 	if len(s.MalformedLines) < maxMalformedLines {
 		s.MalformedLines = append(s.MalformedLines, line)
 	}
-}
-
-// readAll profiles every row of a file. It runs the file through convert's
-// own pipeline with a probe mapping that writes each row's cells as a JSON
-// list, so that the rows are decoded and split exactly as convert will, with
-// memory bounded whatever the file's size; the probe's rejects are the rows
-// that no mapping can read.
-func readAll(ctx context.Context, path string, sample *input.Sample, src *Source, meter *progress.Meter) (*Profile, error) {
-	probe, err := mapping.Parse("probe mapping", probeMapping(sample))
-	if err != nil {
-		return nil, fmt.Errorf("profile %s: %w", path, err)
-	}
-	p := NewProfile(sample.Header)
-	rows := &lineWriter{line: func(l []byte) error {
-		var a struct{ C []string }
-		if err := json.Unmarshal(l, &a); err != nil {
-			return fmt.Errorf("profile %s: %w", path, err)
-		}
-		p.Add(a.C)
-		return nil
-	}}
-	rejects := &lineWriter{line: func(l []byte) error {
-		var r struct{ Line int }
-		if err := json.Unmarshal(l, &r); err != nil {
-			return fmt.Errorf("profile %s: %w", path, err)
-		}
-		src.malformed(r.Line)
-		return nil
-	}}
-	cfg := transform.Config{Mapping: probe, MaxErrors: -1, Progress: meter}
-	if _, err := transform.Run(ctx, cfg, []string{path}, rows, rejects); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// probeMapping writes a mapping whose activities carry every cell of their
-// row, in header order, as the list "c" (a column named like an earlier one
-// reads as blank: Draft leaves it alone).
-func probeMapping(s *input.Sample) []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "version: 1\ninput:\n  delimiter: %s\n  encoding: auto\n", quoted(string(s.Delimiter)))
-	if s.Sheet != "" {
-		fmt.Fprintf(&b, "  sheet: %s\n", quoted(s.Sheet))
-	}
-	names := mapping.DistinctNames(s.Header) // two columns alike, or one without a name
-	if names != nil {
-		fmt.Fprintf(&b, "  names: %s\n", flowList(names))
-	}
-	b.WriteString("activity:\n  $type: TOUCH\n  $ts: 1000000000000\n  $user_agent_id: probe\n  c:\n")
-	if len(s.Header) == 0 {
-		b.WriteString("    - none\n")
-	}
-	seen := map[string]bool{}
-	for i, h := range s.Header {
-		name := h
-		if names != nil {
-			name = names[i]
-		}
-		cell := expr("row[" + quoted(name) + "]")
-		if seen[h] {
-			cell = `""` // row[name] reads the first column of that name
-		}
-		seen[h] = true
-		fmt.Fprintf(&b, "    - %s\n", cell)
-	}
-	return b.Bytes()
-}
-
-// lineWriter calls line for each complete line written to it; a last line
-// without its line break is not seen.
-type lineWriter struct {
-	buf  []byte
-	line func([]byte) error
-}
-
-func (w *lineWriter) Write(p []byte) (int, error) {
-	w.buf = append(w.buf, p...)
-	rest := w.buf
-	for {
-		i := bytes.IndexByte(rest, '\n')
-		if i < 0 {
-			break
-		}
-		if l := bytes.TrimSpace(rest[:i]); len(l) > 0 {
-			if err := w.line(l); err != nil {
-				return 0, err
-			}
-		}
-		rest = rest[i+1:]
-	}
-	w.buf = append(w.buf[:0], rest...)
-	return len(p), nil
 }

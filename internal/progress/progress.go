@@ -36,6 +36,14 @@ func (m *Meter) Rows(n int) {
 	}
 }
 
+// Counts returns the rows and bytes counted so far (0, 0 for a nil Meter).
+func (m *Meter) Counts() (rows, bytes int64) {
+	if m == nil {
+		return 0, 0
+	}
+	return m.rows.Load(), m.bytes.Load()
+}
+
 // Reader returns r counting the bytes read from it into m (r itself when m
 // is nil).
 func (m *Meter) Reader(r io.Reader) io.Reader {
