@@ -82,6 +82,9 @@ func (ev *Evaluator) KeyRow(fields []string, keep bool) (key string, vals []any,
 // order, checks it and appends it and a line break to dst; or returns dst
 // and the typed error that rejects the group.
 func (ev *Evaluator) AppendGroup(dst []byte, group [][]any) ([]byte, error) {
+	if out, done, err := ev.appendTemplated(dst, group); done || err != nil {
+		return out, err
+	}
 	obj, err := ev.Apply(group)
 	if err != nil {
 		return dst, err
