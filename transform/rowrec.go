@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"unicode/utf8"
 	"unsafe"
+
+	"csv2activity/mapping"
 )
 
 // A stored record is how a row waits for the rest of its group, in memory
@@ -14,7 +16,8 @@ import (
 //
 // Layout: uvarint len(raw), uvarint len(extra), raw, extra, uvarint the
 // number of fields, then per field uvarint offset and uvarint length into
-// raw followed by extra. A field is found in raw as it stands there, bare
+// raw followed by extra; last, the row's typed values (Program.AppendCells)
+// after a byte 1, or a byte 0 when the row is to be typed again. A field is found in raw as it stands there, bare
 // or between quotes; one that is not (doubled quotes, a line break made
 // \n) is written out in extra.
 
@@ -77,9 +80,23 @@ func recordRaw(rec []byte) []byte {
 	return rec[start : start+int(n)]
 }
 
-// recordFields appends the fields of a stored record to dst. They point into
-// rec, which must not change while they are in use.
-func recordFields(dst []string, rec []byte) []string {
+// appendCells ends a stored record with the row's typed values, when
+// AppendCells can write them.
+func appendCells(dst []byte, p *mapping.Program, vals []any) []byte {
+	if vals == nil {
+		return append(dst, 0)
+	}
+	out, ok := p.AppendCells(append(dst, 1), vals)
+	if !ok {
+		return append(dst, 0)
+	}
+	return out
+}
+
+// recordFields appends the fields of a stored record to dst, and returns the
+// record's typed values (nil when the row is to be typed again). The fields
+// point into rec, which must not change while they are in use.
+func recordFields(dst []string, rec []byte) ([]string, []byte) {
 	n, k := binary.Uvarint(rec)
 	extra, k2 := binary.Uvarint(rec[k:])
 	text := rec[k+k2 : k+k2+int(n+extra)]
@@ -96,5 +113,8 @@ func recordFields(dst []string, rec []byte) []string {
 		}
 		dst = append(dst, unsafe.String(&text[off], int(size)))
 	}
-	return dst
+	if len(rest) == 0 || rest[0] == 0 {
+		return dst, nil
+	}
+	return dst, rest[1:]
 }

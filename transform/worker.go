@@ -191,6 +191,7 @@ func (w *worker) keyed(b *batch, rec *input.Record, res *result) *why {
 		}
 		start := len(res.recs)
 		res.recs = w.records.append(res.recs, rec.Raw, rec.Fields, b.Comma)
+		res.recs = appendCells(res.recs, w.p, vals)
 		row.rec = [2]int{start, len(res.recs)}
 	}
 	res.rows = append(res.rows, row)
@@ -243,9 +244,9 @@ func (w *worker) overLong(res *result, start int) *why {
 		thousands(int64(n)), thousands(int64(w.maxLine)))
 }
 
-// groups builds the activities of a run of complete groups, typing their
-// rows again from their stored records (they were typed and checked once
-// already, when read). The rows of a group that fell are rejected, each
+// groups builds the activities of a run of complete groups from their
+// stored records: the typed values written when they were read, or, for a
+// row whose values have no binary form, its fields typed again. The rows of a group that fell are rejected, each
 // with the reason.
 func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 	res := &result{out: bufpool.Get(64 << 10)}
@@ -263,8 +264,14 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 		vals = vals[:0]
 		var y *why
 		for _, r := range g.rows {
-			w.fields = recordFields(w.fields[:0], g.rec(r))
-			v, err := w.p.Row(w.fields)
+			var v []any
+			var err error
+			var cells []byte
+			if w.fields, cells = recordFields(w.fields[:0], g.rec(r)); cells != nil {
+				v, err = w.p.CellsRow(w.fields, cells)
+			} else {
+				v, err = w.p.Row(w.fields)
+			}
 			if err != nil && y == nil {
 				y = whyOf(err)
 			}
@@ -294,7 +301,7 @@ func (w *worker) rejectWhole(res *result, g *storedGroup, inputs []inputInfo, f 
 // storedKey computes again the key of a stored group from its first row,
 // which was keyed when it was read.
 func (w *worker) storedKey(g *storedGroup) string {
-	w.fields = recordFields(w.fields[:0], g.rec(g.rows[0]))
+	w.fields, _ = recordFields(w.fields[:0], g.rec(g.rows[0]))
 	if len(w.fields) == w.width {
 		if k, err := w.ev.GroupKey(w.fields); err == nil {
 			return strings.Clone(k) // it may point into the group's records
