@@ -264,14 +264,7 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 		vals = vals[:0]
 		var y *why
 		for _, r := range g.rows {
-			var v []any
-			var err error
-			var cells []byte
-			if w.fields, cells = recordFields(w.fields[:0], g.rec(r)); cells != nil {
-				v, err = w.p.CellsRow(w.fields, cells)
-			} else {
-				v, err = w.p.Row(w.fields)
-			}
+			v, err := w.storedVals(g.rec(r))
 			if err != nil && y == nil {
 				y = whyOf(err)
 			}
@@ -287,6 +280,16 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 		}
 	}
 	return res
+}
+
+// storedVals is the typed values of a row from its stored record: those
+// written when it was read, or its fields typed again.
+func (w *worker) storedVals(rec []byte) ([]any, error) {
+	var cells []byte
+	if w.fields, cells = recordFields(w.fields[:0], rec); cells != nil {
+		return w.p.CellsRow(w.fields, cells)
+	}
+	return w.p.Row(w.fields)
 }
 
 // rejectWhole rejects every row of a group that fell.
