@@ -132,6 +132,7 @@ activity:
 // source: one per order in order of first appearance, the order date in
 // epoch ms, the customer, the items in input order, exact money.
 func TestAcceptance(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewSource(42))
 	lines := genOrders(10000, rng)
 	shuffled := append([]orderLine(nil), lines...)
@@ -231,6 +232,7 @@ func checkOrders(t *testing.T, got []string, lines []orderLine) {
 // are read, then the other rows of the orders that a bad cell made fall (a
 // malformed record has no reliable order id: it is rejected alone).
 func TestAcceptanceBrokenRows(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewSource(7))
 	rows := strings.Split(strings.TrimSuffix(usExport(genOrders(2000, rng)), "\n"), "\n")
 	broken := map[int]string{ // 1-based file line -> replacement

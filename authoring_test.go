@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,102 +15,6 @@ import (
 
 // The authoring commands (init, preview, check, validate) driven end to end
 // through the built binary.
-
-func TestAuthoringCommandLine(t *testing.T) {
-	tests := []struct {
-		name   string
-		args   []string // DIR is replaced by a folder holding the fixtures below
-		stdin  string
-		code   int
-		stdout []string // each must appear in stdout
-		stderr []string // each must appear in stderr
-	}{
-		{name: "init without input", args: []string{"init"}, code: 2, stderr: []string{"give exactly one INPUT"}},
-		{name: "init bad sample", args: []string{"init", "--sample", "0", "samples/loyalty.csv"}, code: 2, stderr: []string{"--sample"}},
-		{name: "init missing input", args: []string{"init", "nope.csv"}, code: 1, stderr: []string{"open input", "nope.csv"}},
-		{name: "init empty input", args: []string{"init", "-"}, code: 1, stderr: []string{"input is empty"}},
-		{name: "init US orders", args: []string{"init", "samples/us-orders.csv"}, code: 0,
-			stdout: []string{"group_by: ${ Order_ID }", `Order Date: {type: time, format: "%m/%d/%Y"}`, "$user_account_id: ${ Customer_ID }", "$id: ${ Product_ID }"},
-			stderr: []string{"order id: Order ID, purchase date: Order Date"}},
-		{name: "init French till", args: []string{"init", "samples/fr-caisse.csv"}, code: 0,
-			stdout: []string{`delimiter: ";"`, "encoding: windows-1252", "Qté: int", `Montant TTC: {type: decimal, decimal_separator: ","}`, `time(Date + " " + Heure, "%d/%m/%Y %H:%M")`}},
-		{name: "init standard input", args: []string{"init", "-"}, stdin: "order,date,customer,sku\nA,2024-03-05,c1,s1\nA,2024-03-05,c1,s2\n", code: 0,
-			stdout: []string{"Starter mapping for standard input", "group_by: ${ order }", "format: iso8601"}},
-		{name: "init notes broken cells", args: []string{"init", "testdata/broken/fr-caisse.csv"}, code: 0,
-			stderr: []string{`note: column "Date": 1 value ("31/02/2024") does not read as %d/%m/%Y`}},
-		{name: "init help teaches", args: []string{"init", "--help"}, code: 0, stdout: []string{"csv2activity init orders.csv > mapping.yaml", "--quick"}},
-		{name: "check without mapping", args: []string{"check", "samples/us-orders.csv"}, code: 2, stderr: []string{`"mapping" not set`}},
-		{name: "check mapping error", args: []string{"check", "-m", "testdata/mappings/typo.yaml", "samples/us-orders.csv"}, code: 2,
-			stderr: []string{"typo.yaml:8:11: activity.$ts: unknown column Order_Dat (did you mean Order_Date?)", "^"}},
-		{name: "check clean", args: []string{"check", "-m", "mappings.example.yaml", "samples/us-orders.csv"}, code: 0,
-			stdout: []string{"28 rows read: 28 in 14 activities written", "no row rejected: convert would write 14 activities"}},
-		{name: "check broken", args: []string{"check", "-m", "mappings.example.yaml", "testdata/broken/us-orders.csv"}, code: 3,
-			stdout: []string{"5 rows rejected, for 5 reasons:", `1 row: column "Quantity": "five" is not an integer; group "US-2015-108966" rejected whole (line 5)`,
-				"row has 16 fields, the header has 21 (line 10)", `1 row: group "US-2015-108966" rejected whole: line 5: column "Quantity": "five" is not an integer (line 6)`}},
-		{name: "check several inputs name files", args: []string{"check", "-m", "mappings.example.yaml", "samples/us-orders.csv", "testdata/broken/us-orders.csv"}, code: 3,
-			stdout: []string{"(line testdata/broken/us-orders.csv:5)"}},
-		{name: "check max errors", args: []string{"check", "-m", "mappings.example.yaml", "--max-errors", "1", "testdata/broken/us-orders.csv"}, code: 1,
-			stdout: []string{"2 rows rejected"}, stderr: []string{"more than 1 rows rejected (--max-errors): stopped at testdata/broken/us-orders.csv line 5"}},
-		{name: "check missing input", args: []string{"check", "-m", "mappings.example.yaml", "nope.csv"}, code: 1, stderr: []string{"open input"}},
-		{name: "check without input", args: []string{"check", "-m", "mappings.example.yaml"}, code: 0,
-			stdout: []string{"the YAML and the expressions parse; the columns they name could not be checked without an input"}},
-		{name: "check against names", args: []string{"check", "-m", "DIR/names.yaml"}, code: 0, stdout: []string{"compiles against the 3 columns of input.names"}},
-		{name: "check against names, unknown column", args: []string{"check", "-m", "DIR/names-typo.yaml"}, code: 2, stderr: []string{"unknown column custmer (did you mean customer?)"}},
-		{name: "check help teaches", args: []string{"check", "--help"}, code: 0, stdout: []string{"csv2activity check -m mapping.yaml orders.csv"}},
-		{name: "preview", args: []string{"preview", "-m", "mappings.example.yaml", "-n", "1", "samples/us-orders.csv"}, code: 0,
-			stdout: []string{"activity 1, from samples/us-orders.csv line 2", "     2 │ 1,CA-2016-152156,", `  "$user_account_id": "CG-12520",`, "1 activity shown (0 breaking a rule)"}},
-		{name: "preview broken", args: []string{"preview", "-m", "mappings.example.yaml", "testdata/broken/us-orders.csv"}, code: 3,
-			stdout: []string{`✗ line 5 rejected: column "Quantity": "five" is not an integer`, "activity 3, from testdata/broken/us-orders.csv lines 5-6 (2 rows)",
-				`✗ not built: group "US-2015-108966" rejected whole: line 5: column "Quantity": "five" is not an integer`,
-				"activity 4, from testdata/broken/us-orders.csv lines 8-12 (3 rows)", "4 activities shown (0 breaking a rule, 2 rejected whole)"}},
-		{name: "preview breaking a rule", args: []string{"preview", "-m", "DIR/seconds.yaml", "-n", "1", "samples/loyalty.csv"}, code: 3,
-			stdout: []string{`"$ts": 1718978513,   ← 1718978513 looks like seconds`, "✗ breaks a rule, convert would reject its rows: $ts:"}},
-		{name: "preview two inputs", args: []string{"preview", "-m", "mappings.example.yaml", "samples/us-orders.csv", "samples/us-orders.csv"}, code: 2,
-			stderr: []string{"give exactly one INPUT"}},
-		{name: "preview n 0", args: []string{"preview", "-m", "mappings.example.yaml", "-n", "0", "samples/us-orders.csv"}, code: 2, stderr: []string{"-n"}},
-		{name: "preview help teaches", args: []string{"preview", "--help"}, code: 0, stdout: []string{"NO_COLOR"}},
-		{name: "validate golden", args: []string{"validate", "testdata/golden/us-orders.ndjson", "testdata/golden/loyalty.ndjson"}, code: 0,
-			stderr: []string{"0 of 32 lines invalid"}},
-		{name: "validate standard input", args: []string{"validate", "-"}, stdin: "{\"$type\":\"TOUCH\",\"$ts\":1,\"$user_agent_id\":\"x\"}\n", code: 3,
-			stdout: []string{"-:1: $ts: 1 looks like seconds"}, stderr: []string{"1 of 1 lines invalid"}},
-		{name: "validate nothing", args: []string{"validate"}, code: 2, stderr: []string{"no FILE given"}},
-		{name: "validate missing file", args: []string{"validate", "nope.ndjson", "testdata/golden/loyalty.ndjson"}, code: 1,
-			stderr: []string{"read ndjson: open nope.ndjson", "0 of 18 lines invalid", "1 of 2 files could not be read"}},
-		{name: "validate long line", args: []string{"validate", "--max-line-size", "100B", "-"},
-			stdin: "{\"$type\":\"TOUCH\",\"$ts\":1700000000000,\"$user_agent_id\":\"" + strings.Repeat("x", 200) + "\"}\n{}\n", code: 3,
-			stdout: []string{"-:1: line too long: longer than 100 bytes", `-:2: missing required key "$ts"`}},
-		{name: "validate help teaches", args: []string{"validate", "--help"}, code: 0, stdout: []string{"FILE:LINE: reason"}},
-	}
-	dir := t.TempDir()
-	writeFile(t, dir, "names.yaml", "version: 1\ninput: {header: false, names: [customer, date, sku]}\nactivity:\n  $type: TOUCH\n  $ts: ${ millis(time(date)) }\n  $user_account_id: ${ customer }\n")
-	writeFile(t, dir, "names-typo.yaml", "version: 1\ninput: {header: false, names: [customer, date, sku]}\nactivity:\n  $type: TOUCH\n  $ts: 1700000000000\n  $user_account_id: ${ custmer }\n")
-	writeFile(t, dir, "seconds.yaml", "version: 1\ncolumns:\n  occurred_at: {type: time, format: iso8601}\nactivity:\n  $type: TOUCH\n  $ts: '${ millis(occurred_at) / 1000 }'\n  $user_account_id: ${ member_id }\n")
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			args := make([]string, len(tt.args))
-			for i, a := range tt.args {
-				args[i] = strings.ReplaceAll(a, "DIR", dir)
-			}
-			res := runCLI(t, "", strings.NewReader(tt.stdin), nil, args...)
-			if res.code != tt.code {
-				t.Fatalf("exit %d, want %d; stdout:\n%s\nstderr:\n%s", res.code, tt.code, res.stdout, res.stderr)
-			}
-			for _, s := range tt.stdout {
-				if !strings.Contains(res.stdout, s) {
-					t.Errorf("stdout does not say %q:\n%s", s, res.stdout)
-				}
-			}
-			for _, s := range tt.stderr {
-				if !strings.Contains(res.stderr, s) {
-					t.Errorf("stderr does not say %q:\n%s", s, res.stderr)
-				}
-			}
-			if strings.Contains(res.stdout, "\x1b[") {
-				t.Errorf("colour on a pipe:\n%q", res.stdout)
-			}
-		})
-	}
-}
 
 // exports are the CSV files init must map with no rejected row: the samples,
 // and exports with unusual headers.
@@ -133,6 +35,7 @@ func exports(t *testing.T, dir string) map[string]string {
 }
 
 func TestInitCheckConvert(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for name, input := range exports(t, dir) {
 		t.Run(name, func(t *testing.T) {
@@ -325,6 +228,7 @@ func onlineRetail(rng *rand.Rand) string {
 // Customer ID, one item per line whose $price times $qty is exactly its Sales
 // (no unit price rounded); preview -n 2 shows the first two orders.
 func TestInitSuperstore(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ex := superstore(rand.New(rand.NewSource(7)), 3400)
 	input := writeFile(t, dir, "superstore.csv", ex.csv)
@@ -417,6 +321,7 @@ func checkOrder(t *testing.T, line string, o storeOrder) (beyondCents int) {
 // only the returns and whose event is the custom one shown converts the
 // cancelled invoices, and only them, with no row rejected.
 func TestInitReturnsAsCustomEvent(t *testing.T) {
+	t.Parallel()
 	const input = "testdata/exports/online-retail.csv"
 	res := runCLI(t, "", nil, nil, "init", input)
 	if res.code != 0 {
@@ -496,25 +401,4 @@ func returnsMapping(t *testing.T, starter string) string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-func TestPreviewColour(t *testing.T) {
-	if _, err := exec.LookPath("script"); err != nil {
-		t.Skip("no script(1) to run the preview on a terminal")
-	}
-	cmd := binary + " preview -m mappings.example.yaml -n 1 samples/us-orders.csv"
-	for _, tt := range []struct {
-		env    []string
-		colour bool
-	}{{nil, true}, {[]string{"NO_COLOR=1"}, false}} {
-		c := exec.Command("script", "-qec", cmd, "/dev/null")
-		c.Env = append(append(os.Environ(), "TERM=xterm"), tt.env...)
-		out, err := c.Output()
-		if err != nil {
-			t.Fatalf("%s: %v", cmd, err)
-		}
-		if got := strings.Contains(string(out), "\x1b["); got != tt.colour || !strings.Contains(string(out), "CG-12520") {
-			t.Errorf("env %v on a terminal: colour %v, want %v:\n%q", tt.env, got, tt.colour, out)
-		}
-	}
 }

@@ -167,6 +167,7 @@ func frBroken(t *testing.T, lines []orderLine) (*brokenExport, func(string) stri
 }
 
 func TestWholeOrdersE2E(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewSource(21))
 	asExported := genOrders(12000, rng)
 	shuffled := slices.Clone(asExported)
@@ -262,11 +263,12 @@ func summaryAddsUp(t *testing.T, stderr string) map[string]int {
 }
 
 // TestBigGroupMemoryE2E: --max-memory bounds one big group too. A group of
-// a million rows under a 64MB budget is rejected whole (its rows streamed to
+// 300,000 rows under a 64MB budget is rejected whole (its rows streamed to
 // the rejects file, never built into one activity), the other orders are
 // written, and the child's peak memory, read from its own /proc/PID/status
 // at the end of its run, stays near the budget.
 func TestBigGroupMemoryE2E(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	// Written straight to the file: a test process that grows would
 	// distort other tests' children (rusage counts the parent's peak).
@@ -277,9 +279,11 @@ func TestBigGroupMemoryE2E(t *testing.T) {
 	}
 	w := bufio.NewWriter(f)
 	w.WriteString("order,customer,sku,qty,price\n")
-	const big = 1_000_000
+	// A small order every 100,000 rows of the big one (past its budget
+	// already, so --sorted rejects it whole before the first break).
+	const big, every = 300_000, 100_000
 	for i := range big {
-		if i%100_000 == 0 {
+		if i%every == 0 {
 			fmt.Fprintf(w, "T%d,C2,SKU-1,1,2.50\nT%d,C2,SKU-2,3,1.25\n", i, i)
 		}
 		fmt.Fprintf(w, "BIG,C1,SKU-%d,1,2.50\n", i)
@@ -309,8 +313,8 @@ activity:
 			if res.code != 3 {
 				t.Fatalf("exit %d, want 3\n%s", res.code, res.stderr)
 			}
-			if n := summaryAddsUp(t, res.stderr); n["rejected"] != big || n["activities"] != 10 || !strings.Contains(res.stderr, "(1 group rejected whole)") {
-				t.Errorf("summary %v, want the big group's %d rows rejected and the 10 small orders written:\n%s", n, big, res.stderr)
+			if n := summaryAddsUp(t, res.stderr); n["rejected"] != big || n["activities"] != big/every || !strings.Contains(res.stderr, "(1 group rejected whole)") {
+				t.Errorf("summary %v, want the big group's %d rows rejected and the %d small orders written:\n%s", n, big, big/every, res.stderr)
 			}
 			first := firstLine(t, rejects)
 			if !strings.Contains(first, `"reason":"group \"BIG\" rejected whole: its rows take more than 3.8MiB`) {
@@ -370,19 +374,11 @@ func peakAtEnd(t *testing.T, done string, args ...string) (cliResult, int64) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(status)
-	if m == nil {
-		t.Fatalf("no VmHWM in /proc/%d/status", cmd.Process.Pid)
-	}
-	peak, _ := strconv.ParseInt(string(m[1]), 10, 64)
+	peak := vmHWM(t, cmd.Process.Pid)
 	stderr, _ := io.ReadAll(r) // unblocks the child; ends when it exits
 	cmd.Wait()
 	res := cliResult{stdout: stdout.String(), stderr: string(stderr[filled:]), code: cmd.ProcessState.ExitCode()}
-	return res, peak << 10
+	return res, peak
 }
 
 // fillPipe writes into the pipe w until it is full, and returns how many
@@ -417,6 +413,7 @@ func fillPipe(t *testing.T, w *os.File) int {
 // than its --chunk-size (no execution could hold it): the order's rows are
 // rejected, every other order is uploaded.
 func TestLineOverChunkE2E(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, "--quiet")
 	dir := t.TempDir()
 	lines := genOrders(300, rand.New(rand.NewSource(5)))

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -24,6 +26,15 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "csv2activity")
+	// The children's temporary files (spill folders) go to a folder of
+	// these tests' own: their clean-up of dead runs' spill folders then
+	// never meets another package's tests' running at the same time.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("TMPDIR", tmp)
 	statSources()
 	build := exec.Command("go", "build", "-o", binary, ".")
 	build.Stderr = os.Stderr
@@ -31,9 +42,22 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "build csv2activity:", err)
 		os.Exit(1)
 	}
+	moreParallel()
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// moreParallel lets four tests run at once unless -parallel says otherwise:
+// most of these tests wait on a child (a sandbox's latency, a poll, a
+// pipe), so the default of one per CPU leaves the CPUs idle.
+func moreParallel() {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", "4")
+	}
 }
 
 // statSources looks at every Go file of the module, so that go test's cache,
@@ -108,4 +132,25 @@ func readLines(t testing.TB, path string) []string {
 		t.Fatal(err)
 	}
 	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+// rejectLines returns the "line" of every object of a rejects file.
+func rejectLines(t *testing.T, path string) []int {
+	t.Helper()
+	var lines []int
+	for _, l := range readLines(t, path) {
+		var r struct {
+			Line   int    `json:"line"`
+			Reason string `json:"reason"`
+			Raw    string `json:"raw"`
+		}
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("rejects line %q: %v", l, err)
+		}
+		if r.Reason == "" || r.Raw == "" {
+			t.Errorf("reject without reason or raw: %s", l)
+		}
+		lines = append(lines, r.Line)
+	}
+	return lines
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"encoding/pem"
-	"fmt"
 	"io"
 	"io/fs"
 	"math/rand"
@@ -63,6 +62,7 @@ func noTemporaries(t *testing.T, dirs ...string) {
 // the device is still a device, never renamed over nor removed, even when it
 // sits where the default rejects file goes and nothing is rejected.
 func TestOutputDevice(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	null := mustMknodNull(t, dir, "null")
 	res := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", null, "--rejects", null, "testdata/broken/loyalty.csv")
@@ -95,6 +95,7 @@ func TestOutputDevice(t *testing.T) {
 // same through a symlink to the process's own standard output (what
 // /dev/stdout is).
 func TestOutputFIFO(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	want := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "samples/loyalty.csv").stdout
 	fifo := filepath.Join(dir, "activities.pipe")
@@ -136,58 +137,6 @@ func TestOutputFIFO(t *testing.T) {
 	noTemporaries(t, dir)
 }
 
-// TestOutputSymlinkFollowed replaces the target of a symlink output in the
-// target's folder, keeping the link and the target's mode.
-func TestOutputSymlinkFollowed(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	target := writeFile(t, dir, "data/loyalty-2024-06.ndjson", "an older export\n")
-	os.Chmod(target, 0o600)
-	link := filepath.Join(dir, "latest.ndjson")
-	if err := os.Symlink("data/loyalty-2024-06.ndjson", link); err != nil {
-		t.Fatal(err)
-	}
-	res := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", link, "samples/loyalty.csv")
-	if res.code != 0 {
-		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
-	}
-	assertType(t, link, fs.ModeSymlink)
-	want := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "samples/loyalty.csv").stdout
-	if got := mustRead(t, target); got != want {
-		t.Errorf("the target holds %d bytes, want the %d of the output", len(got), len(want))
-	}
-	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o600 {
-		t.Errorf("the target's mode became %v, want 0600", fi.Mode().Perm())
-	}
-	noTemporaries(t, dir, data)
-}
-
-// TestNewOutputsFollowTheUmask: a new output, rejects file or part gets 0644
-// minus the umask, like cp and the shell's >.
-func TestNewOutputsFollowTheUmask(t *testing.T) {
-	for _, tt := range []struct {
-		umask string
-		want  fs.FileMode
-	}{{"077", 0o600}, {"027", 0o640}, {"022", 0o644}} {
-		t.Run(tt.umask, func(t *testing.T) {
-			dir := t.TempDir()
-			script := fmt.Sprintf(`umask %s
-"$0" convert -m samples/loyalty.yaml -o %[2]s/loyalty.ndjson testdata/broken/loyalty.csv
-test $? = 3 || exit 1
-exec "$0" convert -m mappings.example.yaml -o %[2]s/orders.ndjson --split-size 4KB samples/us-orders.csv`, tt.umask, dir)
-			out, err := exec.Command("sh", "-c", script, binary).CombinedOutput()
-			if err != nil {
-				t.Fatalf("%v:\n%s", err, out)
-			}
-			for _, name := range []string{"loyalty.ndjson", "loyalty.rejects.ndjson", "orders-0001.ndjson", "orders-0002.ndjson"} {
-				if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Mode().Perm() != tt.want {
-					t.Errorf("%s: %v (%v), want mode %v", name, fi.Mode().Perm(), err, tt.want)
-				}
-			}
-		})
-	}
-}
-
 // spillFolders lists the spill folders in tmp that hold spill files.
 func spillFolders(tmp string) []string {
 	runs, _ := filepath.Glob(filepath.Join(tmp, "csv2activity-spill-*", "run-*"))
@@ -226,6 +175,7 @@ func startSpilling(t *testing.T, dir, tmp, name string, export string) (*exec.Cm
 // The folder of a run still running is left alone, and so is a folder of
 // someone else's that happens to share the name.
 func TestSpillOfDeadRunRemoved(t *testing.T) {
+	t.Parallel()
 	lines := genOrders(60000, rand.New(rand.NewSource(5)))
 	rand.New(rand.NewSource(6)).Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
 	export := usExport(lines)
@@ -270,6 +220,7 @@ func TestSpillOfDeadRunRemoved(t *testing.T) {
 // temporary names: the next run to the same output, with fewer parts,
 // removes every one of them.
 func TestSplitKill9(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "loyalty.ndjson")
 	cmd, stdin, _ := startPiped(t, nil, "convert", "-m", "samples/loyalty.yaml", "-o", out, "--split-size", "2KB", "-")
@@ -296,6 +247,7 @@ func TestSplitKill9(t *testing.T) {
 // ./, a symlink, a hard link): it is sent once, said on standard error, and
 // the state file records it once.
 func TestUploadSameFileOnce(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t)
 	dir := t.TempDir()
 	f, lines := activityFile(t, dir, 40)
@@ -340,6 +292,7 @@ func redirectingAPI(t *testing.T, where func(api string) string) (api, certFile 
 // a line. (A redirect within the API's origin is followed: see
 // upload.TestRedirectsNeverLeaveTheOrigin.)
 func TestUploadRedirects(t *testing.T) {
+	t.Parallel()
 	var leaked atomic.Int64
 	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		leaked.Add(1)

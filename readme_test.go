@@ -2,12 +2,27 @@ package main
 
 import (
 	"bufio"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
+
+// TestReadme checks the README's commands as documented, the one harness
+// for the page: the "$ " commands of its sh blocks with what they print and
+// exit (readmeCommands), its annotated mapping examples with the json shown
+// after each (readmeExamples), and its upload section's sh blocks without
+// prompts, run as one bash script against the sandbox (readmeUpload).
+func TestReadme(t *testing.T) {
+	t.Parallel()
+	t.Run("commands", func(t *testing.T) { t.Parallel(); runDoc(t, "README.md") })
+	t.Run("examples", func(t *testing.T) { t.Parallel(); readmeExamples(t) })
+	t.Run("upload", func(t *testing.T) { t.Parallel(); readmeUpload(t) })
+}
 
 // readmeBlocks returns the fenced blocks of README.md with their language and
 // the HTML comment just before them, if any.
@@ -63,9 +78,9 @@ func readmeDir(t *testing.T) string {
 
 var exampleComment = regexp.MustCompile(`<!-- example input=(\S+) lines=(\d+) -->`)
 
-// TestReadmeExamples converts each annotated mapping example of the README
+// readmeExamples converts each annotated mapping example of the README
 // and compares the output with the json block that follows it.
-func TestReadmeExamples(t *testing.T) {
+func readmeExamples(t *testing.T) {
 	dir := readmeDir(t)
 	blocks := readmeBlocks(t)
 	n := 0
@@ -95,5 +110,193 @@ func TestReadmeExamples(t *testing.T) {
 	}
 	if n < 2 {
 		t.Fatalf("found %d README examples, want at least 2", n)
+	}
+}
+
+// docStep is a command of the README and what the page says it
+// prints.
+type docStep struct {
+	args   []string
+	output string // stdout to this file, when the command ends in "> FILE"
+	want   []string
+	code   int
+}
+
+// docSteps reads the "$ " commands of the page's sh blocks, the lines after
+// each (up to the next command) being what it prints; a block after an
+// <!-- exit N --> comment exits N. A yaml block after an
+// <!-- output of: COMMAND --> comment is lines that COMMAND prints.
+func docSteps(t *testing.T, path string) []docStep {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var steps []docStep
+	var cur *docStep
+	comment, inBlock, code := "", false, 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case !inBlock && strings.HasPrefix(line, "<!--"):
+			comment = line
+		case !inBlock && strings.HasPrefix(line, "```"):
+			inBlock, code, cur = true, exitComment(comment), nil
+			if of, ok := outputOf(comment); ok && line == "```yaml" {
+				steps = append(steps, docStep{args: of})
+				cur = &steps[len(steps)-1]
+			}
+			comment = ""
+		case inBlock && line == "```":
+			inBlock, cur = false, nil
+		case inBlock && strings.HasPrefix(line, "$ go test"):
+			cur = nil // what runs this
+		case inBlock && strings.HasPrefix(line, "$ "):
+			steps = append(steps, newDocStep(strings.TrimPrefix(line, "$ "), code))
+			cur = &steps[len(steps)-1]
+		case inBlock && cur != nil && strings.TrimSpace(line) != "":
+			cur.want = append(cur.want, line)
+		}
+	}
+	return steps
+}
+
+var (
+	exitRe     = regexp.MustCompile(`<!-- exit (\d) -->`)
+	outputOfRe = regexp.MustCompile(`<!-- output of: csv2activity (.+) -->`)
+)
+
+func exitComment(c string) int {
+	if m := exitRe.FindStringSubmatch(c); m != nil {
+		return int(m[1][0] - '0')
+	}
+	return 0
+}
+
+func outputOf(c string) ([]string, bool) {
+	m := outputOfRe.FindStringSubmatch(c)
+	if m == nil {
+		return nil, false
+	}
+	return strings.Fields(m[1]), true
+}
+
+func newDocStep(cmd string, code int) docStep {
+	cmd = strings.TrimPrefix(strings.TrimPrefix(cmd, "go run ."), "csv2activity")
+	args := strings.Fields(cmd)
+	s := docStep{code: code}
+	if i := len(args) - 2; i > 0 && args[i] == ">" {
+		s.output, args = args[i+1], args[:i]
+	}
+	s.args = args
+	return s
+}
+
+// containsLine reports whether a line of out starts like line, where "…" in
+// line stands for anything.
+func containsLine(out, line string) bool {
+	parts := strings.Split(line, "…")
+	for _, l := range strings.Split(out, "\n") {
+		rest, ok := l, true
+		for i, p := range parts {
+			j := strings.Index(rest, p)
+			if j < 0 || (i == 0 && j != 0) {
+				ok = false
+				break
+			}
+			rest = rest[j+len(p):]
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// runDoc runs the commands of a page (see docSteps) in a folder holding the
+// samples and the broken exports.
+func runDoc(t *testing.T, page string) {
+	t.Helper()
+	dir := readmeDir(t)
+	steps := docSteps(t, page)
+	if len(steps) < 6 {
+		t.Fatalf("found %d commands in %s, want at least 6", len(steps), page)
+	}
+	for _, s := range steps {
+		res := runCLI(t, dir, nil, nil, s.args...)
+		name := strings.Join(s.args, " ")
+		if res.code != s.code {
+			t.Fatalf("%s: exit %d, want %d\n%s%s", name, res.code, s.code, res.stdout, res.stderr)
+		}
+		if s.output != "" {
+			writeFile(t, dir, s.output, res.stdout)
+		}
+		for _, w := range s.want {
+			if !containsLine(res.stdout+res.stderr, w) {
+				t.Errorf("%s does not print\n%s\nit prints:\n%s%s", name, w, res.stdout, res.stderr)
+			}
+		}
+	}
+}
+
+// readmeUpload runs the ```sh blocks of the README's upload section, in order,
+// as one bash script in a folder holding the mapping and the samples, the
+// built binary first on PATH and the sandbox on a listener the test opens
+// and keeps open, handed over as descriptor 3 (--addr fd:3): no port is
+// chosen, released and hoped still free.
+func readmeUpload(t *testing.T) {
+	doc, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var script strings.Builder
+	script.WriteString("set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n")
+	for _, m := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(doc), -1) {
+		if !strings.HasPrefix(strings.TrimSpace(m[1]), "$ ") { // blocks with prompts are run by readmeCommands
+			script.WriteString(m[1])
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	lnFile, err := ln.(*net.TCPListener).File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lnFile.Close()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	text := strings.ReplaceAll(script.String(), "--addr 127.0.0.1:8089", "--addr fd:3")
+	text = strings.ReplaceAll(text, "127.0.0.1:8089", "127.0.0.1:"+port)
+	// Test settings only: the socket listens before the script starts, and
+	// uploads retry after 10ms and give a killed run's chunks 200ms to show
+	// (instead of 500ms and 5s), so that the rehearsal is quick.
+	text = strings.ReplaceAll(text, "--quiet &\nsleep 1\n", "--quiet &\n")
+	for _, c := range []string{"upload", "import"} {
+		text = strings.ReplaceAll(text, "csv2activity "+c+" ", "csv2activity "+c+" "+strings.Join(fastUpload, " ")+" ")
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"mappings.example.yaml", "samples/us-orders.csv"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, dir, f, string(b))
+	}
+	cmd := exec.Command("bash", "-c", text)
+	cmd.Dir = dir
+	cmd.ExtraFiles = []*os.File{lnFile}
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(binary)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("README upload commands: %v\n%s", err, out)
+	}
+	for _, want := range []string{"dry run: nothing sent", "datamart 2 holds every line exactly once", "datamart 3 holds every line exactly once"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("README upload commands: output lacks %q\n%s", want, out)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 // afterwards, after an error, and after Ctrl-C, and the summary of a stopped
 // run adds up.
 func TestSpillEndToEnd(t *testing.T) {
+	t.Parallel()
 	lines := genOrders(60000, rand.New(rand.NewSource(3)))
 	shuffled := append([]orderLine(nil), lines...)
 	rand.New(rand.NewSource(4)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })

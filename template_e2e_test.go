@@ -95,6 +95,7 @@ var brokenLines = map[string][]string{
 // template and with the same mapping forced the general way, with one and
 // three workers: the activities and the rejects must be byte-identical.
 func TestTemplateMatchesGeneralPath(t *testing.T) {
+	t.Parallel()
 	lines := genOrders(3000, rand.New(rand.NewSource(7)))
 	exports := map[string]string{
 		"us": usExport(lines) + strings.Join(brokenLines["us"], "\n") + "\n",

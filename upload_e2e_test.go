@@ -47,6 +47,7 @@ func (b *lockedBuffer) String() string {
 type sandboxProc struct {
 	url, dir string
 	out      lockedBuffer
+	stop     func() // SIGTERM, then a clean exit is checked
 }
 
 // startSandbox starts the sandbox on a free loopback port (unless args
@@ -55,12 +56,26 @@ type sandboxProc struct {
 // exits cleanly.
 func startSandbox(t *testing.T, args ...string) *sandboxProc {
 	t.Helper()
-	sb := &sandboxProc{dir: t.TempDir()}
-	if !slices.Contains(args, "--addr") {
+	return startSandboxOn(t, nil, t.TempDir(), args...)
+}
+
+// startSandboxOn starts the sandbox storing under dir, serving the listening
+// socket ln (--addr fd:3) when it is not nil: a sandbox started again on the
+// same socket and dir answers at the same URL with what the first stored.
+func startSandboxOn(t *testing.T, ln *os.File, dir string, args ...string) *sandboxProc {
+	t.Helper()
+	sb := &sandboxProc{dir: dir}
+	switch {
+	case ln != nil:
+		args = append([]string{"--addr", "fd:3"}, args...)
+	case !slices.Contains(args, "--addr"):
 		args = append([]string{"--addr", "127.0.0.1:0"}, args...)
 	}
 	cmd := exec.Command(binary, append([]string{"sandbox", "--dir", sb.dir}, args...)...)
 	cmd.Env = append(os.Environ(), "MICS_API_TOKEN="+e2eToken)
+	if ln != nil {
+		cmd.ExtraFiles = []*os.File{ln}
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -78,13 +93,34 @@ func startSandbox(t *testing.T, args ...string) *sandboxProc {
 	sb.url = m[1]
 	sb.out.Write([]byte(first))
 	go io.Copy(&sb.out, stdout)
-	t.Cleanup(func() {
+	sb.stop = func() {
+		if cmd.ProcessState != nil {
+			return
+		}
 		cmd.Process.Signal(syscall.SIGTERM)
 		if err := cmd.Wait(); err != nil {
 			t.Errorf("sandbox after SIGTERM: %v, want a clean exit\n%s", err, sb.out.String())
 		}
-	})
+	}
+	t.Cleanup(sb.stop)
 	return sb
+}
+
+// loopbackListener opens a listening socket on a free loopback port, kept
+// open until the test ends, as a file to hand to a child.
+func loopbackListener(t *testing.T) (*os.File, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	f, err := ln.(*net.TCPListener).File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f, ln.Addr().String()
 }
 
 // env returns the environment of an upload to the sandbox.
@@ -209,7 +245,9 @@ func killMidway(t *testing.T, rng *rand.Rand, env, args []string, state string) 
 
 func TestUploadResumesAfterKill9E2E(t *testing.T) {
 	t.Parallel()
-	sb := startSandbox(t, "--fail-rate", "0.3", "--latency", "10ms", "--seed", "11", "--quiet")
+	// Every answer takes 30ms, more than killMidway's extra wait of up to
+	// 20ms: a kill lands at most one chunk after the count it waited for.
+	sb := startSandbox(t, "--fail-rate", "0.3", "--latency", "30ms", "--seed", "11", "--quiet")
 	dir := t.TempDir()
 	input, lines := activityFile(t, dir, 300)
 	state := filepath.Join(dir, "state.json")
@@ -234,147 +272,4 @@ func TestUploadResumesAfterKill9E2E(t *testing.T) {
 		t.Errorf("--wait report:\n%s\nwant the totals of the 300 lines", res.stdout)
 	}
 	assertNoTokenIn(t, outputs, dir, sb.dir)
-}
-
-func TestImportConvertsAndUploadsE2E(t *testing.T) {
-	t.Parallel()
-	sb := startSandbox(t, "--fail-rate", "0.3", "--rate-limit", "50", "--seed", "5", "--quiet")
-	dir := t.TempDir()
-	want := runCLI(t, "", nil, nil, "convert", "-m", "mappings.example.yaml", "samples/us-orders.csv")
-	args := []string{"import", "-m", "mappings.example.yaml", "--chunk-size", "2KB", "--retry-wait", "10ms",
-		"--max-retries", "20", "--state", filepath.Join(dir, "state.json"), "--rejects", filepath.Join(dir, "rejects.ndjson")}
-	res := runCLI(t, "", nil, sb.env("5"), append(args, "--wait", "samples/us-orders.csv")...)
-	if res.code != 0 {
-		t.Fatalf("import: exit %d\n%s", res.code, res.stderr)
-	}
-	wantLines := strings.Split(strings.TrimSuffix(want.stdout, "\n"), "\n")
-	assertOnce(t, sb.stored(t, "5"), wantLines)
-	if !strings.Contains(res.stderr, "28 rows read") || !strings.Contains(res.stdout, "total_success=14 total_failure=0") {
-		t.Errorf("import output:\n%s\n%s\nwant the conversion summary and the --wait totals", res.stdout, res.stderr)
-	}
-	again := runCLI(t, "", nil, sb.env("5"), append(args, "samples/us-orders.csv")...)
-	if now, found, before := uploadSummary(t, again.stderr); again.code != 0 || now+found != 0 || before == 0 {
-		t.Errorf("second import: exit %d, %d sent now, %d found, %d before; want every chunk already sent", again.code, now, found, before)
-	}
-	assertOnce(t, sb.stored(t, "5"), wantLines)
-	assertNoTokenIn(t, []string{res.stdout, res.stderr, again.stdout, again.stderr, sb.out.String()}, dir, sb.dir)
-}
-
-func TestUploadRefusalsE2E(t *testing.T) {
-	t.Parallel()
-	sb := startSandbox(t)
-	dir := t.TempDir()
-	good, _ := activityFile(t, dir, 5)
-	bad := writeFile(t, dir, "bad.ndjson", strings.Join(readLines(t, good)[:1], "")+"\n"+`{"$type":"TOUCH"}`+"\n")
-	tests := []struct {
-		name string
-		env  []string
-		args []string
-		code int
-		want string
-	}{
-		{"plain http to a remote host", []string{"MICS_API_URL=http://api.mediarithmics.com"}, []string{"upload", good}, 2, "refusing plain http://"},
-		{"invalid line", nil, []string{"upload", bad}, 2, bad + ":2: missing required key"},
-		{"wrong token", []string{"MICS_API_TOKEN=wrong"}, []string{"upload", good}, 1, "401 Unauthorized: check MICS_API_TOKEN"},
-		{"no datamart", []string{"MICS_DATAMART_ID="}, []string{"upload", good}, 2, "no datamart"},
-		{"chunk size unreadable", nil, []string{"upload", "--chunk-size", "big", good}, 2, "--chunk-size"},
-		{"dry run", []string{"MICS_API_TOKEN="}, []string{"upload", "--dry-run", good}, 0, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			state := filepath.Join(t.TempDir(), "state.json")
-			args := append([]string{tt.args[0], "--state", state}, tt.args[1:]...)
-			res := runCLI(t, "", nil, append(sb.env("9"), tt.env...), args...)
-			if res.code != tt.code || !strings.Contains(res.stderr, tt.want) {
-				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", res.code, res.stderr, tt.code, tt.want)
-			}
-		})
-	}
-	if got := sb.stored(t, "9"); len(got) != 0 {
-		t.Errorf("the sandbox stored %d lines, want none", len(got))
-	}
-	dry := runCLI(t, "", nil, sb.env("9"), "upload", "--dry-run", "--state", filepath.Join(dir, "s.json"), good)
-	if !strings.Contains(dry.stdout, "chunk 1: "+good+" lines 1-5") || !strings.Contains(dry.stdout, "dry run: nothing sent") {
-		t.Errorf("dry run plan:\n%s\nwant the chunk and its lines", dry.stdout)
-	}
-}
-
-// TestDocUploadCommands runs the ```sh blocks of the README's upload section, in order,
-// as one bash script in a folder holding the mapping and the samples, the
-// built binary first on PATH and the sandbox on a listener the test opens
-// and keeps open, handed over as descriptor 3 (--addr fd:3): no port is
-// chosen, released and hoped still free.
-func TestDocUploadCommands(t *testing.T) {
-	t.Parallel()
-	doc, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var script strings.Builder
-	script.WriteString("set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n")
-	for _, m := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(doc), -1) {
-		if !strings.HasPrefix(strings.TrimSpace(m[1]), "$ ") { // blocks with prompts are run by TestReadmeCommands
-			script.WriteString(m[1])
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	lnFile, err := ln.(*net.TCPListener).File()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lnFile.Close()
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	text := strings.ReplaceAll(script.String(), "--addr 127.0.0.1:8089", "--addr fd:3")
-	text = strings.ReplaceAll(text, "127.0.0.1:8089", "127.0.0.1:"+port)
-	dir := t.TempDir()
-	for _, f := range []string{"mappings.example.yaml", "samples/us-orders.csv"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeFile(t, dir, f, string(b))
-	}
-	cmd := exec.Command("bash", "-c", text)
-	cmd.Dir = dir
-	cmd.ExtraFiles = []*os.File{lnFile}
-	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(binary)+string(os.PathListSeparator)+os.Getenv("PATH"))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("README upload commands: %v\n%s", err, out)
-	}
-	for _, want := range []string{"dry run: nothing sent", "datamart 2 holds every line exactly once", "datamart 3 holds every line exactly once"} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("README upload commands: output lacks %q\n%s", want, out)
-		}
-	}
-}
-
-func TestImportRefusalsE2E(t *testing.T) {
-	t.Parallel()
-	sb := startSandbox(t, "--quiet")
-	dir := t.TempDir()
-	bad := writeFile(t, dir, "bad.yaml", "version: 1\nactivity:\n  $type: TOUCH\n  $user_agent_id: vec:1\n  $ts: ${ No_Such_Column }\n")
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"mapping error", []string{"import", "-m", bad, "--state", filepath.Join(dir, "s.json"), "samples/us-orders.csv"}, "No_Such_Column"},
-		{"standard input without --state", []string{"import", "-m", "mappings.example.yaml", "-"}, "give --state FILE"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res := runCLI(t, "", strings.NewReader(""), sb.env("4"), tt.args...)
-			if res.code != 2 || !strings.Contains(res.stderr, tt.want) {
-				t.Errorf("exit %d, stderr:\n%s\nwant exit 2 and %q", res.code, res.stderr, tt.want)
-			}
-		})
-	}
-	if imports, _ := filepath.Glob(filepath.Join(sb.dir, "4", "*")); len(imports) != 0 {
-		t.Errorf("got %d document imports, want none created before the mapping compiles", len(imports))
-	}
 }

@@ -126,6 +126,7 @@ const budgetExport = loyaltyHeader +
 // run for hours reject their rows with the reason, in bounded memory and
 // time, and the run finishes (exit 3) with nothing wrong written.
 func TestExpressionBudgetEndToEnd(t *testing.T) {
+	t.Parallel()
 	attacks := []struct{ name, expr, reason string }{
 		{"nested repeat", `repeat(repeat("x", 100000), 1000000)`, "repeat would build a string of 100000000000 bytes"},
 		{"doubling a string", `reduce(1..40, #acc + #acc, "x")`, "#acc + #acc: expression budget exceeded"},
@@ -171,6 +172,7 @@ func TestExpressionBudgetEndToEnd(t *testing.T) {
 // refused before it runs, at once, in little memory, with a short error
 // naming the line and column; nothing is read.
 func TestDeepYAMLRefused(t *testing.T) {
+	t.Parallel()
 	var keys strings.Builder
 	keys.WriteString("version: 1\nactivity:\n")
 	for i := range 5001 {
@@ -208,6 +210,7 @@ func TestDeepYAMLRefused(t *testing.T) {
 // TestWideHeader: an export of 480,000 columns is converted in seconds, the
 // expressions reading the few columns they name.
 func TestWideHeader(t *testing.T) {
+	t.Parallel()
 	const n = 480000
 	dir := t.TempDir()
 	var b bytes.Buffer
@@ -248,6 +251,7 @@ func TestWideHeader(t *testing.T) {
 // string, within every budget) stops the run within seconds, exit 1,
 // nothing written.
 func TestSIGTERMStopsALongExpression(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in := writeFile(t, dir, "loyalty.csv", budgetExport)
 	m := writeFile(t, dir, "m.yaml", "version: 1\nactivity:\n  $type: TOUCH\n  $ts: 1709630100000\n  $user_account_id: ${ member_id }\n"+
@@ -282,6 +286,7 @@ func TestSIGTERMStopsALongExpression(t *testing.T) {
 // a row of gigabytes read under a 3 GiB address space) kills the process
 // with SIGABRT; exit status 2 stays the mark of a usage or mapping error.
 func TestFatalErrorIsNotExit2(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	m := writeFile(t, dir, "m.yaml", "version: 1\nactivity:\n  $type: TOUCH\n  $ts: 1709630100000\n  $user_account_id: ${ id }\n  n: ${ notes }\n")
 	run := func(stdin io.Reader, args ...string) (*exec.Cmd, string) {

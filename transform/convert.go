@@ -70,6 +70,12 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 		if finishRejects(rej, keep, false) == nil && keep && rejPath != "-" {
 			sum.RejectsFile = rejPath
 		}
+		if interrupted && rejPath != "-" {
+			// The rejects file is gone with the rest: its rows are in no
+			// place, so they count as not converted.
+			sum.Unconverted += sum.Rejected
+			sum.Rejected, sum.GroupsRejected = 0, 0
+		}
 		sum.Discarded = !toStdout(o)
 		if interrupted {
 			err = fmt.Errorf("interrupted after %d rows: nothing written: %w", sum.Read, err)

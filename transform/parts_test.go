@@ -57,3 +57,37 @@ func TestSplitSize(t *testing.T) {
 		t.Errorf("got %v, want ErrLineTooLong", err)
 	}
 }
+
+// TestInterruptedRejectsAreNotConverted: rows rejected before a stop went to
+// a rejects file that the stop removes, so the summary counts them as not
+// converted, never as rejected rows that no file holds.
+func TestInterruptedRejectsAreNotConverted(t *testing.T) {
+	m, err := mapping.Parse("m.yaml", []byte(orderMapping))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.csv")
+	input := ordersCSV(3000, 5)
+	header, rest, _ := strings.Cut(string(input), "\n")
+	bad := header + "\n" + strings.Repeat("a,b\n", 3) + rest // rows of two fields: rejected as soon as read
+	if err := os.WriteFile(in, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := filepath.Join(dir, "out.ndjson")
+	o := Options{Config: Config{Mapping: m, MaxErrors: -1, Rejected: func(*Reject) { cancel() }}, Inputs: []string{in}, Output: out}
+	sum, err := Convert(ctx, o)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want the run interrupted", err)
+	}
+	if sum.Rejected != 0 || sum.Read == 0 || sum.InActivities+sum.Filtered+sum.Unconverted != sum.Read {
+		t.Errorf("summary %+v: want every row read counted as not converted, none as rejected", sum)
+	}
+	for _, p := range []string{out, filepath.Join(dir, "out.rejects.ndjson")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s left after the stop", p)
+		}
+	}
+}

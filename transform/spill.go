@@ -48,9 +48,15 @@ func newSpillDir() (*spillDir, error) {
 		return nil, fmt.Errorf("create spill folder: %w", err)
 	}
 	d := &spillDir{path: stage}
-	d.lock, err = os.OpenFile(filepath.Join(stage, spillLockName), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	// The lock file takes its name once locked: another run's
+	// removeStaleSpills never finds it unheld in a folder being made.
+	staged := filepath.Join(stage, spillLockName+".new")
+	d.lock, err = os.OpenFile(staged, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
 		err = syscall.Flock(int(d.lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	}
+	if err == nil {
+		err = os.Rename(staged, filepath.Join(stage, spillLockName))
 	}
 	if err == nil {
 		d.path = filepath.Join(filepath.Dir(stage), spillPrefix+strings.TrimPrefix(filepath.Base(stage), spillStaging))
