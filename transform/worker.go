@@ -249,7 +249,12 @@ func (w *worker) overLong(res *result, start int) *why {
 // row whose values have no binary form, its fields typed again. The rows of a group that fell are rejected, each
 // with the reason.
 func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
-	res := &result{out: bufpool.Get(64 << 10)}
+	size := 0
+	for i := range unit {
+		size += len(unit[i].data)
+	}
+	// An activity takes about as many bytes as its rows' records.
+	res := &result{out: bufpool.Get(max(64<<10, size+size/4))}
 	var vals [][]any
 	for i := range unit {
 		g := &unit[i]
