@@ -20,11 +20,11 @@ const DefaultMaxMemory = 256 << 20
 type storedRow struct {
 	seq   uint32 // the group's number, in order of first appearance
 	input uint32 // index of the input it came from
-	line  int
-	off   uint32 // where its record starts in its chunk, or in its group's data
-	n     uint32 // its record's length
 	chunk uint32 // the store's chunk that holds its record
-	raw   uint32 // the length of its text as read: what a group's size counts
+	line  int
+	off   int // where its record starts in its chunk, or in its group's data
+	n     int // its record's length
+	raw   int // the length of its text as read: what a group's size counts
 }
 
 // rowCost is what a stored row costs in memory beyond its text.
@@ -153,8 +153,8 @@ func (g *groupStore) add(key string, input uint32, line int, rec []byte) error {
 		last++
 	}
 	c := g.chunks[last]
-	g.rows = append(g.rows, storedRow{seq: seq, input: input, line: line, off: uint32(len(c)), n: uint32(len(rec)),
-		chunk: uint32(last), raw: uint32(len(recordRaw(rec)))})
+	g.rows = append(g.rows, storedRow{seq: seq, input: input, line: line, off: len(c), n: len(rec),
+		chunk: uint32(last), raw: len(recordRaw(rec))})
 	g.chunks[last] = append(c, rec...)
 	g.rowMem += int64(len(rec)) + rowCost
 	if g.rowMem > max(g.budget-g.keyMem, g.budget/4) {

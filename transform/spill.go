@@ -245,11 +245,16 @@ func runSource(run *spillRun) (*rowSource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read spilled rows: %w", err)
 	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read spilled rows: %w", err)
+	}
 	r := bufio.NewReaderSize(f, 64<<10)
 	s := &rowSource{c: f}
 	s.next = func() error {
 		var err error
-		s.cur, s.rec, s.ok, err = readRow(r, s.rec[:0])
+		s.cur, s.rec, s.ok, err = readRow(r, s.rec[:0], st.Size())
 		if err != nil {
 			return fmt.Errorf("read spilled rows from %s: %w", run.path, err)
 		}
@@ -258,9 +263,9 @@ func runSource(run *spillRun) (*rowSource, error) {
 	return s, nil
 }
 
-// readRow reads one row of a run, its record into buf; at the end of the
-// run it returns ok false.
-func readRow(r *bufio.Reader, buf []byte) (row storedRow, rec []byte, ok bool, err error) {
+// readRow reads one row of a run of size bytes, its record into buf; at the
+// end of the run it returns ok false.
+func readRow(r *bufio.Reader, buf []byte, size int64) (row storedRow, rec []byte, ok bool, err error) {
 	var v [4]uint64
 	for i := range v {
 		x, err := binary.ReadUvarint(r)
@@ -272,7 +277,7 @@ func readRow(r *bufio.Reader, buf []byte) (row storedRow, rec []byte, ok bool, e
 		}
 		v[i] = x
 	}
-	if v[3] > 1<<32-1 {
+	if v[3] > uint64(size) {
 		return storedRow{}, buf, false, fmt.Errorf("a record of %d bytes: the file is damaged", v[3])
 	}
 	if uint64(cap(buf)) < v[3] {
@@ -282,7 +287,7 @@ func readRow(r *bufio.Reader, buf []byte) (row storedRow, rec []byte, ok bool, e
 	if _, err := io.ReadFull(r, rec); err != nil {
 		return storedRow{}, buf, false, err
 	}
-	row = storedRow{seq: uint32(v[0]), input: uint32(v[1]), line: int(v[2]), n: uint32(v[3]), raw: uint32(len(recordRaw(rec)))}
+	row = storedRow{seq: uint32(v[0]), input: uint32(v[1]), line: int(v[2]), n: len(rec), raw: len(recordRaw(rec))}
 	return row, rec, true, nil
 }
 
@@ -338,7 +343,7 @@ func (m *merger) next(limit int64) (grp storedGroup, over bool, err error) {
 		}
 		for s.ok && s.cur.seq == seq && size <= limit {
 			r := s.cur
-			r.off, r.chunk = uint32(len(grp.data)), 0
+			r.off, r.chunk = len(grp.data), 0
 			grp.rows = append(grp.rows, r)
 			grp.data = append(grp.data, s.rec...)
 			size += int64(r.raw) + rowCost
