@@ -107,6 +107,7 @@ type groupStore struct {
 	keyMem int64
 	rows   []storedRow
 	chunks [][]byte // the records of rows, end to end
+	free   [][]byte // chunks emptied by a spill, to be used again
 	rowMem int64
 	sorted bool // rows arrived in group order since the last spill
 	spill  *spillDir
@@ -149,7 +150,7 @@ func (g *groupStore) add(key string, input uint32, line int, rec []byte) error {
 	}
 	last := len(g.chunks) - 1
 	if last < 0 || len(g.chunks[last])+len(rec) > cap(g.chunks[last]) {
-		g.chunks = append(g.chunks, make([]byte, 0, max(chunkSize, len(rec))))
+		g.chunks = append(g.chunks, g.newChunk(len(rec)))
 		last++
 	}
 	c := g.chunks[last]
@@ -186,11 +187,27 @@ func (g *groupStore) spillRows() error {
 		return err
 	}
 	g.runs = append(g.runs, run)
-	g.rows, g.chunks, g.rowMem = g.rows[:0], nil, 0
+	for _, c := range g.chunks {
+		if cap(c) == chunkSize {
+			g.free = append(g.free, c[:0])
+		}
+	}
+	g.rows, g.chunks, g.rowMem = g.rows[:0], g.chunks[:0], 0
 	if len(g.runs) >= maxRuns {
 		return g.compact()
 	}
 	return nil
+}
+
+// newChunk returns an empty chunk for at least n bytes: one a spill emptied,
+// or a new one.
+func (g *groupStore) newChunk(n int) []byte {
+	if k := len(g.free); k > 0 && n <= chunkSize {
+		c := g.free[k-1]
+		g.free = g.free[:k-1]
+		return c
+	}
+	return make([]byte, 0, max(chunkSize, n))
 }
 
 // rec is the stored record of a row held in memory.
@@ -245,7 +262,7 @@ func (g *groupStore) compact() error {
 // whole, so that no group larger than that is ever held.
 func (g *groupStore) groups(emit func([]storedGroup) bool) error {
 	defer g.close()
-	g.seqs = nil
+	g.seqs, g.free = nil, nil
 	g.sortRows()
 	m, err := newMerger(g.runs, g.rows, g.rec)
 	if err != nil {
