@@ -9,8 +9,9 @@ import (
 // The one door of a mapping, for a caller that turns rows into ndjson:
 // AppendRow for a mapping without group_by, KeyRow then AppendGroup with
 // it. Behind them the package chooses between the compiled template
-// (template.go) and the general path (Apply, activity.Validate,
-// activity.AppendJSON), and types only the cells each needs. A rejected
+// (template.go; grouped.go for a for_each over rows) and the general path
+// (Apply, activity.Validate, activity.AppendJSON), and types only the cells
+// each needs. A rejected
 // row or group comes back as a typed error: a *CellError (a cell that does
 // not convert), an *EvalError (an expression that failed) or a *RuleError
 // (an activity that breaks the rules of MEDIARITHMICS.md).
