@@ -215,7 +215,7 @@ func generalGroup(ev *Evaluator, group [][]any) (string, string) {
 	if err != nil {
 		return "", err.Error()
 	}
-	if err := activity.Validate(obj); err != nil {
+	if err := ev.p.Rules.Validate(obj); err != nil {
 		return "", reason(err)
 	}
 	return string(activity.AppendJSON(nil, obj)) + "\n", ""
