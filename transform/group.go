@@ -27,7 +27,8 @@ type storedRow struct {
 	raw   int // the length of its text as read: what a group's size counts
 }
 
-// rowCost is what a stored row costs in memory beyond its text.
+// rowCost is what a stored row costs in memory beyond its record (and, in
+// the size of a group, beyond its text as read).
 const rowCost = 48
 
 // chunkSize is the size of the chunks the group store keeps records in.
