@@ -9,8 +9,9 @@ import (
 // The one door of a mapping, for a caller that turns rows into ndjson:
 // AppendRow for a mapping without group_by, KeyRow then AppendGroup with
 // it. Behind them the package chooses between the compiled template
-// (template.go) and the general path (Apply, activity.Validate,
-// activity.AppendJSON), and types only the cells each needs. A rejected
+// (template.go; grouped.go for a for_each over rows) and the general path
+// (Apply, activity.Validate, activity.AppendJSON), and types only the cells
+// each needs. A rejected
 // row or group comes back as a typed error: a *CellError (a cell that does
 // not convert), an *EvalError (an expression that failed) or a *RuleError
 // (an activity that breaks the rules of MEDIARITHMICS.md).
@@ -89,6 +90,9 @@ func (ev *Evaluator) KeyRow(fields []string, keep bool) (key string, vals []any,
 // order, checks it and appends it and a line break to dst; or returns dst
 // and the typed error that rejects the group.
 func (ev *Evaluator) AppendGroup(dst []byte, group [][]any) ([]byte, error) {
+	if out, done, err := ev.appendTemplated(dst, group); done || err != nil {
+		return out, err
+	}
 	obj, err := ev.Apply(group)
 	if err != nil {
 		return dst, err

@@ -36,19 +36,20 @@ type Program struct {
 	// line (or input.names without one), which the other inputs must repeat.
 	InputHeader []string
 
-	cols    []*Column        // one per header column
-	skip    []bool           // columns no expression reads and no type checks
-	text    []bool           // columns only the compiled template reads, as text (template.go)
-	keyText []bool           // string columns where and group_by do not read (KeyRow)
-	idents  map[string]int   // column identifier -> header index
-	shared  map[string][]int // identifiers several columns make -> those columns (header.go)
-	used    []binding        // the columns that expressions name, bound per row
-	rows    bool             // whether an expression names rows
-	row     bool             // whether an expression names row
-	item    bool             // whether an expression names item
-	recKeys []recKey         // the fields of a Record
-	direct  *direct          // the compiled template, when there is one (template.go)
-	stop    atomic.Bool      // set by StopWhen: every evaluation gives up
+	cols    []*Column         // one per header column
+	skip    []bool            // columns no expression reads and no type checks
+	text    []bool            // columns only the compiled template reads, as text (template.go)
+	keyText []bool            // string columns where and group_by do not read (KeyRow)
+	idents  map[string]int    // column identifier -> header index
+	shared  map[string][]int  // identifiers several columns make -> those columns (header.go)
+	used    []binding         // the columns that expressions name, bound per row
+	rows    bool              // whether an expression names rows
+	row     bool              // whether an expression names row
+	item    bool              // whether an expression names item
+	recKeys []recKey          // the fields of a Record
+	direct  *direct           // the compiled template, when there is one (template.go)
+	grouped *groupedTemplates // the grouped templates, when there are (grouped.go)
+	stop    atomic.Bool       // set by StopWhen: every evaluation gives up
 
 	// The columns group_by and where read, for the group of a row
 	// rejected for another cell (GroupOfRejected, GroupKey); nil when the
@@ -106,6 +107,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	}
 	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
 	p.direct = p.compileDirect()
+	p.grouped = p.compileGrouped()
 	p.textColumns(c)
 	p.keyCells, p.whereCells = p.cellsOf(c.groupNames), p.cellsOf(c.whereNames)
 	p.keyText = make([]bool, len(p.cols))
@@ -188,7 +190,7 @@ type compiler struct {
 	p       *Program
 	used    map[string]bool // identifiers named by any expression
 	uses    map[string]int  // how many expressions name each identifier
-	summed  map[int]bool    // columns a groupSum fast path reads (by a field of #, not by name)
+	summed  map[int]bool    // columns a groupSum, groupFirst or groupLast fast path reads (by a field, not by name)
 	vmUsed  map[string]bool // identifiers named by expressions that run on the VM
 	records recordUse       // how VM expressions use records
 
@@ -292,7 +294,7 @@ func (c *compiler) compile(e *Expr, inItem, forEach bool, opts ...expr.Option) [
 	}
 	e.program = prog
 	e.fast = c.fastPath(tree.Node, forEach)
-	if e.fast.kind == groupSum {
+	if k := e.fast.kind; k == groupSum || k == groupFirst || k == groupLast {
 		c.summed[e.fast.col] = true
 	}
 	for _, name := range names {

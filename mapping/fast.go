@@ -18,17 +18,20 @@ import (
 type fastKind uint8
 
 const (
-	slow      fastKind = iota // run on the VM
-	column                    // a bare column name
-	groupRows                 // rows, as the list of a for_each: the group's rows, no maps made
-	binaryOp                  // column-or-constant OP column-or-constant
-	groupSum                  // sum(rows, #.Column): the column added up over the group, no maps made
+	slow       fastKind = iota // run on the VM
+	column                     // a bare column name
+	groupRows                  // rows, as the list of a for_each: the group's rows, no maps made
+	binaryOp                   // column-or-constant OP column-or-constant
+	groupSum                   // sum(rows, #.Column): the column added up over the group, no maps made
+	groupLen                   // len(rows): how many rows the group has
+	groupFirst                 // first(rows).Column: the column of the group's first row
+	groupLast                  // last(rows).Column: the column of the group's last row
 )
 
 // fastPath is an expression's shortcut, if it has one.
 type fastPath struct {
 	kind        fastKind
-	col         int                                   // column, groupSum
+	col         int                                   // column, groupSum, groupFirst, groupLast
 	op          func(g *guard, a, b any) (any, error) // binaryOp
 	left, right operand                               // binaryOp
 	text        string                                // binaryOp (arithmetic), groupSum: what its errors name
@@ -56,6 +59,12 @@ func (f *fastPath) eval(g *guard, vals []any, group [][]any) (any, error) {
 	switch f.kind {
 	case column:
 		return vals[f.col], nil
+	case groupLen:
+		return len(group), nil
+	case groupFirst:
+		return group[0][f.col], nil
+	case groupLast:
+		return group[len(group)-1][f.col], nil
 	case groupSum:
 		v = 0
 		for _, row := range group {
@@ -106,6 +115,13 @@ func (c *compiler) fastPath(root ast.Node, forEach bool) fastPath {
 		if col, ok := c.summedColumn(n); ok {
 			return fastPath{kind: groupSum, col: col, text: shorten(n.String())}
 		}
+		if n.Name == "len" && len(n.Arguments) == 1 && isRows(n.Arguments[0]) {
+			return fastPath{kind: groupLen}
+		}
+	case *ast.MemberNode:
+		if kind, col, ok := c.endColumn(n); ok {
+			return fastPath{kind: kind, col: col}
+		}
 	case *ast.BinaryNode:
 		op, ok := fastOps[n.Operator]
 		left, lok := c.operand(n.Left)
@@ -138,8 +154,17 @@ func (c *compiler) summedColumn(n *ast.BuiltinNode) (int, bool) {
 		return 0, false
 	}
 	ptr, pok := m.Node.(*ast.PointerNode)
-	field, fok := m.Property.(*ast.StringNode)
-	if !pok || !fok || ptr.Name != "" {
+	if !pok || ptr.Name != "" {
+		return 0, false
+	}
+	return c.recordField(m.Property)
+}
+
+// recordField is the column a Record's field names: its header name, else
+// its identifier.
+func (c *compiler) recordField(n ast.Node) (int, bool) {
+	field, ok := n.(*ast.StringNode)
+	if !ok {
 		return 0, false
 	}
 	if i := slices.Index(c.p.Header, field.Value); i >= 0 {
@@ -147,6 +172,24 @@ func (c *compiler) summedColumn(n *ast.BuiltinNode) (int, bool) {
 	}
 	col, ok := c.p.idents[field.Value]
 	return col, ok
+}
+
+// isRows reports whether n is the name rows.
+func isRows(n ast.Node) bool {
+	id, ok := n.(*ast.IdentifierNode)
+	return ok && id.Value == NameRows
+}
+
+// endColumn recognises first(rows).Field and last(rows).Field (also
+// ["Field"]): a column of the group's first or last row.
+func (c *compiler) endColumn(m *ast.MemberNode) (fastKind, int, bool) {
+	b, ok := m.Node.(*ast.BuiltinNode)
+	if !ok || m.Optional || m.Method || len(b.Arguments) != 1 || !isRows(b.Arguments[0]) {
+		return slow, 0, false
+	}
+	kind := map[string]fastKind{"first": groupFirst, "last": groupLast}[b.Name]
+	col, ok := c.recordField(m.Property)
+	return kind, col, ok && kind != slow
 }
 
 // operand recognises a column name or a literal.

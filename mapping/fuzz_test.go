@@ -9,7 +9,8 @@ import (
 // FuzzCompile feeds arbitrary mapping files to Parse and Compile, seeded from
 // the error table and the shipped mappings: whatever the text, they return a
 // Program or a mapping error, never panic, and a Program applies to a row
-// without panicking.
+// without panicking; AppendGroup (through a grouped template when the
+// mapping has one) gives the general path's line or reason.
 func FuzzCompile(f *testing.F) {
 	for _, name := range []string{"../mappings.example.yaml", "../samples/fr-caisse.yaml", "../samples/loyalty.yaml"} {
 		if b, err := os.ReadFile(name); err == nil {
@@ -50,6 +51,11 @@ func FuzzCompile(f *testing.F) {
 		obj, err := ev.Apply([][]any{vals, vals})
 		if err == nil && obj == nil {
 			t.Fatal("Apply returned no activity and no error")
+		}
+		want, wantErr := generalGroup(p.NewEvaluator(), [][]any{vals, vals})
+		got, err := p.NewEvaluator().AppendGroup(nil, [][]any{vals, vals})
+		if err != nil && reason(err) != wantErr || err == nil && (wantErr != "" || string(got) != want) {
+			t.Fatalf("AppendGroup: %q, %v; general path: %s %s", got, err, want, wantErr)
 		}
 	})
 }

@@ -20,6 +20,7 @@ import "csv2activity/activity"
 type direct struct {
 	holes []directHole
 	tail  []byte // the JSON after the last hole
+	each  *Node  // a grouped template's for_each over rows (grouped.go)
 }
 
 // directHole is a value computed per row, and the constant JSON before it.
@@ -28,6 +29,7 @@ type directHole struct {
 	node *Node // an ExprNode or an InterpNode
 	hole *activity.Hole
 	text int // a text column the hole is, read from the fields; else -1
+	row  int // in a grouped template, the row of the item the hole is in; else -1
 }
 
 // compileDirect compiles the activity template of a mapping without
@@ -37,7 +39,12 @@ func (p *Program) compileDirect() *direct {
 	if p.GroupBy != nil || p.Activity == nil || p.Doc != nil {
 		return nil // the compiled template knows the activity rules only
 	}
-	b := &directBuilder{}
+	return p.planTemplate(&directBuilder{row: -1})
+}
+
+// planTemplate builds the template of the activity with b and checks it
+// once (activity.Rules.Plan), or returns nil.
+func (p *Program) planTemplate(b *directBuilder) *direct {
 	skeleton, ok := b.node(p.Activity)
 	obj, isObj := skeleton.(*activity.Object)
 	if !ok || !isObj {
@@ -55,10 +62,13 @@ func (p *Program) compileDirect() *direct {
 }
 
 // directBuilder walks the template as AppendJSON walks an activity, writing
-// the constant JSON and making a hole for each expression.
+// the constant JSON and making a hole for each expression. With rows > 0,
+// a for_each over rows is unrolled into that many items (grouped.go).
 type directBuilder struct {
-	d   direct
-	lit []byte // the constant JSON since the last hole
+	d    direct
+	lit  []byte // the constant JSON since the last hole
+	rows int    // the rows of the group a grouped template is for; 0 for a per-line one
+	row  int    // the row of the item being built, -1 outside of one
 }
 
 // node returns the skeleton value of n (a constant, a *activity.Hole, an
@@ -73,7 +83,7 @@ func (b *directBuilder) node(n *Node) (any, bool) {
 		return n.Const, true
 	case ExprNode, InterpNode:
 		h := &activity.Hole{}
-		b.d.holes = append(b.d.holes, directHole{lit: b.lit, node: n, hole: h, text: -1})
+		b.d.holes = append(b.d.holes, directHole{lit: b.lit, node: n, hole: h, text: -1, row: b.row})
 		b.lit = nil
 		return h, true
 	case ObjectNode:
@@ -113,6 +123,8 @@ func (b *directBuilder) node(n *Node) (any, bool) {
 		}
 		b.lit = append(b.lit, ']')
 		return list, true
+	case ForEachNode:
+		return b.forEach(n)
 	}
 	return nil, false
 }
@@ -183,6 +195,14 @@ func (ev *Evaluator) appendLine(dst []byte, vals []any, fields []string, validUT
 		values = append(values, v)
 	}
 	ev.values = values
+	return d.write(dst, values, fields, validUTF8)
+}
+
+// write checks each value against the rule of its place, in the order of
+// the holes, and appends the activity and a line break to dst; or returns
+// dst unchanged and the *RuleError of the first value that breaks its rule.
+// A hole of a text column takes its cell from fields.
+func (d *direct) write(dst []byte, values []any, fields []string, validUTF8 bool) ([]byte, bool, error) {
 	for i, h := range d.holes {
 		var err error
 		if h.text >= 0 {
@@ -191,6 +211,7 @@ func (ev *Evaluator) appendLine(dst []byte, vals []any, fields []string, validUT
 			err = h.hole.Check(values[i])
 		}
 		if err != nil {
+			clear(values)
 			return dst, false, &RuleError{Err: err}
 		}
 	}

@@ -242,14 +242,7 @@ func allValid(fields []string) bool {
 // generalLine is what the general path makes of a row: its line, or the
 // reason it is rejected.
 func generalLine(ev *Evaluator, vals []any) (string, string) {
-	obj, err := ev.Apply([][]any{vals})
-	if err != nil {
-		return "", err.Error()
-	}
-	if err := activity.Validate(obj); err != nil {
-		return "", reason(err)
-	}
-	return string(activity.AppendJSON(nil, obj)) + "\n", ""
+	return generalGroup(ev, [][]any{vals})
 }
 
 func reason(err error) string {

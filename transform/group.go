@@ -14,18 +14,25 @@ import (
 // memory; past it they are spilled to temporary files.
 const DefaultMaxMemory = 256 << 20
 
-// storedRow is a row waiting for the rest of its group: its text as read,
-// parsed again when the group is complete (keeping typed values would cost
-// several times the memory, and spilling them a serialization).
+// storedRow is a row waiting for the rest of its group. Its stored record
+// (rowrec.go: its text and its fields) stands in a chunk of the group store,
+// or in the data of the group it is handed out with; it holds no pointer.
 type storedRow struct {
 	seq   uint32 // the group's number, in order of first appearance
 	input uint32 // index of the input it came from
+	chunk uint32 // the store's chunk that holds its record
 	line  int
-	raw   string
+	off   int // where its record starts in its chunk, or in its group's data
+	n     int // its record's length
+	raw   int // the length of its text as read: what a group's size counts
 }
 
-// rowCost is what a stored row costs in memory beyond its text.
+// rowCost is what a stored row costs in memory beyond its record (and, in
+// the size of a group, beyond its text as read).
 const rowCost = 48
+
+// chunkSize is the size of the chunks the group store keeps records in.
+const chunkSize = 1 << 20
 
 // groupShare is the part of the memory budget one group's rows may take (as
 // read, before typing): building a group's activity takes several times its
@@ -44,9 +51,13 @@ func groupCap(budget int64) int64 { return budget / groupShare }
 // first row when a reason needs it.
 type storedGroup struct {
 	rows []storedRow
-	fall *fall // why the group is rejected whole, when it is
-	part int   // 0 for a group's first part
+	data []byte // the rows' records, end to end
+	fall *fall  // why the group is rejected whole, when it is
+	part int    // 0 for a group's first part
 }
+
+// rec is the stored record of one of the group's rows.
+func (sg *storedGroup) rec(r storedRow) []byte { return sg.data[r.off : r.off+r.n] }
 
 // fall is why a group is rejected whole: its first rejected row, or its size.
 type fall struct {
@@ -96,6 +107,8 @@ type groupStore struct {
 	seqs   map[string]uint32
 	keyMem int64
 	rows   []storedRow
+	chunks [][]byte // the records of rows, end to end
+	free   [][]byte // chunks emptied by a spill, to be used again
 	rowMem int64
 	sorted bool // rows arrived in group order since the last spill
 	spill  *spillDir
@@ -129,14 +142,23 @@ func (g *groupStore) fail(key, file string, line int, y *why) bool {
 	return true
 }
 
-// add files a row under its key; rows arrive in input order.
-func (g *groupStore) add(key string, input uint32, line int, raw string) error {
+// add files a row under its key, with its stored record (copied); rows
+// arrive in input order.
+func (g *groupStore) add(key string, input uint32, line int, rec []byte) error {
 	seq := g.seq(key)
 	if n := len(g.rows); n > 0 && g.rows[n-1].seq > seq {
 		g.sorted = false
 	}
-	g.rows = append(g.rows, storedRow{seq: seq, input: input, line: line, raw: raw})
-	g.rowMem += int64(len(raw)) + rowCost
+	last := len(g.chunks) - 1
+	if last < 0 || len(g.chunks[last])+len(rec) > cap(g.chunks[last]) {
+		g.chunks = append(g.chunks, g.newChunk(len(rec)))
+		last++
+	}
+	c := g.chunks[last]
+	g.rows = append(g.rows, storedRow{seq: seq, input: input, line: line, off: len(c), n: len(rec),
+		chunk: uint32(last), raw: len(recordRaw(rec))})
+	g.chunks[last] = append(c, rec...)
+	g.rowMem += int64(len(rec)) + rowCost
 	if g.rowMem > max(g.budget-g.keyMem, g.budget/4) {
 		return g.spillRows()
 	}
@@ -161,17 +183,37 @@ func (g *groupStore) spillRows() error {
 		g.spill = d
 	}
 	g.sortRows()
-	run, err := g.spill.write(g.rows)
+	run, err := g.spill.write(g.rows, g.rec)
 	if err != nil {
 		return err
 	}
 	g.runs = append(g.runs, run)
-	clear(g.rows)
-	g.rows, g.rowMem = g.rows[:0], 0
+	for _, c := range g.chunks {
+		if cap(c) == chunkSize {
+			g.free = append(g.free, c[:0])
+		}
+	}
+	g.rows, g.chunks, g.rowMem = g.rows[:0], g.chunks[:0], 0
 	if len(g.runs) >= maxRuns {
 		return g.compact()
 	}
 	return nil
+}
+
+// newChunk returns an empty chunk for at least n bytes: one a spill emptied,
+// or a new one.
+func (g *groupStore) newChunk(n int) []byte {
+	if k := len(g.free); k > 0 && n <= chunkSize {
+		c := g.free[k-1]
+		g.free = g.free[:k-1]
+		return c
+	}
+	return make([]byte, 0, max(chunkSize, n))
+}
+
+// rec is the stored record of a row held in memory.
+func (g *groupStore) rec(r storedRow) []byte {
+	return g.chunks[r.chunk][r.off : r.off+r.n]
 }
 
 // maxRuns is how many spill files may wait for the final merge: past it they
@@ -183,7 +225,7 @@ const compactPart = 1 << 20
 
 // compact merges every run into one.
 func (g *groupStore) compact() error {
-	m, err := newMerger(g.runs, nil)
+	m, err := newMerger(g.runs, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -197,10 +239,10 @@ func (g *groupStore) compact() error {
 			w.abort()
 			return err
 		}
-		if part == nil {
+		if part.rows == nil {
 			break
 		}
-		if err := w.write(part); err != nil {
+		if err := w.write(part.rows, part.rec); err != nil {
 			return err
 		}
 	}
@@ -221,9 +263,9 @@ func (g *groupStore) compact() error {
 // whole, so that no group larger than that is ever held.
 func (g *groupStore) groups(emit func([]storedGroup) bool) error {
 	defer g.close()
-	g.seqs = nil
+	g.seqs, g.free = nil, nil
 	g.sortRows()
-	m, err := newMerger(g.runs, g.rows)
+	m, err := newMerger(g.runs, g.rows, g.rec)
 	if err != nil {
 		return err
 	}
@@ -232,15 +274,15 @@ func (g *groupStore) groups(emit func([]storedGroup) bool) error {
 	rows, cap := 0, groupCap(g.budget)
 	var big *storedGroup // the last part of the group too large to build, if any
 	for {
-		part, over, err := m.next(cap)
+		sg, over, err := m.next(cap)
 		if err != nil {
 			return err
 		}
-		if part == nil {
+		if sg.rows == nil {
 			break
 		}
-		seq := part[0].seq
-		sg := storedGroup{rows: part, fall: g.fallen[seq]}
+		seq := sg.rows[0].seq
+		sg.fall = g.fallen[seq]
 		switch {
 		case big != nil && big.rows[0].seq == seq:
 			sg.fall, sg.part = big.fall, big.part+1
@@ -251,7 +293,7 @@ func (g *groupStore) groups(emit func([]storedGroup) bool) error {
 			big = &sg
 		}
 		unit = append(unit, sg)
-		if rows += len(part); rows >= unitRows || big != nil {
+		if rows += len(sg.rows); rows >= unitRows || big != nil {
 			if !emit(unit) {
 				return nil
 			}

@@ -1,12 +1,10 @@
 package transform
 
 import (
-	"bytes"
 	"testing"
 
 	"csv2activity/activity"
 	"csv2activity/input"
-	"csv2activity/mapping"
 )
 
 // BenchmarkStages times each stage of the per-line hot path after reading
@@ -14,23 +12,9 @@ import (
 // 20,000 rows, one goroutine (divide ns/op by 20,000 for ns per row): where
 // a change helps or hurts shows here before it shows end to end.
 func BenchmarkStages(b *testing.B) {
-	export := benchExport(20000)
-	nl := bytes.IndexByte(export, '\n')
-	m, err := mapping.Parse("bench.yaml", []byte(benchPerLine))
-	if err != nil {
-		b.Fatal(err)
-	}
-	header := bytes.Split(export[:nl], []byte(","))
-	names := make([]string, len(header))
-	for i, h := range header {
-		names[i] = string(h)
-	}
-	p, err := m.Compile(names)
-	if err != nil {
-		b.Fatal(err)
-	}
+	p, export := benchProgram(b, benchPerLine)
 	var recs [][]string
-	input.Parse(export[nl+1:], 2, ',', func(r *input.Record) { recs = append(recs, append([]string(nil), r.Fields...)) })
+	input.Parse(export, 2, ',', func(r *input.Record) { recs = append(recs, append([]string(nil), r.Fields...)) })
 	ev := p.NewEvaluator()
 	vals, _ := p.Row(recs[0])
 	obj, _ := ev.Apply([][]any{vals})

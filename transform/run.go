@@ -279,7 +279,7 @@ func (r *run) file(store *groupStore, res *result) error {
 		row := &res.rows[i]
 		switch {
 		case row.why == nil:
-			if err := store.add(row.key, row.input, row.line, row.raw); err != nil {
+			if err := store.add(row.key, row.input, row.line, res.record(row)); err != nil {
 				return err
 			}
 			res.held++
@@ -293,6 +293,10 @@ func (r *run) file(store *groupStore, res *result) error {
 		}
 	}
 	res.rows = nil
+	if res.recs != nil {
+		bufpool.Put(res.recs)
+		res.recs = nil
+	}
 	return nil
 }
 

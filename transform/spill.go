@@ -136,20 +136,23 @@ func onlySpillFiles(dir string) bool {
 	return true
 }
 
-// spillRun is one spill file: rows sorted by group, each written as uvarints
-// seq, input, line, len(raw), then raw.
+// spillRun is one spill file: rows sorted by group, each written as
+// uvarints seq (the group's number, in order of first appearance), input,
+// line and the length of its stored record, then the record (rowrec.go):
+// binary, so that merging reads fields back without parsing CSV.
 type spillRun struct {
 	path string
 	rows int
 }
 
-// write stores rows (already in group order) as a new run.
-func (d *spillDir) write(rows []storedRow) (*spillRun, error) {
+// write stores rows (already in group order, their records given by rec) as
+// a new run.
+func (d *spillDir) write(rows []storedRow, rec func(storedRow) []byte) (*spillRun, error) {
 	w, err := d.create()
 	if err != nil {
 		return nil, err
 	}
-	if err := w.write(rows); err != nil {
+	if err := w.write(rows, rec); err != nil {
 		return nil, err
 	}
 	return w.close()
@@ -174,16 +177,20 @@ func (d *spillDir) create() (*runWriter, error) {
 }
 
 // write appends rows; on error the file is closed and removed.
-func (rw *runWriter) write(rows []storedRow) error {
+func (rw *runWriter) write(rows []storedRow, rec func(storedRow) []byte) error {
 	for _, r := range rows {
 		b := binary.AppendUvarint(rw.buf[:0], uint64(r.seq))
 		b = binary.AppendUvarint(b, uint64(r.input))
 		b = binary.AppendUvarint(b, uint64(r.line))
-		b = binary.AppendUvarint(b, uint64(len(r.raw)))
-		rw.buf = append(b, r.raw...)
-		if _, err := rw.w.Write(rw.buf); err != nil {
+		b = binary.AppendUvarint(b, uint64(r.n))
+		rw.buf = b
+		_, err := rw.w.Write(b)
+		if err == nil {
+			_, err = rw.w.Write(rec(r))
+		}
+		if err != nil {
 			rw.abort()
-			return fmt.Errorf("spill rows: %w", err)
+			return fmt.Errorf("spill rows to %s: %w", rw.run.path, err)
 		}
 	}
 	rw.run.rows += len(rows)
@@ -197,7 +204,7 @@ func (rw *runWriter) close() (*spillRun, error) {
 	}
 	if err != nil {
 		os.Remove(rw.run.path)
-		return nil, fmt.Errorf("spill rows: %w", err)
+		return nil, fmt.Errorf("spill rows to %s: %w", rw.run.path, err)
 	}
 	return rw.run, nil
 }
@@ -208,29 +215,29 @@ func (rw *runWriter) abort() {
 }
 
 // rowSource is a sorted stream of stored rows: a run being read back, or the
-// rows still in memory.
+// rows still in memory. rec is the current row's record, valid until the
+// next advance.
 type rowSource struct {
 	cur  storedRow
+	rec  []byte
 	ok   bool
-	next func() (storedRow, bool, error)
+	next func() error
 	c    io.Closer
 }
 
-func (s *rowSource) advance() error {
-	var err error
-	s.cur, s.ok, err = s.next()
-	return err
-}
+func (s *rowSource) advance() error { return s.next() }
 
-func memorySource(rows []storedRow) *rowSource {
+func memorySource(rows []storedRow, rec func(storedRow) []byte) *rowSource {
+	s := &rowSource{}
 	i := 0
-	return &rowSource{next: func() (storedRow, bool, error) {
-		if i == len(rows) {
-			return storedRow{}, false, nil
+	s.next = func() error {
+		if s.ok = i < len(rows); s.ok {
+			s.cur, s.rec = rows[i], rec(rows[i])
+			i++
 		}
-		i++
-		return rows[i-1], true, nil
-	}}
+		return nil
+	}
+	return s
 }
 
 func runSource(run *spillRun) (*rowSource, error) {
@@ -238,28 +245,50 @@ func runSource(run *spillRun) (*rowSource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read spilled rows: %w", err)
 	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read spilled rows: %w", err)
+	}
 	r := bufio.NewReaderSize(f, 64<<10)
-	return &rowSource{c: f, next: func() (storedRow, bool, error) { return readRow(r) }}, nil
+	s := &rowSource{c: f}
+	s.next = func() error {
+		var err error
+		s.cur, s.rec, s.ok, err = readRow(r, s.rec[:0], st.Size())
+		if err != nil {
+			return fmt.Errorf("read spilled rows from %s: %w", run.path, err)
+		}
+		return nil
+	}
+	return s, nil
 }
 
-// readRow reads one row of a run; at the end of the run it returns ok false.
-func readRow(r *bufio.Reader) (storedRow, bool, error) {
+// readRow reads one row of a run of size bytes, its record into buf; at the
+// end of the run it returns ok false.
+func readRow(r *bufio.Reader, buf []byte, size int64) (row storedRow, rec []byte, ok bool, err error) {
 	var v [4]uint64
 	for i := range v {
 		x, err := binary.ReadUvarint(r)
 		if err == io.EOF && i == 0 {
-			return storedRow{}, false, nil
+			return storedRow{}, buf, false, nil
 		}
 		if err != nil {
-			return storedRow{}, false, fmt.Errorf("read spilled rows: %w", errors.Join(err, io.ErrUnexpectedEOF))
+			return storedRow{}, buf, false, errors.Join(err, io.ErrUnexpectedEOF)
 		}
 		v[i] = x
 	}
-	raw := make([]byte, v[3])
-	if _, err := io.ReadFull(r, raw); err != nil {
-		return storedRow{}, false, fmt.Errorf("read spilled rows: %w", err)
+	if v[3] > uint64(size) {
+		return storedRow{}, buf, false, fmt.Errorf("a record of %d bytes: the file is damaged", v[3])
 	}
-	return storedRow{seq: uint32(v[0]), input: uint32(v[1]), line: int(v[2]), raw: string(raw)}, true, nil
+	if uint64(cap(buf)) < v[3] {
+		buf = make([]byte, v[3])
+	}
+	rec = buf[:v[3]]
+	if _, err := io.ReadFull(r, rec); err != nil {
+		return storedRow{}, buf, false, err
+	}
+	row = storedRow{seq: uint32(v[0]), input: uint32(v[1]), line: int(v[2]), n: len(rec), raw: len(recordRaw(rec))}
+	return row, rec, true, nil
 }
 
 // merger merges sorted sources into whole groups. Sources are in input
@@ -269,7 +298,9 @@ type merger struct {
 	h    srcHeap
 }
 
-func newMerger(runs []*spillRun, mem []storedRow) (*merger, error) {
+// newMerger merges runs and the rows in memory (their records given by
+// rec).
+func newMerger(runs []*spillRun, mem []storedRow, rec func(storedRow) []byte) (*merger, error) {
 	m := &merger{}
 	for _, run := range runs {
 		s, err := runSource(run)
@@ -279,7 +310,7 @@ func newMerger(runs []*spillRun, mem []storedRow) (*merger, error) {
 		}
 		m.srcs = append(m.srcs, s)
 	}
-	m.srcs = append(m.srcs, memorySource(mem))
+	m.srcs = append(m.srcs, memorySource(mem, rec))
 	for i, s := range m.srcs {
 		if err := s.advance(); err != nil {
 			m.close()
@@ -294,13 +325,14 @@ func newMerger(runs []*spillRun, mem []storedRow) (*merger, error) {
 	return m, nil
 }
 
-// next returns the next whole group, or nil at the end. A group whose rows
-// take more than limit bytes is returned in parts of a little over limit
-// bytes, in order, each with over true (the last one may be smaller).
-func (m *merger) next(limit int64) (grp []storedRow, over bool, err error) {
+// next returns the next whole group, its records copied into its data, or
+// a group without rows at the end. A group whose rows take more than limit
+// bytes (as read) is returned in parts of a little over limit bytes, in
+// order, each with over true (the last one may be smaller).
+func (m *merger) next(limit int64) (grp storedGroup, over bool, err error) {
 	if m.h.Len() == 0 {
 		m.close()
-		return nil, false, nil
+		return storedGroup{}, false, nil
 	}
 	seq := m.srcs[m.h.items[0]].cur.seq
 	size := int64(0)
@@ -310,11 +342,14 @@ func (m *merger) next(limit int64) (grp []storedRow, over bool, err error) {
 			break
 		}
 		for s.ok && s.cur.seq == seq && size <= limit {
-			grp = append(grp, s.cur)
-			size += int64(len(s.cur.raw)) + rowCost
+			r := s.cur
+			r.off, r.chunk = len(grp.data), 0
+			grp.rows = append(grp.rows, r)
+			grp.data = append(grp.data, s.rec...)
+			size += int64(r.raw) + rowCost
 			if err := s.advance(); err != nil {
 				m.close()
-				return nil, false, err
+				return storedGroup{}, false, err
 			}
 		}
 		if s.ok {

@@ -3,7 +3,7 @@ package transform
 import (
 	"errors"
 	"fmt"
-	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"csv2activity/input"
@@ -17,6 +17,7 @@ type result struct {
 	origins      []uint32 // with Config.Origins: per activity, its rows (origin.go)
 	rejects      []Reject
 	rows         []groupRow // with group_by: the rows, keyed, in input order (rejected ones too)
+	recs         []byte     // the stored records of rows (rowrec.go), end to end
 	read         int
 	filtered     int
 	activities   int
@@ -30,9 +31,11 @@ type result struct {
 	groupsRejected int // groups rejected whole
 }
 
-// groupRow is a row with its group key; vals are kept only for previews and
-// --sorted (convert otherwise parses the row again when its group is whole).
-// A row with a why is rejected; with a key too, its group falls with it.
+// groupRow is a row with its group key; vals and raw are kept only for
+// previews and --sorted: convert otherwise keeps the row's stored record,
+// at rec in the result's recs, and types it again when its group is whole.
+// A row with a why is rejected (with its raw); with a key too, its group
+// falls with it.
 type groupRow struct {
 	key   string
 	vals  []any
@@ -40,8 +43,12 @@ type groupRow struct {
 	input uint32
 	line  int
 	raw   string
+	rec   [2]int // where its stored record stands in the result's recs
 	why   *why
 }
+
+// record is the stored record of one of the result's rows.
+func (res *result) record(row *groupRow) []byte { return res.recs[row.rec[0]:row.rec[1]] }
 
 // reject is the row rejected for y.
 func (g *groupRow) reject(y *why) Reject {
@@ -60,6 +67,8 @@ type worker struct {
 	width       int      // fields per record: the header's
 	trace       bool     // record the rows of each activity (origin.go)
 	origin      []uint32 // the rows of the activity being built: input, line…
+	records     recordWriter
+	fields      []string // the fields of a stored record being read back
 }
 
 func newWorker(p *mapping.Program) *worker {
@@ -173,9 +182,17 @@ func (w *worker) keyed(b *batch, rec *input.Record, res *result) *why {
 		res.filtered++
 		return nil
 	}
-	row := groupRow{key: key, file: b.File, input: b.input, line: rec.Line, raw: string(rec.Raw)}
+	row := groupRow{key: key, file: b.File, input: b.input, line: rec.Line}
 	if w.keepVals {
-		row.vals = vals
+		row.vals, row.raw = vals, string(rec.Raw)
+	} else {
+		if res.recs == nil {
+			res.recs = bufpool.Get(len(b.Data) + len(b.Data)/2)
+		}
+		start := len(res.recs)
+		res.recs = w.records.append(res.recs, rec.Raw, rec.Fields, b.Comma)
+		res.recs = appendCells(res.recs, w.p, vals)
+		row.rec = [2]int{start, len(res.recs)}
 	}
 	res.rows = append(res.rows, row)
 	return nil
@@ -227,33 +244,32 @@ func (w *worker) overLong(res *result, start int) *why {
 		thousands(int64(n)), thousands(int64(w.maxLine)))
 }
 
-// groups builds the activities of a run of complete groups, parsing their
-// rows again (they were typed and checked once already, when read). The
-// rows of a group that fell are rejected, each with the reason.
+// groups builds the activities of a run of complete groups from their
+// stored records: the typed values written when they were read, or, for a
+// row whose values have no binary form, its fields typed again. The rows of a group that fell are rejected, each
+// with the reason.
 func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
-	res := &result{out: bufpool.Get(64 << 10)}
-	records := w.reparse(unit, inputs)
+	size := 0
+	for i := range unit {
+		size += len(unit[i].data)
+	}
+	// An activity takes about as many bytes as its rows' records.
+	res := &result{out: bufpool.Get(max(64<<10, size+size/4))}
 	var vals [][]any
-	for _, g := range unit {
+	for i := range unit {
+		g := &unit[i]
 		res.settled += len(g.rows)
 		if g.fall != nil {
 			if g.part == 0 && g.fall.line == 0 {
 				res.groupsRejected++ // a group a row made fall was counted then
 			}
-			w.rejectWhole(res, g.rows, inputs, g.fall)
+			w.rejectWhole(res, g, inputs, g.fall)
 			continue
 		}
 		vals = vals[:0]
 		var y *why
-		for range g.rows {
-			var v []any
-			err := errReparse
-			if len(records) > 0 {
-				if records[0] != nil {
-					v, err = w.p.Row(records[0])
-				}
-				records = records[1:]
-			}
+		for _, r := range g.rows {
+			v, err := w.storedVals(g.rec(r))
 			if err != nil && y == nil {
 				y = whyOf(err)
 			}
@@ -265,69 +281,41 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 		}
 		if y != nil {
 			res.groupsRejected++
-			w.rejectWhole(res, g.rows, inputs, &fall{why: y})
+			w.rejectWhole(res, g, inputs, &fall{why: y})
 		}
 	}
 	return res
 }
 
+// storedVals is the typed values of a row from its stored record: those
+// written when it was read, or its fields typed again.
+func (w *worker) storedVals(rec []byte) ([]any, error) {
+	var cells []byte
+	if w.fields, cells = recordFields(w.fields[:0], rec); cells != nil {
+		return w.p.CellsRow(w.fields, cells)
+	}
+	return w.p.Row(w.fields)
+}
+
 // rejectWhole rejects every row of a group that fell.
-func (w *worker) rejectWhole(res *result, rows []storedRow, inputs []inputInfo, f *fall) {
-	key := w.storedKey(rows[0], inputs)
-	for _, r := range rows {
+func (w *worker) rejectWhole(res *result, g *storedGroup, inputs []inputInfo, f *fall) {
+	key := w.storedKey(g)
+	for _, r := range g.rows {
 		file := inputs[r.input].name
-		res.rejects = append(res.rejects, f.rowReason(key, file).reject(file, r.line, r.raw))
+		res.rejects = append(res.rejects, f.rowReason(key, file).reject(file, r.line, string(recordRaw(g.rec(r)))))
 	}
 }
 
-// storedKey computes again the key of a stored row, which was keyed when it
-// was read.
-func (w *worker) storedKey(r storedRow, inputs []inputInfo) (key string) {
-	key = "?"
-	input.Parse([]byte(r.raw), 0, inputs[r.input].comma, func(rec *input.Record) {
-		if rec.Err == nil && len(rec.Fields) == w.width {
-			if k, err := w.ev.GroupKey(rec.Fields); err == nil {
-				key = k
-			}
-		}
-	})
-	return key
-}
-
-// reparse splits the stored rows of a unit's groups (those that did not
-// fall) into fields again: all at once when they share a delimiter (the
-// usual case), else row by row.
-func (w *worker) reparse(unit []storedGroup, inputs []inputInfo) [][]string {
-	var out [][]string
-	var buf []byte
-	comma, same := inputs[unit[0].rows[0].input].comma, true
-	for _, g := range unit {
-		for _, r := range g.rows {
-			if g.fall == nil {
-				buf = append(append(buf, r.raw...), '\n')
-				same = same && inputs[r.input].comma == comma
-			}
+// storedKey computes again the key of a stored group from its first row,
+// which was keyed when it was read.
+func (w *worker) storedKey(g *storedGroup) string {
+	w.fields, _ = recordFields(w.fields[:0], g.rec(g.rows[0]))
+	if len(w.fields) == w.width {
+		if k, err := w.ev.GroupKey(w.fields); err == nil {
+			return strings.Clone(k) // it may point into the group's records
 		}
 	}
-	collect := func(rec *input.Record) {
-		if rec.Err == nil && len(rec.Fields) == w.width {
-			out = append(out, slices.Clone(rec.Fields))
-		} else {
-			out = append(out, nil)
-		}
-	}
-	if same {
-		input.Parse(buf, 0, comma, collect)
-		return out
-	}
-	for _, g := range unit {
-		for _, r := range g.rows {
-			if g.fall == nil {
-				input.Parse([]byte(r.raw), 0, inputs[r.input].comma, collect)
-			}
-		}
-	}
-	return out
+	return "?"
 }
 
 // invalidUTF8 names the first invalid byte of a row and its column.
@@ -352,10 +340,6 @@ func invalidUTF8(rec *input.Record, header []string) *why {
 	y.Reason += "; declare the right input.encoding"
 	return y
 }
-
-// errReparse is an internal inconsistency: a row that parsed when it was
-// read does not parse again.
-var errReparse = errors.New("internal error: a row that parsed when read no longer parses")
 
 // errTooManyRejects is the cause of a TooManyRejectsError.
 var errTooManyRejects = errors.New("too many rejected rows")

@@ -1,0 +1,50 @@
+package mapping
+
+import (
+	"testing"
+
+	"csv2activity/activity"
+)
+
+// BenchmarkAppendGroup is the stage that turns a typed order of three lines
+// into its ndjson line (the grouped benchmark's mapping, groupedMappings[0]):
+// through the grouped template (template), and through the general path it
+// shortcuts (general: Apply, Validate, AppendJSON).
+func BenchmarkAppendGroup(b *testing.B) {
+	p := compileGroupedMapping(b, 0)
+	var group [][]any
+	for _, r := range [][]string{row1, row2, row3} {
+		vals, err := p.Row(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		group = append(group, vals)
+	}
+	b.Run("template", func(b *testing.B) {
+		ev := p.NewEvaluator()
+		var dst []byte
+		for b.Loop() {
+			var err error
+			if dst, err = ev.AppendGroup(dst[:0], group); err != nil || len(dst) == 0 {
+				b.Fatalf("AppendGroup: %q, %v", dst, err)
+			}
+		}
+		if !p.GroupTemplated(len(group)) {
+			b.Fatal("the group did not go through its template")
+		}
+	})
+	b.Run("general", func(b *testing.B) {
+		ev := p.NewEvaluator()
+		var dst []byte
+		for b.Loop() {
+			obj, err := ev.Apply(group)
+			if err == nil {
+				err = p.Rules.Validate(obj)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			dst = append(activity.AppendJSON(dst[:0], obj), '\n')
+		}
+	})
+}
