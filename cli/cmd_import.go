@@ -35,7 +35,7 @@ func importCommand() *cli.Command {
 			"came from, kept in FILE.origins beside the state file).",
 		Flags: append(append(conversionFlags(1000),
 			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "standard error"},
-		), uploadFlags()...),
+		), append(uploadFlags(), nightlyFlags()...)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usageError{"import: no INPUT given (use - for standard input)"}
@@ -49,14 +49,14 @@ func importCommand() *cli.Command {
 				return err
 			}
 			opts.Rules = &cfg.Mapping.Rules // the keys its allow_keys lets through
-			return importRun(c.Context, cfg, opts, c.String("rejects"), c.App.ErrWriter)
+			return importNightly(c, cfg, opts)
 		},
 	}
 }
 
 // importRun converts and uploads in one stream, then prints both
 // summaries; a cancelled ctx (SIGINT, SIGTERM) stops it with its state saved.
-func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, stderr io.Writer) error {
+func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, stderr io.Writer, night nightOpener) error {
 	if err := checkImportPaths(cfg, opts, rejectsPath, stderr); err != nil {
 		return err
 	}
@@ -71,6 +71,11 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	if opts.ChunkSize > 0 {
 		cfg.MaxLineSize = opts.ChunkSize // a longer activity could not be sent
 	}
+	n, err := night(&cfg, &opts, rejects)
+	if err != nil {
+		closeRejects(rej, false)
+		return err
+	}
 	var conv transform.Summary
 	var convErr error
 	usum, err := upload.Stream(ctx, opts, func(w io.Writer) error {
@@ -79,7 +84,11 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 			convErr = err
 			return err
 		}
+		w = n.filter(&cfg, w)
 		conv, convErr = transform.Run(ctx, cfg, opts.Inputs, w, rejects)
+		if convErr == nil && n != nil {
+			convErr = fail(n.flush())
+		}
 		if err := origins.close(convErr == nil); convErr == nil {
 			convErr = err
 		}
@@ -97,10 +106,13 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	if conv.Read > 0 || convErr == nil {
 		fmt.Fprintln(stderr, conv)
 	}
+	if nerr := n.finish(err, opts, stderr); err == nil {
+		err = fail(nerr)
+	}
 	if mapping.IsMappingError(err) {
 		return err
 	}
-	if err = uploadOutcome(usum, err, opts, stderr); err == nil && conv.Rejected > 0 {
+	if err = uploadOutcome(usum, err, opts, stderr); err == nil && (conv.Rejected > 0 || n.refused()) {
 		return errRejected
 	}
 	return err

@@ -15,6 +15,7 @@ import (
 type result struct {
 	out          []byte   // ndjson, one activity a line
 	origins      []uint32 // with Config.Origins: per activity, its rows (origin.go)
+	keys         []string // with Config.Keys: per activity, its dedupe key (keys.go)
 	rejects      []Reject
 	rows         []groupRow // with group_by: the rows, keyed, in input order (rejected ones too)
 	read         int
@@ -60,6 +61,8 @@ type worker struct {
 	width       int      // fields per record: the header's
 	trace       bool     // record the rows of each activity (origin.go)
 	origin      []uint32 // the rows of the activity being built: input, line…
+	keys        bool     // compute each activity's dedupe key (keys.go)
+	key         string   // the dedupe key of the activity being built
 }
 
 func newWorker(p *mapping.Program) *worker {
@@ -146,6 +149,10 @@ func (w *worker) row(b *batch, rec *input.Record, res *result) *why {
 		res.filtered++
 		return nil
 	}
+	if y := w.keyRow(rec.Fields); y != nil {
+		res.out = res.out[:start]
+		return y
+	}
 	return w.written(res, start, 1)
 }
 
@@ -199,6 +206,9 @@ func (w *worker) activity(group [][]any, res *result) *why {
 	if err != nil {
 		return whyOf(err)
 	}
+	if y := w.keyGroup(group); y != nil {
+		return y
+	}
 	res.out = out
 	return w.written(res, start, len(group))
 }
@@ -210,6 +220,7 @@ func (w *worker) written(res *result, start, rows int) *why {
 		return y
 	}
 	w.traced(res)
+	w.keyWritten(res)
 	res.activities++
 	res.inActivities += rows
 	return nil

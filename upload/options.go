@@ -84,6 +84,12 @@ type Options struct {
 	// Rules are the activity rules every line is checked against; nil means
 	// the platform's, with no key allowed besides.
 	Rules *activity.Rules
+	// Accepted, when set, is called once each chunk is held by an execution
+	// of the import (sent now, found among its executions, or recorded as
+	// sent by an earlier run), in chunk order, with the import's id and the
+	// chunk as the state records it; its error stops the run (the import
+	// journal, csv2activity import --only-new).
+	Accepted func(importID string, c Chunk) error
 }
 
 // prepare fills in the defaults and checks the options, before anything is
