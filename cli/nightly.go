@@ -173,9 +173,7 @@ func (n *nightly) filter(cfg *transform.Config, w io.Writer) io.Writer {
 		return w
 	}
 	n.next, n.origins = w, cfg.Origins
-	if cfg.Origins != nil {
-		cfg.Origins = n.rowsOf
-	}
+	cfg.Origins = n.rowsOf // the rows of a refused activity name it in the rejects
 	return n
 }
 
@@ -209,9 +207,6 @@ func (n *nightly) Write(p []byte) (int, error) {
 	}
 	if len(n.partial) == 0 {
 		n.partial = n.partial[:0:0]
-	}
-	if n.origins == nil && len(n.items) >= nightlyBatch {
-		return len(p), n.flush()
 	}
 	return len(p), nil
 }
@@ -328,16 +323,12 @@ type conflict struct {
 }
 
 // refuse writes a refused activity to the rejects: one line per row it
-// was built from (or one line without rows: a dry run).
+// was built from.
 func (n *nightly) refuse(it *nightlyItem, reason string) error {
 	n.conflicts++
-	rows := it.rows
-	if len(rows) == 0 {
-		rows = []transform.RowRef{{Input: -1}}
-	}
-	for _, r := range rows {
+	for _, r := range it.rows {
 		c := conflict{Line: r.Line, Reason: "dedupe key " + it.key + ": " + reason, Raw: string(it.line), Key: it.key}
-		if r.Input >= 0 && r.Input < len(n.inputs) {
+		if r.Input < len(n.inputs) {
 			c.File = n.inputs[r.Input]
 		}
 		b, err := json.Marshal(c)
