@@ -59,14 +59,14 @@ type nightly struct {
 	rejects io.Writer
 	inputs  []string
 
-	next    io.Writer                       // the upload's chunk writer
-	origins func([]transform.RowRef) error // the origins file's, nil without
-	keyq    []string                        // keys of lines not yet written
-	items   []nightlyItem                   // activities waiting for their verdict
-	traced  int                             // items whose rows are known
-	partial []byte                          // a line not yet whole
-	sentNow map[string]journal.LineSum      // keys this run sends (--only-new)
-	pending []journal.Entry                 // lines passed on, not yet held by an execution
+	next                     io.Writer                      // the upload's chunk writer
+	origins                  func([]transform.RowRef) error // the origins file's, nil without
+	keyq                     []string                       // keys of lines not yet written
+	items                    []nightlyItem                  // activities waiting for their verdict
+	traced                   int                            // items whose rows are known
+	partial                  []byte                         // a line not yet whole
+	sentNow                  map[string]journal.LineSum     // keys this run sends (--only-new)
+	pending                  []journal.Entry                // lines passed on, not yet held by an execution
 	sent, skipped, conflicts int64
 	importID                 string
 }
@@ -368,7 +368,7 @@ func (n *nightly) finish(err error, opts upload.Options, stderr io.Writer) error
 	if n == nil {
 		return nil
 	}
-	if n.onlyNew {
+	if n.onlyNew && (err == nil || n.sent+n.skipped+n.conflicts > 0) {
 		p := message.NewPrinter(language.English)
 		verb := "sent"
 		if n.dryRun {
