@@ -65,6 +65,7 @@ type nightly struct {
 	items                    []nightlyItem                  // activities waiting for their verdict
 	traced                   int                            // items whose rows are known
 	partial                  []byte                         // a line not yet whole
+	inflight                 chan verdicts                  // the batch being looked up
 	sentNow                  map[string]journal.LineSum     // keys this run sends (--only-new)
 	pending                  []journal.Entry                // lines passed on, not yet held by an execution
 	sent, skipped, conflicts int64
@@ -228,7 +229,7 @@ func (n *nightly) rowsOf(rows []transform.RowRef) error {
 	n.items[n.traced].rows = append([]transform.RowRef(nil), rows...)
 	n.traced++
 	if n.traced == len(n.items) && len(n.items) >= nightlyBatch {
-		return n.flush()
+		return n.batch()
 	}
 	return nil
 }
@@ -240,26 +241,60 @@ func personal(source string) bool {
 	return strings.Contains(s, "mail") || strings.Contains(s, "phone")
 }
 
-// flush decides on every waiting activity: sent on, skipped or refused.
-func (n *nightly) flush() error {
+// verdicts is a batch of activities with the journal's answers.
+type verdicts struct {
+	items   []nightlyItem
+	entries []journal.Entry
+	answers []journal.Answer
+	err     error
+}
+
+// batch starts the lookup of the waiting activities, then decides on the
+// batch before them: the journal answers one batch while the conversion
+// makes the next.
+func (n *nightly) batch() error {
 	if len(n.items) == 0 {
+		return n.settle()
+	}
+	v := verdicts{items: n.items, entries: make([]journal.Entry, len(n.items))}
+	for i, it := range v.items {
+		v.entries[i] = journal.Entry{Key: it.key, Sum: journal.Sum(it.line)}
+	}
+	n.items, n.traced = make([]nightlyItem, 0, nightlyBatch), 0
+	done := make(chan verdicts, 1)
+	go func() {
+		v.answers, v.err = n.lookup(v.entries)
+		done <- v
+	}()
+	err := n.settle()
+	n.inflight = done
+	return err
+}
+
+// settle decides on the batch being looked up, if any.
+func (n *nightly) settle() error {
+	if n.inflight == nil {
 		return nil
 	}
-	entries := make([]journal.Entry, len(n.items))
-	for i, it := range n.items {
-		entries[i] = journal.Entry{Key: it.key, Sum: journal.Sum(it.line)}
+	v := <-n.inflight
+	n.inflight = nil
+	if v.err != nil {
+		return v.err
 	}
-	answers, err := n.lookup(entries)
-	if err != nil {
-		return err
-	}
-	for i := range n.items {
-		if err := n.decide(&n.items[i], entries[i], answers[i]); err != nil {
+	for i := range v.items {
+		if err := n.decide(&v.items[i], v.entries[i], v.answers[i]); err != nil {
 			return err
 		}
 	}
-	n.items, n.traced = n.items[:0], 0
 	return nil
+}
+
+// flush decides on every activity converted: sent on, skipped or refused.
+func (n *nightly) flush() error {
+	if err := n.batch(); err != nil {
+		return err
+	}
+	return n.settle()
 }
 
 // lookup asks the journal about entries; all are new without --only-new or
