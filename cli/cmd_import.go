@@ -35,7 +35,7 @@ func importCommand() *cli.Command {
 			"came from, kept in FILE.origins beside the state file).",
 		Flags: append(append(conversionFlags(1000),
 			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "standard error"},
-		), append(uploadFlags(), nightlyFlags()...)...),
+		), append(uploadFlags(), nightlyFlags("the mapping")...)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usageError{"import: no INPUT given (use - for standard input)"}

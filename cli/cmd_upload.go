@@ -41,7 +41,7 @@ func uploadCommand() *cli.Command {
 			"printed, traced to FILE:LINE, and each error file is kept beside the state file.\n" +
 			"With --wait, a status csv2activity does not know is waited on, up to --wait-timeout;\n" +
 			"csv2activity status shows where an import stands at any time.",
-		Flags: append(uploadFlags(), allowKeyFlag()),
+		Flags: append(append(uploadFlags(), allowKeyFlag(), dedupeFieldFlag()), nightlyFlags("the first FILE")...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usageError{"upload: no FILE.ndjson given"}
@@ -53,7 +53,7 @@ func uploadCommand() *cli.Command {
 			if opts.Rules, err = allowedKeys(c); err != nil {
 				return err
 			}
-			return uploadFiles(c.Context, opts, c.App.ErrWriter)
+			return uploadNightly(c, opts)
 		},
 	}
 }

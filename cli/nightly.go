@@ -39,11 +39,64 @@ const JournalName = "csv2activity.journal"
 // nightlyBatch is how many activities the filter looks up at once.
 const nightlyBatch = 4096
 
-func nightlyFlags() []cli.Flag {
+// nightlyFlags are --only-new and --journal; beside says where the journal
+// is by default.
+func nightlyFlags(beside string) []cli.Flag {
 	return []cli.Flag{
 		&cli.BoolFlag{Name: "only-new", Usage: "send only the activities the journal has not seen: one sent before with the same content is skipped, one sent with other content is refused (see the rejects)"},
-		&cli.StringFlag{Name: "journal", Usage: "the import journal `FILE` (SQLite) recording every run", DefaultText: JournalName + " beside the mapping", EnvVars: []string{"CSV2ACTIVITY_JOURNAL"}},
+		&cli.StringFlag{Name: "journal", Usage: "the import journal `FILE` (SQLite) recording every run; used when given, with --only-new, or when the default one exists", DefaultText: JournalName + " beside " + beside, EnvVars: []string{"CSV2ACTIVITY_JOURNAL"}},
 	}
+}
+
+// journalPath is the journal a run uses: --journal, else JournalName in
+// dir when --only-new is given or it exists; "" when the run is not
+// journaled.
+func journalPath(c *cli.Context, dir string) string {
+	if path := c.String("journal"); path != "" {
+		return path
+	}
+	path := filepath.Join(dir, JournalName)
+	if _, err := os.Stat(path); err != nil && !c.Bool("only-new") {
+		return ""
+	}
+	return path
+}
+
+// newNightly makes the journal side of a run of command, opening the
+// journal at path (none in a dry run before it exists).
+func newNightly(c *cli.Context, command, path string, opts *upload.Options, rejects io.Writer) (*nightly, error) {
+	n := &nightly{command: command, onlyNew: c.Bool("only-new"), dryRun: opts.DryRun, ctx: c.Context, rejects: rejects,
+		inputs: opts.Inputs, sentNow: map[string]journal.LineSum{}, pending: map[string][]journal.Entry{}}
+	if opts.DryRun {
+		if _, err := os.Stat(path); err != nil {
+			return n, nil // nothing sent yet: everything is new
+		}
+	}
+	j, err := journal.Open(path)
+	if err != nil {
+		return nil, fail(err)
+	}
+	n.j = j
+	return n, nil
+}
+
+// start begins (or resumes) the run, unless it is a dry run, and makes
+// opts tell it of every chunk an execution holds.
+func (n *nightly) start(opts *upload.Options) error {
+	if err := n.sameKeys(); err != nil {
+		n.close()
+		return err
+	}
+	if n.dryRun || n.j == nil {
+		return nil
+	}
+	var err error
+	if n.run, err = n.begin(opts); err != nil {
+		n.j.Close()
+		return fail(err)
+	}
+	opts.Accepted = n.accepted
+	return nil
 }
 
 // nightly is the journal side of one import run; nil when the run is not
@@ -51,6 +104,7 @@ func nightlyFlags() []cli.Flag {
 type nightly struct {
 	j       *journal.Journal // nil: a dry run before any journal exists
 	run     *journal.Run     // nil in a dry run
+	command string           // import or upload
 	key     journal.KeySpec
 	keyed   bool // the mapping has a key expression; else a line's key is its checksum
 	onlyNew bool
@@ -59,15 +113,17 @@ type nightly struct {
 	rejects io.Writer
 	inputs  []string
 
-	next                     io.Writer                      // the upload's chunk writer
-	origins                  func([]transform.RowRef) error // the origins file's, nil without
-	keyq                     []string                       // keys of lines not yet written
-	items                    []nightlyItem                  // activities waiting for their verdict
-	traced                   int                            // items whose rows are known
-	partial                  []byte                         // a line not yet whole
-	inflight                 chan verdicts                  // the batch being looked up
-	sentNow                  map[string]journal.LineSum     // keys this run sends (--only-new)
-	pending                  []journal.Entry                // lines passed on, not yet held by an execution
+	next                     io.Writer                         // the upload's chunk writer
+	origins                  func([]transform.RowRef) error    // the origins file's, nil without
+	keyq                     []string                          // keys of lines not yet written
+	items                    []nightlyItem                     // activities waiting for their verdict
+	traced                   int                               // items whose rows are known
+	partial                  []byte                            // a line not yet whole
+	inflight                 chan verdicts                     // the batch being looked up
+	sentNow                  map[string]journal.LineSum        // keys this run sends (--only-new)
+	pending                  map[string][]journal.Entry        // per file sent ("" for import's stream), lines passed on not yet held by an execution
+	file                     string                            // the file the lines passed on go to
+	keyOfLine                func(line []byte) (string, error) // the key of a line, when it is read from the line (upload)
 	sent, skipped, conflicts int64
 	importID                 string
 }
@@ -83,41 +139,48 @@ type nightlyItem struct {
 // resumes the one the state file's import names, and makes opts tell it of
 // every chunk held by an execution. nil when the run is not journaled.
 func openNightly(c *cli.Context, cfg *transform.Config, opts *upload.Options, rejects io.Writer) (*nightly, error) {
-	path, onlyNew := c.String("journal"), c.Bool("only-new")
-	if path == "" {
-		path = filepath.Join(filepath.Dir(cfg.Mapping.File), JournalName)
-		if _, err := os.Stat(path); err != nil && !onlyNew {
-			return nil, nil
-		}
-	}
 	m := cfg.Mapping
-	if onlyNew && m.KeyExpr() == nil {
+	path := journalPath(c, filepath.Dir(m.File))
+	if path == "" {
+		return nil, nil
+	}
+	if c.Bool("only-new") && m.KeyExpr() == nil {
 		return nil, usageError{fmt.Sprintf("--only-new: the mapping %s says neither what an order is (group_by: ${ Order_ID }) nor what makes two activities the same (dedupe_key: ${ … }): add one of them", m.File)}
 	}
-	n := &nightly{onlyNew: onlyNew, dryRun: opts.DryRun, ctx: c.Context, rejects: rejects, inputs: opts.Inputs, sentNow: map[string]journal.LineSum{}}
+	n, err := newNightly(c, "import", path, opts, rejects)
+	if err != nil {
+		return nil, err
+	}
 	n.key, n.keyed = keySpecOf(m)
 	if n.keyed {
 		cfg.Keys = n.keysOf
 	}
-	if opts.DryRun {
-		if _, err := os.Stat(path); err != nil {
-			return n, nil // nothing sent yet: everything is new
+	return n, n.start(opts)
+}
+
+// lineKeyColumn is the key column of runs whose keys are their lines'
+// checksums (lineKey).
+const lineKeyColumn = "line sha256"
+
+// sameKeys refuses --only-new when the journal's lines were sent under
+// keys of another kind (line checksums and named keys): every key would be
+// new, and every line sent again.
+func (n *nightly) sameKeys() error {
+	if !n.onlyNew || n.j == nil {
+		return nil
+	}
+	cols, err := n.j.KeyColumns(n.ctx)
+	if err != nil {
+		return fail(err)
+	}
+	for _, c := range cols {
+		if (c == lineKeyColumn) != (n.key.Column == lineKeyColumn) {
+			return usageError{fmt.Sprintf("--only-new: the journal %s keys the lines it holds by %q, this run by %q: nothing would be found sent; "+
+				"use the same key (upload: --dedupe-field PATH, where the mapping writes it; import: the mapping's dedupe_key or group_by), or another --journal",
+				n.j.Path(), c, n.key.Column)}
 		}
 	}
-	j, err := journal.Open(path)
-	if err != nil {
-		return nil, fail(err)
-	}
-	n.j = j
-	if opts.DryRun {
-		return n, nil
-	}
-	if n.run, err = n.begin(opts); err != nil {
-		j.Close()
-		return nil, fail(err)
-	}
-	opts.Accepted = n.accepted
-	return n, nil
+	return nil
 }
 
 // keySpecOf says what the journal keys of a mapping are: its dedupe_key (or
@@ -125,7 +188,7 @@ func openNightly(c *cli.Context, cfg *transform.Config, opts *upload.Options, re
 func keySpecOf(m *mapping.Mapping) (journal.KeySpec, bool) {
 	e := m.KeyExpr()
 	if e == nil {
-		return journal.KeySpec{Column: "line sha256"}, false
+		return journal.KeySpec{Column: lineKeyColumn}, false
 	}
 	src := strings.TrimSpace(e.Source)
 	return journal.KeySpec{Column: src, Personal: personal(src)}, true
@@ -148,7 +211,7 @@ func (n *nightly) begin(opts *upload.Options) (*journal.Run, error) {
 			return nil, err
 		}
 	}
-	info := journal.RunInfo{Command: "import", Datamart: opts.Datamart, ImportID: opts.ImportID, Key: n.key}
+	info := journal.RunInfo{Command: n.command, Datamart: opts.Datamart, ImportID: opts.ImportID, Key: n.key}
 	if st != nil {
 		info.ImportID = st.ImportID
 	}
@@ -196,9 +259,14 @@ func (n *nightly) Write(p []byte) (int, error) {
 		n.partial = n.partial[i+1:]
 		it := nightlyItem{line: line}
 		switch {
+		case n.keyOfLine != nil:
+			key, err := n.keyOfLine(line)
+			if err != nil {
+				return 0, err
+			}
+			it.key = key
 		case !n.keyed:
-			sum := journal.Sum(line)
-			it.key = "sha256:" + hex.EncodeToString(sum[:])
+			it.key = lineKey(line)
 		case len(n.keyq) == 0:
 			return 0, errors.New("journal: a line came without its dedupe key")
 		default:
@@ -210,6 +278,13 @@ func (n *nightly) Write(p []byte) (int, error) {
 		n.partial = n.partial[:0:0]
 	}
 	return len(p), nil
+}
+
+// lineKey is the key of a line when nothing names one: its checksum, so
+// that only the very same line is found sent before.
+func lineKey(line []byte) string {
+	sum := journal.Sum(line)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 func indexNL(b []byte) int {
@@ -331,7 +406,7 @@ func (n *nightly) decide(it *nightlyItem, e journal.Entry, a journal.Answer) err
 		n.sentNow[e.Key] = e.Sum
 	}
 	n.sent++
-	n.pending = append(n.pending, e)
+	n.pending[n.file] = append(n.pending[n.file], e)
 	if _, err := n.next.Write(append(it.line, '\n')); err != nil {
 		return err
 	}
@@ -385,14 +460,14 @@ func (n *nightly) accepted(importID string, c upload.Chunk) error {
 		}
 		n.importID = importID
 	}
-	if c.Lines > len(n.pending) {
-		return fmt.Errorf("journal: chunk %d holds %d lines, %d are waiting", c.Index+1, c.Lines, len(n.pending))
+	pending := n.pending[c.File]
+	if c.Lines > len(pending) {
+		return fmt.Errorf("journal: chunk %d holds %d lines, %d are waiting", c.Index+1, c.Lines, len(pending))
 	}
-	entries := n.pending[:c.Lines]
-	if err := n.run.Record(n.ctx, time.Now(), entries); err != nil {
+	if err := n.run.Record(n.ctx, time.Now(), pending[:c.Lines]); err != nil {
 		return err
 	}
-	n.pending = n.pending[c.Lines:]
+	n.pending[c.File] = pending[c.Lines:]
 	return nil
 }
 
