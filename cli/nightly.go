@@ -136,8 +136,9 @@ type nightlyItem struct {
 
 // openNightly opens the journal of an import run: when --only-new or
 // --journal is given, or the default journal exists. It begins the run, or
-// resumes the one the state file's import names, and makes opts tell it of
-// every chunk held by an execution. nil when the run is not journaled.
+// resumes the one the state file's import names, makes cfg give it each
+// activity's key and opts tell it of every chunk held by an execution. nil
+// when the run is not journaled.
 func openNightly(c *cli.Context, cfg *transform.Config, opts *upload.Options, rejects io.Writer) (*nightly, error) {
 	m := cfg.Mapping
 	path := journalPath(c, filepath.Dir(m.File))
