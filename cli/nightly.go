@@ -65,7 +65,7 @@ func journalPath(c *cli.Context, dir string) string {
 // newNightly makes the journal side of a run of command, opening the
 // journal at path (none in a dry run before it exists).
 func newNightly(c *cli.Context, command, path string, opts *upload.Options, rejects io.Writer) (*nightly, error) {
-	n := &nightly{command: command, onlyNew: c.Bool("only-new"), dryRun: opts.DryRun, ctx: c.Context, rejects: rejects,
+	n := &nightly{command: command, onlyNew: c.Bool("only-new"), dryRun: opts.DryRun, ctx: c.Context, rejects: rejects, stderr: c.App.ErrWriter,
 		inputs: opts.Inputs, sentNow: map[string]journal.LineSum{}, pending: map[string][]journal.Entry{}}
 	if opts.DryRun {
 		if _, err := os.Stat(path); err != nil {
@@ -111,6 +111,7 @@ type nightly struct {
 	dryRun  bool
 	ctx     context.Context
 	rejects io.Writer
+	stderr  io.Writer
 	inputs  []string
 
 	next                     io.Writer                         // the upload's chunk writer
@@ -197,7 +198,19 @@ func keySpecOf(m *mapping.Mapping) (journal.KeySpec, bool) {
 
 // begin resumes the run of the import the state file names, or begins one.
 func (n *nightly) begin(opts *upload.Options) (*journal.Run, error) {
-	st, err := upload.ReadState(stateOf(*opts))
+	info := journal.RunInfo{Command: n.command, Datamart: opts.Datamart, ImportID: opts.ImportID, Key: n.key}
+	for _, in := range opts.Inputs {
+		if in == "-" {
+			info.Files = append(info.Files, journal.File{Path: "-"})
+			continue
+		}
+		f, err := journal.FileOf(in)
+		if err != nil {
+			return nil, err
+		}
+		info.Files = append(info.Files, f)
+	}
+	st, err := n.currentState(stateOf(*opts), info.Files)
 	if err != nil {
 		return nil, err
 	}
@@ -211,24 +224,55 @@ func (n *nightly) begin(opts *upload.Options) (*journal.Run, error) {
 		if !errors.Is(err, journal.ErrNoRun) {
 			return nil, err
 		}
-	}
-	info := journal.RunInfo{Command: n.command, Datamart: opts.Datamart, ImportID: opts.ImportID, Key: n.key}
-	if st != nil {
 		info.ImportID = st.ImportID
 	}
 	n.importID = info.ImportID
-	for _, in := range opts.Inputs {
-		if in == "-" {
-			info.Files = append(info.Files, journal.File{Path: "-"})
+	return n.j.Begin(n.ctx, info)
+}
+
+// currentState reads the state file at path, unless it is an earlier
+// night's: the journal records its run as succeeded with other files (a
+// nightly export written under the same name every night). That one is
+// kept as PATH.import-ID, and a new upload starts.
+func (n *nightly) currentState(path string, files []journal.File) (*upload.State, error) {
+	st, err := upload.ReadState(path)
+	if err != nil || st == nil || st.ImportID == "" {
+		return st, err
+	}
+	runs, err := n.j.Runs(n.ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		r := runs[i]
+		if r.ImportID != st.ImportID {
 			continue
 		}
-		f, err := journal.FileOf(in)
-		if err != nil {
-			return nil, err
+		if r.Status != journal.StatusSucceeded || sameFiles(r.Files, files) {
+			return st, nil
 		}
-		info.Files = append(info.Files, f)
+		kept := path + ".import-" + st.ImportID
+		if err := os.Rename(path, kept); err != nil {
+			return nil, fmt.Errorf("set aside the state of an earlier night: %w", err)
+		}
+		fmt.Fprintf(n.stderr, "%s: %s was the state of run %d (document import %s, finished with other files): kept as %s; a new document import starts\n",
+			n.command, path, r.ID, st.ImportID, kept)
+		return nil, nil
 	}
-	return n.j.Begin(n.ctx, info)
+	return st, nil
+}
+
+// sameFiles reports whether two runs read the same files, by checksum.
+func sameFiles(a, b []journal.File) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].SHA256 != b[i].SHA256 {
+			return false
+		}
+	}
+	return true
 }
 
 // filter puts the nightly filter between the conversion and w, taking over
