@@ -35,20 +35,8 @@ CP1252="$OUT/cp1252-$LINES.csv"
 [ -s "$CP1252" ] || LC_ALL=C sed $'2s/Customer /Custom\xe9r /' "$SORTED" > "$CP1252"
 
 # measure NAME CMD… : runs CMD RUNS times (stdin/stdout given in CMD via sh -c)
-# and records the median wall, CPU and peak memory.
-declare -A WALL CPU MEM
-measure() {
-  local name=$1 cmd=$2 walls=() cpus=() mems=()
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -v -o "$OUT/time.txt" sh -c "$cmd" 2>"$OUT/stderr.txt" || { cat "$OUT/stderr.txt" >&2; return 1; }
-    walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$OUT/time.txt")")
-    cpus+=("$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u+s}' "$OUT/time.txt")")
-    mems+=("$(awk -F': ' '/Maximum resident/ {print $2/1024}' "$OUT/time.txt")")
-  done
-  WALL[$name]=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  CPU[$name]=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  MEM[$name]=$(printf '%s\n' "${mems[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-}
+# and records the median wall, CPU and peak memory (bench/measure.sh).
+source bench/measure.sh
 
 C="$OUT/csv2activity"
 measure "baseline (Go, 1 thread)" "$OUT/baseline < $SORTED > $OUT/baseline.ndjson"
