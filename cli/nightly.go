@@ -77,6 +77,7 @@ func newNightly(c *cli.Context, command, path string, opts *upload.Options, reje
 		return nil, fail(err)
 	}
 	n.j = j
+	addMemory(journal.MemoryBytes)
 	return n, nil
 }
 
@@ -451,7 +452,9 @@ func (n *nightly) decide(it *nightlyItem, e journal.Entry, a journal.Answer) err
 		n.sentNow[e.Key] = e.Sum
 	}
 	n.sent++
-	n.pending[n.file] = append(n.pending[n.file], e)
+	if n.run != nil { // a dry run records nothing
+		n.pending[n.file] = append(n.pending[n.file], e)
+	}
 	if _, err := n.next.Write(append(it.line, '\n')); err != nil {
 		return err
 	}

@@ -24,6 +24,11 @@ import (
 // SchemaVersion is the journal layout this build writes, kept in PRAGMA user_version.
 const SchemaVersion = 1
 
+// MemoryBytes is about what an open journal holds in memory at most: SQLite's page
+// cache (128 MiB) and its own allocations, all in the Go heap (the WebAssembly
+// module's memory). A caller that sets the Go memory limit adds it (cli).
+const MemoryBytes = 160 << 20
+
 // ErrNewerJournal is returned by Open for a journal written by a newer csv2activity.
 var ErrNewerJournal = errors.New("journal written by a newer csv2activity")
 
