@@ -2,8 +2,9 @@ package activity
 
 // checker is one walk of an activity, or of a template of one, by the rules:
 // the allowed keys it applies, and what it does with the problems it meets.
-// Every rule function is a method that reports what it finds with report
-// and returns; a walk of an object stops early when stop is set.
+// Every value goes through check, which reads the rules of its place in the
+// tables (table.go) and reports what it finds with report; a walk of an
+// object stops early when stop is set.
 //
 // The walk visits fields in order, depth first, so problems come in document
 // order but for the checks that need a whole object (missing keys, the user
@@ -18,6 +19,7 @@ type checker struct {
 	stop  bool // the walk is over: a problem was met in modeFirst or modePlan
 	// undecided is where a hole decides the rules of other parts (modePlan).
 	undecided string
+	ids       identifiers // the identifier keys of the activity
 }
 
 // mode says what a walk is for.
@@ -83,10 +85,10 @@ func (c *checker) maybeAbsent(v any) bool {
 	return c.mode == modeTemplate && isHole(v)
 }
 
-// list returns the elements of v when it is a list: an []any, or in a
+// elems returns the elements of v when it is a list: an []any, or in a
 // template a *Repeat, whose one element stands for each; ok is false
 // otherwise.
-func (c *checker) list(v any) (elems []any, repeat, ok bool) {
+func (c *checker) elems(v any) (elems []any, repeat, ok bool) {
 	switch v := v.(type) {
 	case []any:
 		return v, false, true
@@ -111,28 +113,31 @@ func (c *checker) duplicate(at *path, keys *keySet, prev []Field, key string) bo
 	return false
 }
 
-// custom checks a field of the object at (a place pl) that its rules do not
-// name: a "$" key the user allowed, or a key without "$" where custom keys
-// are taken, is a custom property (checked by property); any other key is
+// custom checks a field of the object at that its table t does not name: a
+// "$" key the user allowed, or a key without "$" where custom keys are
+// taken, is a custom property (checked by property); any other key is
 // unknown.
-func (c *checker) custom(at *path, pl place, f Field) {
+func (c *checker) custom(at *path, t *table, f *Field) {
 	dollar := len(f.Key) > 0 && f.Key[0] == '$'
 	switch {
-	case dollar && (pl.knows(f.Key) || c.rules.allows(pl, f.Key)):
-	case dollar || !pl.takesCustomKeys():
-		c.report(c.unknownKey(at, pl, f.Key))
+	case dollar && c.rules.allows(t.place, f.Key):
+	case dollar || !t.custom:
+		c.report(c.unknownKey(at, t, f.Key))
 		return
 	}
 	c.property(at, f)
 }
 
-// unknownKey is the violation of a key the place pl does not take, with a
-// did-you-mean among its known and allowed keys.
-func (c *checker) unknownKey(at *path, pl place, key string) *Violation {
+// unknownKey is the violation of a key the table t does not take, with a
+// did-you-mean among its keys and the allowed ones (of a $user_identifiers
+// entry, among the keys of its type).
+func (c *checker) unknownKey(at *path, t *table, key string) *Violation {
 	msg := "unknown key " + quote(key)
-	if s := suggestKey(key, c.rules.candidates(pl)); s != "" {
+	if t.of != "" {
+		msg += " for " + t.of + didYouMean(key, t.names())
+	} else if s := suggestKey(key, c.rules.candidates(t.place)); s != "" {
 		msg += " (did you mean " + quote(s) + "?)"
-	} else if pl.takesCustomKeys() {
+	} else if t.custom {
 		msg += ": custom keys must not start with $"
 	}
 	v := at.violation(msg)
@@ -140,7 +145,11 @@ func (c *checker) unknownKey(at *path, pl place, key string) *Violation {
 	return v
 }
 
-// missing reports a required key absent from the object at.
-func (c *checker) missing(at *path, key string) {
-	c.report(at.violation("missing required key " + quote(key)))
+// missing reports a required key absent from the object at, whose table is t.
+func (c *checker) missing(at *path, t *table, key string) {
+	msg := "missing required key " + quote(key)
+	if t.of != "" {
+		msg += " for " + t.of
+	}
+	c.report(at.violation(msg))
 }

@@ -1,7 +1,6 @@
 package activity
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -62,143 +61,38 @@ func (ids *identifiers) check(c *checker) {
 	}
 }
 
-// emailHash checks $email_hash: an object with a non-empty string $hash, an
-// optional string $email and nothing else.
-func (c *checker) emailHash(at *path, v any) {
-	if c.hole(at, v, ruleEmailHash) {
-		return
+// identifierTypes are the $type of the $user_identifiers entries, for a
+// did-you-mean.
+var identifierTypes = func() (types []string) {
+	for _, r := range identifierRules {
+		types = append(types, tables[r].of)
 	}
-	o := c.object(at, v, `an object {"$hash": ..., "$email": ...}`)
-	if o == nil {
-		return
-	}
-	hash := false
-	var keys keySet
-	for i, f := range o.Fields {
-		if c.duplicate(at, &keys, o.Fields[:i], f.Key) {
-			continue
-		}
-		p := at.field(f.Key)
-		switch f.Key {
-		case "$hash":
-			hash = true
-			c.scalar(&p, f.Value, ruleNonEmptyString)
-		case "$email":
-			c.scalar(&p, f.Value, ruleString)
-		default:
-			c.custom(at, placeEmailHash, f)
-		}
-		if c.stop {
-			return
-		}
-	}
-	if !hash {
-		c.missing(at, "$hash")
-	}
-}
-
-// identifierSpec is the shape of one kind of $user_identifiers entry.
-type identifierSpec struct {
-	typ      string
-	required string
-	keys     []string // every key allowed besides $type, required first
-}
-
-var identifierSpecs = []identifierSpec{
-	{"USER_ACCOUNT", "$user_account_id", []string{"$user_account_id", "$compartment_id"}},
-	{"USER_AGENT", "$user_agent_id", []string{"$user_agent_id"}},
-	{"USER_EMAIL", "$hash", []string{"$hash", "$email"}},
-}
-
-var identifierTypes = []string{"USER_ACCOUNT", "USER_AGENT", "USER_EMAIL"}
-
-// userIdentifiers checks $user_identifiers: an array of exactly one entry
-// (bulk import takes one identifier per line), then each entry.
-func (c *checker) userIdentifiers(p *path, v any) {
-	if c.hole(p, v, ruleUserIdentifiers) {
-		return
-	}
-	a, repeat, ok := c.list(v)
-	if !ok {
-		c.report(p.violationf("must be an array holding one identifier object, got %s", describe(v)))
-		return
-	}
-	if len(a) != 1 && !repeat {
-		c.report(p.violationf("must hold exactly one identifier (bulk import accepts one per line), got %d", len(a)))
-	}
-	for i, e := range a {
-		if c.stop {
-			return
-		}
-		at := p.elem(i)
-		c.userIdentifier(&at, e)
-	}
-}
-
-// userIdentifier checks one $user_identifiers entry: its $type first, then
-// its keys in order against the spec of that type, all non-empty strings.
-func (c *checker) userIdentifier(at *path, v any) {
-	if c.hole(at, v, ruleUserIdentifier) {
-		return
-	}
-	o := c.object(at, v, "an identifier object")
-	if o == nil {
-		return
-	}
-	spec, ok := c.identifierType(at, o)
-	if !ok {
-		return
-	}
-	var keys keySet
-	required := false
-	for i, f := range o.Fields {
-		if c.duplicate(at, &keys, o.Fields[:i], f.Key) || f.Key == "$type" {
-			continue
-		}
-		p := at.field(f.Key)
-		switch {
-		case slices.Contains(spec.keys, f.Key):
-			required = required || f.Key == spec.required
-			c.scalar(&p, f.Value, ruleNonEmptyString)
-		case c.rules.allows(placeIdentifier, f.Key):
-			c.property(at, f)
-		default:
-			bad := at.violationf("unknown key %s for %s%s", quote(f.Key), spec.typ, didYouMean(f.Key, spec.keys))
-			bad.Key = f.Key
-			c.report(bad)
-		}
-		if c.stop {
-			return
-		}
-	}
-	if !required {
-		c.report(at.violationf("missing required key %s for %s", quote(spec.required), spec.typ))
-	}
-}
+	return types
+}()
 
 // identifierType checks the $type of a $user_identifiers entry and returns
-// its spec; ok is false when there is none to check the entry with.
-func (c *checker) identifierType(at *path, o *Object) (spec identifierSpec, ok bool) {
+// the rule of its table: ruleNone when there is none to check the entry with.
+func (c *checker) identifierType(at *path, o *Object) rule {
 	typ, ok := o.Get("$type")
 	if !ok {
-		c.missing(at, "$type")
-		return spec, false
+		c.missing(at, &tables[ruleUserIdentifier], "$type")
+		return ruleNone
 	}
 	p := at.field("$type")
 	if isHole(typ) {
 		c.decidedBy(&p)
-		return spec, false
+		return ruleNone
 	}
 	s, bad := checkString(&p, typ)
 	if bad != nil {
 		c.report(bad)
-		return spec, false
+		return ruleNone
 	}
-	for _, spec := range identifierSpecs {
-		if s == spec.typ {
-			return spec, true
+	for _, r := range identifierRules {
+		if s == tables[r].of {
+			return r
 		}
 	}
 	c.report(p.violationf("unknown identifier type %s%s", quote(s), didYouMean(s, identifierTypes)))
-	return spec, false
+	return ruleNone
 }

@@ -8,15 +8,15 @@ import (
 )
 
 // The "$" namespace is the platform's: a key starting with "$" means what the
-// platform says it means, wherever it stands. This file holds the one table
-// of the "$" keys the platform defines, place by place (MEDIARITHMICS.md,
+// platform says it means, wherever it stands. This file holds the places of
+// an activity, whose keys the tables of table.go define (MEDIARITHMICS.md,
 // "Known $ keys, place by place"), and the Rules that let a user allow a key
 // the platform reads but no page lists.
 
 // place is an object of the activity whose "$" keys the platform defines.
 type place uint8
 
-// The places, each with its row in knownKeys.
+// The places, each with its tables (table.go) and its row in knownKeys.
 const (
 	placeActivity    place = iota // the activity itself
 	placeEmailHash                // $email_hash
@@ -32,46 +32,18 @@ const (
 	numPlaces
 )
 
-var (
-	transactionKeys = []string{"$items", "$currency"}
-	adKeys          = []string{
-		"$campaign_technical_name", "$sub_campaign_technical_name", "$message_technical_name",
-		"$creative_technical_name", "$campaign_id", "$sub_campaign_id", "$message_id", "$creative_id",
+// knownKeys are the "$" keys the platform defines at each place: those of
+// its tables, in their order (for did-you-mean ties, the earlier wins).
+var knownKeys = func() (known [numPlaces][]string) {
+	for _, t := range tables {
+		for _, k := range t.keys {
+			if !slices.Contains(known[t.place], k.name) {
+				known[t.place] = append(known[t.place], k.name)
+			}
+		}
 	}
-	conversionKeys = []string{
-		"$conversion_id", "$goal_id", "$conversion_value", "$log_id", "$conversion_external_id",
-		"$goal_technical_name", "$conversion_technical_id", "$goal_technical_id",
-	}
-)
-
-// knownKeys are the "$" keys the platform defines at each place. The
-// properties of an event whose keys no page lists (placeProperties) take the
-// keys the platform defines for the properties of any event: the SDK types
-// them as open, and a "$" key there is one of the platform's own or a
-// mistake. The order matters for did-you-mean ties: the earlier wins.
-var knownKeys = [numPlaces][]string{
-	placeActivity: {
-		"$ts", "$type", "$session_status", "$user_agent_id", "$user_account_id",
-		"$compartment_id", "$email_hash", "$user_identifiers", "$events", "$ttl",
-		"$unique_key", "$site_id", "$app_id", "$origin", "$location",
-		"$session_duration", "$topics",
-	},
-	placeEmailHash:  {"$hash", "$email"},
-	placeIdentifier: {"$type", "$user_account_id", "$compartment_id", "$user_agent_id", "$hash", "$email"},
-	placeOrigin: {
-		"$campaign_id", "$campaign_name", "$channel", "$creative_id", "$creative_name",
-		"$engagement_content_id", "$gclid", "$keywords", "$log_id", "$message_id",
-		"$message_technical_name", "$referral_path", "$social_network", "$source",
-		"$sub_campaign_id", "$sub_campaign_technical_name", "$ts",
-	},
-	placeLocation:    {"$source", "$country", "$region", "$iso_region", "$city", "$iso_city", "$zip_code", "$latlon"},
-	placeEvent:       {"$event_name", "$ts", "$properties"},
-	placeProperties:  slices.Concat(transactionKeys, adKeys, conversionKeys),
-	placeTransaction: transactionKeys,
-	placeAd:          adKeys,
-	placeConversion:  conversionKeys,
-	placeItem:        {"$id", "$qty", "$price", "$brand", "$category1", "$category2", "$category3", "$category4"},
-}
+	return known
+}()
 
 // placePaths spell each place as an allowed key names it: the path of the
 // object from the top of the activity, "[]" standing for any element of an
@@ -88,12 +60,6 @@ var placePaths = [numPlaces]string{
 	placeAd:          "$events[].$properties.",
 	placeConversion:  "$events[].$properties.",
 	placeItem:        "$events[].$properties.$items[].",
-}
-
-// takesCustomKeys reports whether keys without "$" are custom properties at
-// the place (elsewhere every key is the platform's).
-func (pl place) takesCustomKeys() bool {
-	return pl != placeEmailHash && pl != placeIdentifier
 }
 
 // allowPlace is the place whose allowed keys apply at pl: the properties of

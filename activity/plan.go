@@ -31,112 +31,6 @@ type Repeat struct {
 	Item any
 }
 
-// rule names the rule function of a place of the activity, so that a hole
-// can keep it.
-type rule uint8
-
-// The rules a hole can take.
-const (
-	ruleActivityType rule = iota + 1
-	ruleCurrency
-	ruleLocationSource
-	ruleNonEmptyString
-	ruleNumber
-	rulePrice
-	ruleQty
-	ruleSessionStatus
-	ruleString
-	ruleTTL
-	ruleTimestamp
-	ruleAdProperties
-	ruleConversionProperties
-	ruleEmailHash
-	ruleEvent
-	ruleEvents
-	ruleItem
-	ruleItems
-	ruleLatLon
-	ruleLocation
-	ruleOrigin
-	ruleProperties
-	rulePurchaseItem
-	rulePurchaseItems
-	ruleTransaction
-	ruleUserIdentifier
-	ruleUserIdentifiers
-	ruleValue
-)
-
-// lastScalarRule is the last of the rules that judge one value alone.
-const lastScalarRule = ruleTimestamp
-
-// scalarProblem checks v at p with a rule that judges one value alone.
-func (r rule) scalarProblem(p *path, v any) *Violation {
-	switch r {
-	case ruleActivityType:
-		return activityTypeProblem(p, v)
-	case ruleCurrency:
-		return currencyProblem(p, v)
-	case ruleLocationSource:
-		return locationSourceProblem(p, v)
-	case ruleNonEmptyString:
-		return nonEmptyStringProblem(p, v)
-	case ruleNumber:
-		return numberRuleProblem(p, v)
-	case rulePrice:
-		return priceProblem(p, v)
-	case ruleQty:
-		return qtyProblem(p, v)
-	case ruleSessionStatus:
-		return sessionStatusProblem(p, v)
-	case ruleString:
-		return stringProblem(p, v)
-	case ruleTTL:
-		return ttlProblem(p, v)
-	case ruleTimestamp:
-		return timestampProblem(p, v)
-	}
-	panic("activity: not a scalar rule")
-}
-
-// check checks v at p with the rule.
-func (r rule) check(c *checker, p *path, v any) {
-	switch r {
-	case ruleAdProperties:
-		c.properties(p, v, placeAd)
-	case ruleConversionProperties:
-		c.properties(p, v, placeConversion)
-	case ruleEmailHash:
-		c.emailHash(p, v)
-	case ruleEvent:
-		c.event(p, v)
-	case ruleEvents:
-		c.events(p, v)
-	case ruleItem, rulePurchaseItem:
-		c.item(p, v, r == rulePurchaseItem)
-	case ruleItems, rulePurchaseItems:
-		c.items(p, v, r == rulePurchaseItems)
-	case ruleLatLon:
-		c.latLon(p, v)
-	case ruleLocation:
-		c.location(p, v)
-	case ruleOrigin:
-		c.origin(p, v)
-	case ruleProperties:
-		c.properties(p, v, placeProperties)
-	case ruleTransaction:
-		c.properties(p, v, placeTransaction)
-	case ruleUserIdentifier:
-		c.userIdentifier(p, v)
-	case ruleUserIdentifiers:
-		c.userIdentifiers(p, v)
-	case ruleValue:
-		c.value(p, v)
-	default:
-		c.scalar(p, v, r)
-	}
-}
-
 // Check checks v, the value of the hole, as Validate would check it in place:
 // it returns nil or the *Violation Validate would report for it.
 func (h *Hole) Check(v any) error {
@@ -147,7 +41,7 @@ func (h *Hole) Check(v any) error {
 		return nil
 	}
 	c := checker{rules: h.rules}
-	h.rule.check(&c, h.at, v)
+	c.check(h.at, v, h.rule)
 	if c.first != nil {
 		return c.first
 	}

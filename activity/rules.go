@@ -64,72 +64,15 @@ func (r *Rules) Problems(o *Object, max int) (found []*Violation, more int) {
 	return c.found, c.more
 }
 
-// activityWalk is what the walk of an activity's top-level fields has seen,
-// for the checks on the whole object.
-type activityWalk struct {
-	ts, typ bool
-	ids     identifiers
-}
-
-// activity walks the top-level fields, then checks the whole object.
+// activity walks the top-level fields by the activity's table, then checks
+// the user identifiers.
 func (c *checker) activity(o *Object) {
 	if o == nil {
 		c.report(&Violation{Msg: "nil activity"})
 		return
 	}
-	var w activityWalk
-	var keys keySet
-	for i, f := range o.Fields {
-		if c.duplicate(nil, &keys, o.Fields[:i], f.Key) {
-			continue
-		}
-		c.activityField(&w, f)
-		if c.stop {
-			return
-		}
-	}
-	if !w.ts {
-		c.missing(nil, "$ts")
-	}
-	if !w.typ {
-		c.missing(nil, "$type")
-	}
-	w.ids.check(c)
-}
-
-// activityField checks one top-level field; the switch is the table of the
-// activity's keys and their rules.
-func (c *checker) activityField(w *activityWalk, f Field) {
-	at := (*path)(nil).field(f.Key)
-	p, v := &at, f.Value
-	w.ids.see(f.Key, c.maybeAbsent(v))
-	switch f.Key {
-	case "$ts":
-		w.ts = true
-		c.scalar(p, v, ruleTimestamp)
-	case "$type":
-		w.typ = true
-		c.scalar(p, v, ruleActivityType)
-	case "$session_status":
-		c.scalar(p, v, ruleSessionStatus)
-	case "$user_agent_id", "$user_account_id", "$compartment_id":
-		c.scalar(p, v, ruleNonEmptyString)
-	case "$email_hash":
-		c.emailHash(p, v)
-	case "$user_identifiers":
-		c.userIdentifiers(p, v)
-	case "$events":
-		c.events(p, v)
-	case "$ttl":
-		c.scalar(p, v, ruleTTL)
-	case "$unique_key", "$site_id", "$app_id":
-		c.scalar(p, v, ruleString)
-	case "$origin":
-		c.origin(p, v)
-	case "$location":
-		c.location(p, v)
-	default:
-		c.custom(nil, placeActivity, f)
+	if c.walk(nil, o, &tables[ruleActivity]) {
+		c.ids.check(c)
 	}
 }
 
@@ -161,59 +104,6 @@ func ttlProblem(p *path, v any) *Violation {
 	return bad
 }
 
-// origin checks $origin: an object of the platform's origin keys, whose
-// values are free, and custom keys.
-func (c *checker) origin(at *path, v any) {
-	if c.hole(at, v, ruleOrigin) {
-		return
-	}
-	o := c.object(at, v, "an object")
-	if o == nil {
-		return
-	}
-	var keys keySet
-	for i, f := range o.Fields {
-		if c.duplicate(at, &keys, o.Fields[:i], f.Key) {
-			continue
-		}
-		c.custom(at, placeOrigin, f)
-		if c.stop {
-			return
-		}
-	}
-}
-
-// location checks $location: an object whose $source, if present, is GPS, IP
-// or OTHER and whose $latlon, if present, is [lat, lon]; the values of its
-// other keys are free.
-func (c *checker) location(at *path, v any) {
-	if c.hole(at, v, ruleLocation) {
-		return
-	}
-	o := c.object(at, v, "an object")
-	if o == nil {
-		return
-	}
-	var keys keySet
-	for i, f := range o.Fields {
-		if c.duplicate(at, &keys, o.Fields[:i], f.Key) {
-			continue
-		}
-		p := at.field(f.Key)
-		switch f.Key {
-		case "$source":
-			c.scalar(&p, f.Value, ruleLocationSource)
-		case "$latlon":
-			c.latLon(&p, f.Value)
-		default:
-			c.custom(at, placeLocation, f)
-		}
-		if c.stop {
-			return
-		}
-	}
-}
-
 func locationSourceProblem(p *path, v any) *Violation {
 	return enumProblem(p, v, "location source", locationSources)
 }
@@ -221,10 +111,7 @@ func locationSourceProblem(p *path, v any) *Violation {
 // latLon checks an array of exactly 2 numbers, a latitude in [-90, 90] and a
 // longitude in [-180, 180].
 func (c *checker) latLon(p *path, v any) {
-	if c.hole(p, v, ruleLatLon) {
-		return
-	}
-	if _, repeat, _ := c.list(v); repeat {
+	if _, repeat, _ := c.elems(v); repeat {
 		return // a list of any length: its length decides
 	}
 	a, ok := v.([]any)
@@ -232,8 +119,9 @@ func (c *checker) latLon(p *path, v any) {
 		c.report(p.violationf("must be an array of 2 numbers [lat, lon], got %s", describe(v)))
 		return
 	}
+	var at path // outside the loop, so that escape analysis keeps it on the stack
 	for i, limit := range [2]float64{90, 180} {
-		at := p.elem(i)
+		at = p.elem(i)
 		if isHole(a[i]) { // the range check below reads the number
 			c.decidedBy(&at)
 			continue

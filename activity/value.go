@@ -47,7 +47,7 @@ func (c *checker) value(p *path, v any) {
 
 // array checks the elements of a free array.
 func (c *checker) array(p *path, v any) {
-	elems, _, ok := c.list(v)
+	elems, _, ok := c.elems(v)
 	if !ok {
 		c.report(p.violationf("unsupported value type %T (want nil, bool, string, a number, []any or *Object)", v))
 		return
@@ -74,7 +74,8 @@ func tooDeep(p *path) *Violation {
 // with property.
 func (c *checker) fields(at *path, o *Object) {
 	var keys keySet
-	for i, f := range o.Fields {
+	for i := range o.Fields {
+		f := &o.Fields[i]
 		if c.duplicate(at, &keys, o.Fields[:i], f.Key) {
 			continue
 		}
@@ -88,7 +89,7 @@ func (c *checker) fields(at *path, o *Object) {
 // property checks a field of the object at whose value no rule names: its key
 // must be valid UTF-8 and its value pass value. (Keys that rules name are
 // ASCII, so only these keys need the UTF-8 check.)
-func (c *checker) property(at *path, f Field) {
+func (c *checker) property(at *path, f *Field) {
 	if !utf8.ValidString(f.Key) {
 		v := at.violationf("key %s is not valid UTF-8 (check the input encoding)", quote(f.Key))
 		v.Key = f.Key
@@ -98,33 +99,6 @@ func (c *checker) property(at *path, f Field) {
 	var p path // outside any branch, so that escape analysis keeps it on the stack
 	p = at.field(f.Key)
 	c.value(&p, f.Value)
-}
-
-// scalar checks v at p with a rule r that judges one value alone.
-func (c *checker) scalar(p *path, v any, r rule) {
-	if c.hole(p, v, r) {
-		return
-	}
-	if bad := r.scalarProblem(p, v); bad != nil {
-		c.report(bad)
-	}
-}
-
-// asObject returns v as a non-nil *Object, or the violation "must be an
-// object" (what names the expected object, e.g. "an event object").
-func asObject(p *path, v any, what string) (*Object, *Violation) {
-	if o, ok := v.(*Object); ok && o != nil {
-		return o, nil
-	}
-	return nil, p.violationf("must be %s, got %s", what, describe(v))
-}
-
-// object returns v as a non-nil *Object, or reports that it must be one
-// (what names it) and returns nil.
-func (c *checker) object(p *path, v any, what string) *Object {
-	o, bad := asObject(p, v, what)
-	c.report(bad)
-	return o
 }
 
 // checkString checks that v is a valid UTF-8 string and returns it. A number
