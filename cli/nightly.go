@@ -593,9 +593,9 @@ func (n *nightly) refused() bool { return n != nil && n.conflicts > 0 }
 type nightOpener func(cfg *transform.Config, opts *upload.Options, rejects io.Writer) (*nightly, error)
 
 // importNightly runs import with its journal.
-func importNightly(c *cli.Context, cfg transform.Config, opts upload.Options) error {
+func importNightly(c *cli.Context, cfg transform.Config, opts upload.Options, rep *runReport) error {
 	open := func(cfg *transform.Config, opts *upload.Options, rejects io.Writer) (*nightly, error) {
 		return openNightly(c, cfg, opts, rejects)
 	}
-	return importRun(c.Context, cfg, opts, c.String("rejects"), c.App.ErrWriter, open)
+	return importRun(c.Context, cfg, opts, c.String("rejects"), rep, rep.display.Lines(c.App.ErrWriter), open)
 }

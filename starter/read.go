@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"csv2activity/input"
+	"csv2activity/internal/progress"
 	"csv2activity/mapping"
 	"csv2activity/transform"
 )
@@ -20,6 +21,10 @@ type Options struct {
 	// that a blank cell, a day past 12 or a decimal far down the file types
 	// its column. Standard input is always sampled only.
 	Quick bool
+	// Progress, when set, counts the rows and bytes read past the sample.
+	Progress *progress.Meter
+	// Sheet is the Excel workbook's sheet to read ("": its first).
+	Sheet string
 }
 
 // DefaultSample is the number of rows Read samples.
@@ -35,15 +40,15 @@ func Read(ctx context.Context, path string, opts Options) (*Profile, Source, err
 	if opts.Sample <= 0 {
 		opts.Sample = DefaultSample
 	}
-	sample, err := input.ReadSample(ctx, path, input.Options{Encoding: "auto", Header: true}, opts.Sample)
+	sample, err := input.ReadSample(ctx, path, input.Options{Encoding: "auto", Header: true, Sheet: opts.Sheet}, opts.Sample)
 	if err != nil {
 		return nil, Source{}, err
 	}
-	src := Source{Name: path, Delimiter: sample.Delimiter, Encoding: sample.Encoding}
+	src := Source{Name: path, Delimiter: sample.Delimiter, Encoding: sample.Encoding, Sheet: sample.Sheet}
 	if path == "-" || opts.Quick {
 		return sampled(sample, &src, opts.Sample), src, nil
 	}
-	p, err := readAll(ctx, path, sample, &src)
+	p, err := readAll(ctx, path, sample, &src, opts.Progress)
 	if err != nil {
 		return nil, Source{}, err
 	}
@@ -87,7 +92,7 @@ func (s *Source) malformed(line int) {
 // list, so that the rows are decoded and split exactly as convert will, with
 // memory bounded whatever the file's size; the probe's rejects are the rows
 // that no mapping can read.
-func readAll(ctx context.Context, path string, sample *input.Sample, src *Source) (*Profile, error) {
+func readAll(ctx context.Context, path string, sample *input.Sample, src *Source, meter *progress.Meter) (*Profile, error) {
 	probe, err := mapping.Parse("probe mapping", probeMapping(sample))
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: %w", path, err)
@@ -109,7 +114,7 @@ func readAll(ctx context.Context, path string, sample *input.Sample, src *Source
 		src.malformed(r.Line)
 		return nil
 	}}
-	cfg := transform.Config{Mapping: probe, MaxErrors: -1}
+	cfg := transform.Config{Mapping: probe, MaxErrors: -1, Progress: meter}
 	if _, err := transform.Run(ctx, cfg, []string{path}, rows, rejects); err != nil {
 		return nil, err
 	}
@@ -122,6 +127,9 @@ func readAll(ctx context.Context, path string, sample *input.Sample, src *Source
 func probeMapping(s *input.Sample) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "version: 1\ninput:\n  delimiter: %s\n  encoding: auto\n", quoted(string(s.Delimiter)))
+	if s.Sheet != "" {
+		fmt.Fprintf(&b, "  sheet: %s\n", quoted(s.Sheet))
+	}
 	names := mapping.DistinctNames(s.Header) // two columns alike, or one without a name
 	if names != nil {
 		fmt.Fprintf(&b, "  names: %s\n", flowList(names))
