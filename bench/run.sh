@@ -42,28 +42,9 @@ CP1252="$OUT/cp1252-$LINES.csv"
 GZIPPED="$OUT/sorted-$LINES.csv.gz"
 [ -s "$GZIPPED" ] || gzip -c "$SORTED" > "$GZIPPED"
 
-# measure NAME CMD… : runs CMD RUNS times (stdin/stdout given in CMD via sh -c)
-# and records the median wall, CPU and peak memory, and the fastest and
-# slowest wall.
-declare -A WALL CPU MEM WMIN WMAX
-NAMES=()
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-measure() {
-  local name=$1 cmd=$2 walls=() cpus=() mems=()
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -v -o "$OUT/time.txt" sh -c "$cmd" 2>"$OUT/stderr.txt" || { cat "$OUT/stderr.txt" >&2; return 1; }
-    walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$OUT/time.txt")")
-    cpus+=("$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u+s}' "$OUT/time.txt")")
-    mems+=("$(awk -F': ' '/Maximum resident/ {print $2/1024}' "$OUT/time.txt")")
-  done
-  NAMES+=("$name")
-  WALL[$name]=$(printf '%s\n' "${walls[@]}" | median)
-  CPU[$name]=$(printf '%s\n' "${cpus[@]}" | median)
-  MEM[$name]=$(printf '%s\n' "${mems[@]}" | median)
-  WMIN[$name]=$(printf '%s\n' "${walls[@]}" | sort -g | head -1)
-  WMAX[$name]=$(printf '%s\n' "${walls[@]}" | sort -g | tail -1)
-}
-same() { cmp -s "$1" "$2" || { echo "$3: $2 differs from $1" >&2; exit 1; }; }
+# measure NAME CMD… runs CMD RUNS times and records the median wall, CPU and
+# peak memory and the spread of the walls (bench/measure.sh).
+source bench/measure.sh
 
 C="$OUT/csv2activity" G=bench/grouped.yaml
 BASE="baseline (Go, 1 thread)" GBASE="baseline grouped (Go, 1 thread)"

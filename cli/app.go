@@ -46,7 +46,7 @@ func newApp(version string) *cli.App {
 			"and the rejects file, and fix the mapping until nothing is rejected.\n\n" +
 			"Exit codes: 0 everything converted; 1 the run failed (I/O, too many rejected rows);\n" +
 			"2 usage or mapping error, before any row was read; 3 finished, some rows rejected.",
-		Commands:       []*cli.Command{initCommand(), previewCommand(), checkCommand(), convertCommand(), validateCommand(), uploadCommand(), importCommand(), statusCommand(), sandboxCommand(), completionCommand(), helpCommand()},
+		Commands:       []*cli.Command{initCommand(), previewCommand(), checkCommand(), convertCommand(), validateCommand(), uploadCommand(), importCommand(), statusCommand(), historyCommand(), sandboxCommand(), completionCommand(), helpCommand()},
 		Action:         appAction,
 		OnUsageError:   onUsageError,
 		ExitErrHandler: func(*cli.Context, error) {}, // exit codes are decided in run

@@ -35,7 +35,7 @@ func importCommand() *cli.Command {
 			"came from, kept in FILE.origins beside the state file).",
 		Flags: append(append(conversionFlags(1000),
 			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "standard error"},
-		), uploadFlags()...),
+		), append(uploadFlags(), nightlyFlags("the mapping")...)...),
 		Action: func(c *cli.Context) error {
 			rep := newReport(c)
 			if c.NArg() == 0 {
@@ -55,14 +55,14 @@ func importCommand() *cli.Command {
 				return err
 			}
 			opts.Stderr = rep.display.Lines(opts.Stderr) // the upload's lines, between the conversion's progress draws
-			return importRun(c.Context, cfg, opts, c.String("rejects"), rep, rep.display.Lines(c.App.ErrWriter))
+			return importNightly(c, cfg, opts, rep)
 		},
 	}
 }
 
 // importRun converts and uploads in one stream, then prints both
 // summaries; a cancelled ctx (SIGINT, SIGTERM) stops it with its state saved.
-func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, rep *runReport, stderr io.Writer) error {
+func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, rep *runReport, stderr io.Writer, night nightOpener) error {
 	if err := checkImportPaths(cfg, opts, rejectsPath, stderr); err != nil {
 		return err
 	}
@@ -77,6 +77,11 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	if opts.ChunkSize > 0 {
 		cfg.MaxLineSize = opts.ChunkSize // a longer activity could not be sent
 	}
+	n, err := night(&cfg, &opts, rejects)
+	if err != nil {
+		closeRejects(rej, false)
+		return err
+	}
 	var conv transform.Summary
 	var convErr error
 	usum, err := upload.Stream(ctx, opts, func(w io.Writer) error {
@@ -85,7 +90,11 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 			convErr = err
 			return err
 		}
+		w = n.filter(&cfg, w)
 		conv, convErr = transform.Run(ctx, cfg, opts.Inputs, w, rejects)
+		if convErr == nil && n != nil {
+			convErr = fail(n.flush())
+		}
 		if err := origins.close(convErr == nil); convErr == nil {
 			convErr = err
 		}
@@ -101,10 +110,13 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 		conv.RejectsFile = rejectsPath
 	}
 	rep.done(conv, convErr == nil)
+	if nerr := n.finish(err, opts, stderr); err == nil {
+		err = fail(nerr)
+	}
 	if mapping.IsMappingError(err) {
 		return err
 	}
-	if err = uploadOutcome(usum, err, opts, stderr); err == nil && conv.Rejected > 0 {
+	if err = uploadOutcome(usum, err, opts, stderr); err == nil && (conv.Rejected > 0 || n.refused()) {
 		return errRejected
 	}
 	return err

@@ -43,7 +43,7 @@ func uploadCommand() *cli.Command {
 			"csv2activity status shows where an import stands at any time.\n" +
 			"--document-type uploads the lines of another document type (USER_PROFILE, USER_SEGMENT…):\n" +
 			"they are checked against that type's rules and the import is created with that type.",
-		Flags: append(uploadFlags(), allowKeyFlag(), documentTypeFlag("upload")),
+		Flags: append(append(uploadFlags(), allowKeyFlag(), documentTypeFlag("upload"), dedupeFieldFlag()), nightlyFlags("the first FILE")...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usageError{"upload: no FILE.ndjson given"}
@@ -58,7 +58,7 @@ func uploadCommand() *cli.Command {
 			if opts.DocumentType, err = documentType(c); err != nil {
 				return err
 			}
-			return uploadFiles(c.Context, opts, c.App.ErrWriter)
+			return uploadNightly(c, opts)
 		},
 	}
 }

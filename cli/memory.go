@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
 
@@ -41,5 +42,18 @@ func tuneInitMemory() {
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(64 << 20)
+	}
+}
+
+// addMemory raises the Go memory limit set by tuneMemory by n bytes, for a
+// run that holds more than its conversion (the import journal's page
+// cache): else the collector would run without end near the limit. A
+// limit set by GOMEMLIMIT is left as it is.
+func addMemory(n int64) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	if limit := debug.SetMemoryLimit(-1); limit < math.MaxInt64-n {
+		debug.SetMemoryLimit(limit + n)
 	}
 }

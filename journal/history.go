@@ -150,3 +150,26 @@ func (j *Journal) read(ctx context.Context, fn func(*sql.Conn) error) error {
 	}
 	return nil
 }
+
+// KeyColumns lists the key columns (KeySpec.Column) of the runs that sent
+// lines, so that a run can refuse to look its keys up among keys of another
+// kind (they would all be new).
+func (j *Journal) KeyColumns(ctx context.Context) ([]string, error) {
+	var cols []string
+	err := j.read(ctx, func(conn *sql.Conn) error {
+		rows, err := conn.QueryContext(ctx, `SELECT DISTINCT key_column FROM runs WHERE sent > 0 ORDER BY key_column`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				return err
+			}
+			cols = append(cols, c)
+		}
+		return rows.Err()
+	})
+	return cols, err
+}

@@ -24,6 +24,11 @@ import (
 // SchemaVersion is the journal layout this build writes, kept in PRAGMA user_version.
 const SchemaVersion = 1
 
+// MemoryBytes is about what an open journal holds in memory at most: SQLite's page
+// cache (128 MiB) and its own allocations, all in the Go heap (the WebAssembly
+// module's memory). A caller that sets the Go memory limit adds it (cli).
+const MemoryBytes = 160 << 20
+
 // ErrNewerJournal is returned by Open for a journal written by a newer csv2activity.
 var ErrNewerJournal = errors.New("journal written by a newer csv2activity")
 
@@ -81,13 +86,37 @@ CREATE TABLE sent (
 func Open(path string) (*Journal, error) {
 	// The journal and its -shm are created 0600 here; the WAL takes the journal's mode
 	// (modeof), so no file of the journal is readable by others.
+	var created []string // removed again when the journal cannot be opened
 	for _, name := range []string{path, path + "-shm"} {
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			f, err = os.OpenFile(name, os.O_RDWR, 0)
+		} else if err == nil {
+			created = append(created, name)
+		}
 		if err != nil {
+			removeAll(created)
 			return nil, fmt.Errorf("open journal %s: %w", path, err)
 		}
 		f.Close()
 	}
+	j, err := openDB(path)
+	if err != nil {
+		removeAll(created)
+		return nil, err
+	}
+	return j, nil
+}
+
+// removeAll removes the files Open created for a journal it could not open.
+func removeAll(names []string) {
+	for _, name := range names {
+		os.Remove(name)
+	}
+}
+
+// openDB opens the SQLite database at path and brings its schema up to date.
+func openDB(path string) (*Journal, error) {
 	escaped := (&url.URL{Path: path}).EscapedPath()
 	dsn := "file:" + escaped + "?modeof=" + url.QueryEscape(path) +
 		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +

@@ -34,6 +34,19 @@ const lookupBatch = 1000
 // content, or sent with other content. Keys are looked up as key stores them (hashed when
 // personal). It reads in batches of lookupBatch keys, one indexed query each.
 func (j *Journal) Lookup(ctx context.Context, key KeySpec, entries []Entry) ([]Answer, error) {
+	return j.lookup(ctx, key, entries, 0)
+}
+
+// Lookup is Journal.Lookup leaving out what this run itself recorded: a
+// resumed run sees the answers its first attempt saw, and so sends the same
+// lines (the state file's chunks match).
+func (r *Run) Lookup(ctx context.Context, entries []Entry) ([]Answer, error) {
+	return r.j.lookup(ctx, r.Key, entries, r.ID)
+}
+
+// lookup answers for entries, leaving out the sendings of run except (0:
+// none).
+func (j *Journal) lookup(ctx context.Context, key KeySpec, entries []Entry, except int64) ([]Answer, error) {
 	answers := make([]Answer, len(entries))
 	err := j.read(ctx, func(conn *sql.Conn) error {
 		var full *sql.Stmt // the statement for a whole batch, prepared once
@@ -50,7 +63,7 @@ func (j *Journal) Lookup(ctx context.Context, key KeySpec, entries []Entry) ([]A
 					full = stmt
 				}
 			}
-			if err := lookup(ctx, stmt, key, batch, answers[start:]); err != nil {
+			if err := lookup(ctx, stmt, key, batch, except, answers[start:]); err != nil {
 				return err
 			}
 		}
@@ -63,7 +76,7 @@ func (j *Journal) Lookup(ctx context.Context, key KeySpec, entries []Entry) ([]A
 }
 
 func lookupQuery(n int) string {
-	return "SELECT key, sum, run, at FROM sent WHERE key IN (?" + strings.Repeat(",?", n-1) + ")"
+	return "SELECT key, sum, run, at FROM sent WHERE run != ? AND key IN (?" + strings.Repeat(",?", n-1) + ")"
 }
 
 type sending struct {
@@ -73,10 +86,11 @@ type sending struct {
 }
 
 // lookup runs one batch and fills answers[i] for batch[i].
-func lookup(ctx context.Context, stmt *sql.Stmt, key KeySpec, batch []Entry, answers []Answer) error {
-	args := make([]any, len(batch))
+func lookup(ctx context.Context, stmt *sql.Stmt, key KeySpec, batch []Entry, except int64, answers []Answer) error {
+	args := make([]any, 1+len(batch))
+	args[0] = except
 	for i, e := range batch {
-		args[i] = key.stored(e.Key)
+		args[1+i] = key.stored(e.Key)
 	}
 	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
@@ -98,7 +112,7 @@ func lookup(ctx context.Context, stmt *sql.Stmt, key KeySpec, batch []Entry, ans
 		return err
 	}
 	for i, e := range batch {
-		answers[i] = answer(e.Sum, found[args[i].(string)])
+		answers[i] = answer(e.Sum, found[args[1+i].(string)])
 	}
 	return nil
 }

@@ -226,15 +226,16 @@ type Outcome struct {
 	Finished  time.Time
 }
 
-// Finish records how the run ended. Skipped and Conflicts add to what an earlier,
-// cut-short attempt of the same run recorded.
+// Finish records how the run ended. Skipped and Conflicts replace what an earlier
+// attempt of the same run recorded: a resumed run looks every line up again, so its
+// counts are the whole run's.
 func (r *Run) Finish(ctx context.Context, o Outcome) error {
 	if o.Finished.IsZero() {
 		o.Finished = time.Now()
 	}
 	return r.j.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, finished = ?,
-			skipped = skipped + ?, conflicts = conflicts + ? WHERE id = ?`,
+			skipped = ?, conflicts = ? WHERE id = ?`,
 			o.Status, o.Finished.UnixMilli(), o.Skipped, o.Conflicts, r.ID)
 		return err
 	})

@@ -209,6 +209,9 @@ func (c *compiler) compileAll() map[string]bool {
 	}
 	keyNames := maps.Clone(c.used)
 	c.node(m.Activity, false)
+	if m.DedupeKey != nil {
+		c.compile(m.DedupeKey, false, false)
+	}
 	return keyNames
 }
 

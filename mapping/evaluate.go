@@ -199,9 +199,14 @@ var errEmptyKey = errors.New("the group key is empty")
 
 // keyOf returns the row's group_by key. An empty or nil key is an error.
 func (ev *Evaluator) keyOf(vals []any) (string, error) {
-	g := ev.p.GroupBy
+	return ev.keyWith(ev.p.GroupBy, vals, ev.single(vals), errEmptyKey)
+}
+
+// keyWith evaluates the key expression g on the row vals of group, as text;
+// a nil or empty key is an EvalError whose cause is empty.
+func (ev *Evaluator) keyWith(g *Expr, vals []any, group [][]any, empty error) (string, error) {
 	ev.guard.built = 0
-	v, err := ev.run(g, ev.bind(vals, ev.single(vals)))
+	v, err := ev.run(g, ev.bind(vals, group))
 	if err != nil {
 		return "", err
 	}
@@ -210,7 +215,7 @@ func (ev *Evaluator) keyOf(vals []any) (string, error) {
 		return "", &EvalError{Path: g.Path, Line: g.Line, Err: err}
 	}
 	if v == nil || k == "" {
-		return "", &EvalError{Path: g.Path, Line: g.Line, Err: errEmptyKey}
+		return "", &EvalError{Path: g.Path, Line: g.Line, Err: empty}
 	}
 	return k, nil
 }

@@ -32,7 +32,10 @@ type Mapping struct {
 	Columns  []*Column // as declared, in file order
 	Where    *Expr     // nil: every row passes
 	GroupBy  *Expr     // nil: one activity per row
-	Activity *Node     // an object template: activity:, or line: for another document type
+	// DedupeKey names what makes two activities "the same" for nightly
+	// imports (--only-new); nil: the group_by key (KeyExpr).
+	DedupeKey *Expr
+	Activity  *Node // an object template: activity:, or line: for another document type
 	// Rules are the activity rules, with the keys allow_keys lets through.
 	Rules activity.Rules
 	// DocumentType is document_type: USER_ACTIVITY (the default) or another
@@ -141,7 +144,7 @@ type loader struct {
 	checkRules bool
 }
 
-var topKeys = []string{"version", "input", "columns", "where", "group_by", "on_rejected_row", "activity", "allow_keys", "document_type", "line"}
+var topKeys = []string{"version", "input", "columns", "where", "group_by", "dedupe_key", "on_rejected_row", "activity", "allow_keys", "document_type", "line"}
 
 // top walks the document's root map.
 func (l *loader) top(root ast.Node) {
@@ -166,6 +169,8 @@ func (l *loader) top(root ast.Node) {
 			l.m.Where = l.exprValue(kv.Value, "where")
 		case "group_by":
 			l.m.GroupBy = l.exprValue(kv.Value, "group_by")
+		case "dedupe_key":
+			l.m.DedupeKey = l.exprValue(kv.Value, "dedupe_key")
 		case "on_rejected_row":
 			l.onRejectedRow(kv.Value)
 		case "activity", "line":

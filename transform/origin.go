@@ -41,6 +41,7 @@ func (w *worker) traced(res *result) {
 // tracer builds the workers of a run, tracing when Config.Origins asks.
 func (r *run) tracer(w *worker) *worker {
 	w.trace = r.cfg.Origins != nil
+	w.keys = r.cfg.Keys != nil // keys.go
 	return w
 }
 

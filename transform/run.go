@@ -52,6 +52,11 @@ type Config struct {
 	// order, with the rows it was built from (origin.go); its error stops
 	// the run. The slice is reused: copy what must outlive the call.
 	Origins func(rows []RowRef) error
+	// Keys, when set, is given the dedupe key of every activity
+	// (mapping.Mapping.KeyExpr), in output order, a result at a time, just
+	// before its lines are written to the output: one key per line
+	// (keys.go). Its error stops the run.
+	Keys func(keys []string) error
 	// Rejected, when set, is given each rejected row, typed, after its
 	// line is written to the rejects: in the same order, on the goroutine
 	// that writes them.
@@ -337,6 +342,9 @@ func (r *run) consume(res *result) error {
 	r.sum.GroupsRejected += res.groupsRejected
 	r.pending += res.held - res.settled
 	r.unwritten = len(res.rejects) + res.inActivities
+	if err := r.reportKeys(res); err != nil {
+		return err
+	}
 	if len(res.out) > 0 {
 		if _, err := r.out.Write(res.out); err != nil {
 			return fmt.Errorf("write output: %w", err)

@@ -15,6 +15,7 @@ import (
 type result struct {
 	out          []byte   // ndjson, one activity a line
 	origins      []uint32 // with Config.Origins: per activity, its rows (origin.go)
+	keys         []string // with Config.Keys: per activity, its dedupe key (keys.go)
 	rejects      []Reject
 	rows         []groupRow // with group_by: the rows, keyed, in input order (rejected ones too)
 	recs         []byte     // the stored records of rows (rowrec.go), end to end
@@ -69,6 +70,8 @@ type worker struct {
 	origin      []uint32 // the rows of the activity being built: input, line…
 	records     recordWriter
 	fields      []string // the fields of a stored record being read back
+	keys        bool     // compute each activity's dedupe key (keys.go)
+	key         string   // the dedupe key of the activity being built
 }
 
 func newWorker(p *mapping.Program) *worker {
@@ -155,6 +158,10 @@ func (w *worker) row(b *batch, rec *input.Record, res *result) *why {
 		res.filtered++
 		return nil
 	}
+	if y := w.keyRow(rec.Fields); y != nil {
+		res.out = res.out[:start]
+		return y
+	}
 	return w.written(res, start, 1)
 }
 
@@ -216,6 +223,9 @@ func (w *worker) activity(group [][]any, res *result) *why {
 	if err != nil {
 		return whyOf(err)
 	}
+	if y := w.keyGroup(group); y != nil {
+		return y
+	}
 	res.out = out
 	return w.written(res, start, len(group))
 }
@@ -227,6 +237,7 @@ func (w *worker) written(res *result, start, rows int) *why {
 		return y
 	}
 	w.traced(res)
+	w.keyWritten(res)
 	res.activities++
 	res.inActivities += rows
 	return nil

@@ -90,6 +90,12 @@ type Options struct {
 	// USER_ACTIVITY. A state file records it: a resume with another type
 	// is refused.
 	DocumentType document.Type
+	// Accepted, when set, is called once each chunk is held by an execution
+	// of the import (sent now, found among its executions, or recorded as
+	// sent by an earlier run), in chunk order, with the import's id and the
+	// chunk as the state records it; its error stops the run (the import
+	// journal, csv2activity import --only-new).
+	Accepted func(importID string, c Chunk) error
 }
 
 // prepare fills in the defaults and checks the options, before anything is

@@ -152,3 +152,7 @@ func sameChunk(statePath string, rec, now Chunk) error {
 	return usagef("%s has changed since %s recorded it: chunk %d (bytes %d-%d) has another checksum; a resumed upload needs the same input (and mapping); start a new one with another --state",
 		what, statePath, rec.Index+1, rec.Offset, rec.Offset+rec.Length)
 }
+
+// ReadState reads the state file at path (nil, nil when there is none), for
+// a caller that follows an upload's chunks (the import journal).
+func ReadState(path string) (*State, error) { return loadState(path) }

@@ -119,7 +119,7 @@ func Upload(ctx context.Context, o Options) (Summary, error) {
 	for _, c := range chunks {
 		body, err := readChunk(c)
 		if err == nil {
-			err = s.deliver(ctx, c, body)
+			err = s.deliverAccepted(ctx, c, body)
 		}
 		if err != nil {
 			return s.end(err)
@@ -150,7 +150,7 @@ func Stream(ctx context.Context, o Options, produce func(w io.Writer) error) (Su
 	}
 	deliver := func(c Chunk, body []byte) error {
 		s.sum.count(c)
-		return s.deliver(ctx, c, body)
+		return s.deliverAccepted(ctx, c, body)
 	}
 	if o.DryRun {
 		s.planHeader()
@@ -185,6 +185,17 @@ func Stream(ctx context.Context, o Options, produce func(w io.Writer) error) (Su
 		}
 	}
 	return s.end(err)
+}
+
+// deliverAccepted delivers chunk c, then tells Options.Accepted.
+func (s *session) deliverAccepted(ctx context.Context, c Chunk, body []byte) error {
+	if err := s.deliver(ctx, c, body); err != nil {
+		return err
+	}
+	if s.o.Accepted == nil {
+		return nil
+	}
+	return s.o.Accepted(s.st.ImportID, s.st.Chunks[c.Index])
 }
 
 // end completes the summary of a run.
