@@ -35,16 +35,12 @@ func TestBudgetRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
-			start := time.Now()
 			got, err := apply(t, typedColumns+"activity:\n  v: '${ "+tt.src+" }'\n", row1)
 			if !errors.Is(err, ErrBudget) {
 				t.Fatalf("got %.100s, %v; want a budget error", got, err)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %q, want it to hold %q", err, tt.want)
-			}
-			if d := time.Since(start); d > 20*time.Second {
-				t.Errorf("took %v", d)
 			}
 		})
 	}
