@@ -26,12 +26,12 @@ const (
 // Mapping is a loaded mapping file: its shape checked, its expressions parsed,
 // not yet bound to an input. Compile binds it to a header.
 type Mapping struct {
-	File     string
-	Version  int
-	Input    Input
-	Columns  []*Column // as declared, in file order
-	Where    *Expr     // nil: every row passes
-	GroupBy  *Expr     // nil: one activity per row
+	File    string
+	Version int
+	Input   Input
+	Columns []*Column // as declared, in file order
+	Where   *Expr     // nil: every row passes
+	GroupBy *Expr     // nil: one activity per row
 	// DedupeKey names what makes two activities "the same" for nightly
 	// imports (--only-new); nil: the group_by key (KeyExpr).
 	DedupeKey *Expr
