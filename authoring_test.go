@@ -14,7 +14,10 @@ import (
 )
 
 // The authoring commands (init, preview, check, validate) driven end to end
-// through the built binary.
+// through the built binary, on generated exports whose activities are
+// checked against what was generated (exact Sales, dates, customers). They
+// stay in Go for those generators and checks; the authoring cases with fixed
+// files are scripts (init_*, preview_*, check_*, validate_*).
 
 // exports are the CSV files init must map with no rejected row: the samples,
 // and exports with unusual headers.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"csv2activity/activity"
+	"csv2activity/mapping"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -15,7 +16,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // TestGolden converts every case of testdata/golden: each folder CASE holds
 // input.csv and mapping.yaml (links to the shipped samples, or files of its
 // own) and want.ndjson, what convert writes, with no rejected row and every
-// line passing the activity rules. A new folder is a new case.
+// line passing the rules of its document type (the activity rules, or
+// those of the mapping's document_type). A new folder is a new case.
 //
 //	go test -run TestGolden/CASE -update    rewrites CASE/want.ndjson
 func TestGolden(t *testing.T) {
@@ -37,8 +39,16 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			m, err := mapping.Load(filepath.Join(dir, "mapping.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			validate := activity.ValidateLine
+			if r := m.DocumentType.Rules(); r != nil {
+				validate = r.ValidateLine
+			}
 			for i, line := range strings.Split(strings.TrimSuffix(string(got), "\n"), "\n") {
-				if err := activity.ValidateLine([]byte(line)); err != nil {
+				if err := validate([]byte(line)); err != nil {
 					t.Errorf("line %d breaks a rule: %v", i+1, err)
 				}
 			}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -132,25 +131,4 @@ func readLines(t testing.TB, path string) []string {
 		t.Fatal(err)
 	}
 	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-}
-
-// rejectLines returns the "line" of every object of a rejects file.
-func rejectLines(t *testing.T, path string) []int {
-	t.Helper()
-	var lines []int
-	for _, l := range readLines(t, path) {
-		var r struct {
-			Line   int    `json:"line"`
-			Reason string `json:"reason"`
-			Raw    string `json:"raw"`
-		}
-		if err := json.Unmarshal([]byte(l), &r); err != nil {
-			t.Fatalf("rejects line %q: %v", l, err)
-		}
-		if r.Reason == "" || r.Raw == "" {
-			t.Errorf("reject without reason or raw: %s", l)
-		}
-		lines = append(lines, r.Line)
-	}
-	return lines
 }

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"encoding/pem"
 	"io"
-	"io/fs"
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
@@ -16,126 +14,16 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // Where files are written and uploads leave the machine, through the binary:
-// outputs that are devices, FIFOs or symlinks, the permissions of new and
-// replaced files, what a kill -9 leaves for the next run to remove, the same
-// file given twice to upload, and redirects.
-
-// mustMknodNull makes a character device with /dev/null's numbers (1, 3) in
-// dir: it discards what is written, as /dev/null does, without touching /dev.
-func mustMknodNull(t *testing.T, dir, name string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := syscall.Mknod(p, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
-		t.Skipf("cannot make a device node: %v", err)
-	}
-	return p
-}
-
-// assertType checks what path is (without following a symlink at it).
-func assertType(t *testing.T, path string, want fs.FileMode) {
-	t.Helper()
-	fi, err := os.Lstat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Type() != want {
-		t.Errorf("%s is %v, want type %v", filepath.Base(path), fi.Mode(), want)
-	}
-}
-
-// noTemporaries checks that no .tmp-* file is left in the folders.
-func noTemporaries(t *testing.T, dirs ...string) {
-	t.Helper()
-	for _, dir := range dirs {
-		if left, _ := filepath.Glob(filepath.Join(dir, ".tmp-*")); len(left) != 0 {
-			t.Errorf("temporary files left: %v", left)
-		}
-	}
-}
-
-// TestOutputDevice writes the activities and the rejects to a character
-// device (a /dev/null made in the test's folder): exit codes as usual, and
-// the device is still a device, never renamed over nor removed, even when it
-// sits where the default rejects file goes and nothing is rejected.
-func TestOutputDevice(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	null := mustMknodNull(t, dir, "null")
-	res := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", null, "--rejects", null, "testdata/broken/loyalty.csv")
-	if res.code != 3 || !strings.Contains(res.stderr, "rejected") {
-		t.Fatalf("exit %d, want 3:\n%s", res.code, res.stderr)
-	}
-	assertType(t, null, fs.ModeDevice|fs.ModeCharDevice)
-
-	// Without --rejects, the rejects go to standard error, not to a file
-	// beside the device (/dev/null.rejects.ndjson).
-	res = runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", null, "testdata/broken/loyalty.csv")
-	if res.code != 3 || !strings.Contains(res.stderr, `{"line":`) {
-		t.Fatalf("exit %d, want 3 and the rejects on standard error:\n%s", res.code, res.stderr)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("got %v in the folder, want the device alone", entries)
-	}
-
-	rejects := mustMknodNull(t, dir, "orders.rejects.ndjson")
-	res = runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", filepath.Join(dir, "orders.ndjson"), "samples/loyalty.csv")
-	if res.code != 0 {
-		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
-	}
-	assertType(t, rejects, fs.ModeDevice|fs.ModeCharDevice)
-	noTemporaries(t, dir)
-}
-
-// TestOutputFIFO writes the activities to a named pipe a reader waits on: the
-// reader gets exactly what a file would hold, and the pipe stays a pipe. The
-// same through a symlink to the process's own standard output (what
-// /dev/stdout is).
-func TestOutputFIFO(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	want := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "samples/loyalty.csv").stdout
-	fifo := filepath.Join(dir, "activities.pipe")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan string, 1)
-	go func() {
-		f, err := os.Open(fifo) // waits for the writer
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		b, _ := io.ReadAll(f)
-		f.Close()
-		got <- string(b)
-	}()
-	res := runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", fifo, "samples/loyalty.csv")
-	if res.code != 0 {
-		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
-	}
-	select {
-	case s := <-got:
-		if s != want || want == "" {
-			t.Errorf("the reader got %d bytes, want the %d of the output", len(s), len(want))
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the run ended, and the reader still waits for a writer: the FIFO was not written")
-	}
-	assertType(t, fifo, fs.ModeNamedPipe)
-
-	stdout := filepath.Join(dir, "stdout")
-	os.Symlink("/proc/self/fd/1", stdout)
-	res = runCLI(t, "", nil, nil, "convert", "-m", "samples/loyalty.yaml", "-o", stdout, "samples/loyalty.csv")
-	if res.code != 0 || res.stdout != want {
-		t.Errorf("-o a link to standard output: exit %d, %d bytes out, want %d:\n%s", res.code, len(res.stdout), len(want), res.stderr)
-	}
-	assertType(t, stdout, fs.ModeSymlink)
-	noTemporaries(t, dir)
-}
+// what a kill -9 leaves in the spill folders for the next run to remove,
+// and redirects. These stay in Go for what they make or serve on the side:
+// spill folders told apart by run, TLS servers that redirect. Devices, a
+// FIFO's reader, a killed --split-size run, symlinked and umasked outputs
+// and one file given to upload under several paths are scripts
+// (output_device, output_fifo, split_kill9, output_symlink, output_umask,
+// upload_same_file).
 
 // spillFolders lists the spill folders in tmp that hold spill files.
 func spillFolders(tmp string) []string {
@@ -213,64 +101,6 @@ func TestSpillOfDeadRunRemoved(t *testing.T) {
 	stopWith(t, live, syscall.SIGINT, 10e9)
 	if left := spillFolders(tmp); len(left) != 0 {
 		t.Errorf("spill folders left: %v", left)
-	}
-}
-
-// TestSplitKill9 kills a --split-size run once it has several parts under
-// temporary names: the next run to the same output, with fewer parts,
-// removes every one of them.
-func TestSplitKill9(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	out := filepath.Join(dir, "loyalty.ndjson")
-	cmd, stdin, _ := startPiped(t, nil, "convert", "-m", "samples/loyalty.yaml", "-o", out, "--split-size", "2KB", "-")
-	go io.WriteString(stdin, loyaltyHeader+loyaltyRows(50000))
-	waitFor(t, func() bool {
-		m, _ := filepath.Glob(filepath.Join(dir, ".tmp-loyalty-0003.ndjson-*"))
-		return len(m) > 0
-	})
-	cmd.Process.Kill()
-	cmd.Wait()
-	stdin.Close()
-
-	res := runCLI(t, "", strings.NewReader(loyaltyHeader+loyaltyRows(3)), nil, "convert", "-m", "samples/loyalty.yaml", "-o", out, "--split-size", "2KB", "-")
-	if res.code != 0 || !strings.Contains(res.stderr, "in 1 parts") {
-		t.Fatalf("rerun: exit %d:\n%s", res.code, res.stderr)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 || entries[0].Name() != "loyalty-0001.ndjson" {
-		t.Errorf("left in the folder: %v, want loyalty-0001.ndjson alone", entries)
-	}
-}
-
-// TestUploadSameFileOnce gives upload one file under four paths (as given,
-// ./, a symlink, a hard link): it is sent once, said on standard error, and
-// the state file records it once.
-func TestUploadSameFileOnce(t *testing.T) {
-	t.Parallel()
-	sb := startSandbox(t)
-	dir := t.TempDir()
-	f, lines := activityFile(t, dir, 40)
-	os.Symlink("activities.ndjson", filepath.Join(dir, "latest.ndjson"))
-	os.Link(f, filepath.Join(dir, "copy.ndjson"))
-	state := filepath.Join(dir, "state.json")
-	res := runCLI(t, dir, nil, sb.env("5"), "upload", "--chunk-size", "4KB", "--state", state,
-		"activities.ndjson", "./activities.ndjson", "latest.ndjson", "copy.ndjson", "activities.ndjson")
-	if res.code != 0 {
-		t.Fatalf("exit %d:\n%s", res.code, res.stderr)
-	}
-	for _, p := range []string{"./activities.ndjson", "latest.ndjson", "copy.ndjson"} {
-		if !strings.Contains(res.stderr, p+" is the same file as activities.ndjson: sent once") {
-			t.Errorf("stderr does not say %s is sent once:\n%s", p, res.stderr)
-		}
-	}
-	if !strings.Contains(res.stderr, "activities.ndjson is given twice: sent once") {
-		t.Errorf("stderr does not say the repeated path is sent once:\n%s", res.stderr)
-	}
-	assertOnce(t, sb.stored(t, "5"), lines)
-	var st struct{ Inputs []string }
-	if err := json.Unmarshal([]byte(mustRead(t, state)), &st); err != nil || !slices.Equal(st.Inputs, []string{"activities.ndjson"}) {
-		t.Errorf("the state records inputs %q (%v), want the file once", st.Inputs, err)
 	}
 }
 

@@ -17,7 +17,10 @@ import (
 
 // Reading the input end to end: a stray quote costs one line, endless input
 // (the row size limit and mixed encodings are scripts: max_row_size,
-// mixed_encodings).
+// mixed_encodings). These stay in Go: the stray quotes go into generated
+// exports at computed lines, each run compared with the clean one's
+// activities, and the endless input is written by the test for as long as
+// the child reads.
 
 // TestStrayQuoteCostsOneLine puts a stray quote early, in the middle and on
 // the last line of 57-line exports (the American one, with a quoted cell on

@@ -66,7 +66,9 @@ func readmeDir(t *testing.T) string {
 	dir := t.TempDir()
 	for _, name := range []string{"mappings.example.yaml", "samples/us-orders.csv", "samples/fr-caisse.csv", "samples/fr-caisse.yaml",
 		"samples/loyalty.csv", "samples/loyalty.yaml", "testdata/broken/us-orders.csv", "testdata/broken/fr-caisse.csv",
-		"testdata/exports/online-retail.csv"} {
+		"testdata/exports/online-retail.csv", "samples/loyalty-customers.csv", "samples/loyalty-customers.yaml",
+		"samples/vip-list.csv", "samples/card-emails.csv", "samples/optins.csv", "samples/erasures.csv",
+		"samples/us-orders.csv.gz", "samples/us-orders.xlsx", "samples/us-orders.parquet"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -272,14 +274,17 @@ func readmeUpload(t *testing.T) {
 	text := strings.ReplaceAll(script.String(), "--addr 127.0.0.1:8089", "--addr fd:3")
 	text = strings.ReplaceAll(text, "127.0.0.1:8089", "127.0.0.1:"+port)
 	// Test settings only: the socket listens before the script starts, and
-	// uploads retry after 10ms and give a killed run's chunks 200ms to show
-	// (instead of 500ms and 5s), so that the rehearsal is quick.
+	// uploads retry after 10ms, give a killed run's chunks 200ms to show and
+	// look at executions every 50ms at first (instead of 500ms, 5s and 1s),
+	// so that the rehearsal is quick.
 	text = strings.ReplaceAll(text, "--quiet &\nsleep 1\n", "--quiet &\n")
+	text = strings.ReplaceAll(text, "csv2activity status ", "csv2activity status --poll-interval 50ms ")
 	for _, c := range []string{"upload", "import"} {
 		text = strings.ReplaceAll(text, "csv2activity "+c+" ", "csv2activity "+c+" "+strings.Join(fastUpload, " ")+" ")
 	}
 	dir := t.TempDir()
-	for _, f := range []string{"mappings.example.yaml", "samples/us-orders.csv"} {
+	for _, f := range []string{"mappings.example.yaml", "samples/us-orders.csv", "samples/vip-list.csv", "samples/vip-list.yaml",
+		"samples/loyalty-customers.csv", "samples/loyalty-customers.yaml"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -294,7 +299,7 @@ func readmeUpload(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README upload commands: %v\n%s", err, out)
 	}
-	for _, want := range []string{"dry run: nothing sent", "datamart 2 holds every line exactly once", "datamart 3 holds every line exactly once"} {
+	for _, want := range []string{"dry run: nothing sent", "datamart 2 holds every line exactly once", "datamart 3 holds every line exactly once", "datamart 5 holds every profile exactly once"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("README upload commands: output lacks %q\n%s", want, out)
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"csv2activity/internal/testenv"
 )
 
 // TestScripts runs every testdata/script/*.txtar: one file per behaviour of
@@ -27,18 +28,35 @@ import (
 // testdata/golden/ and mappings.example.yaml, with the binary built by
 // TestMain on PATH as csv2activity. Beyond testscript's own commands,
 // scripts may use exits, mkfifo, hardlink, mode, mkdata, lines, rejects,
-// notemp, maxsize and sandbox (see scriptCmds).
+// notemp, maxsize and sandbox (see scriptCmds), and start, fed, close,
+// waitfile, cpuwait, signal, waitexit, vmhwm and bounded to act on a child
+// while it runs and read its own numbers (see script_proc_test.go), gen and
+// summary (see script_data_test.go). The condition [mknod] holds where a
+// device node can be made.
 //
 //	go test -run TestScripts/NAME    one script
 //	go test -run TestScripts -testwork    keep the folders to look at them
 func TestScripts(t *testing.T) {
 	t.Parallel()
+	mknod := syscall.Mknod(filepath.Join(t.TempDir(), "null"), syscall.S_IFCHR|0o666, 1<<8|3) == nil
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		Setup:               scriptSetup,
 		Cmds:                scriptCmds,
+		Condition:           scriptCondition(mknod),
 		RequireExplicitExec: true,
 	})
+}
+
+// scriptCondition answers the conditions of scripts beyond testscript's
+// own: [mknod].
+func scriptCondition(mknod bool) func(cond string) (bool, error) {
+	return func(cond string) (bool, error) {
+		if cond == "mknod" {
+			return mknod, nil
+		}
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
 }
 
 // scriptSetup puts the binary on PATH and copies the shipped files a script
@@ -46,6 +64,7 @@ func TestScripts(t *testing.T) {
 func scriptSetup(env *testscript.Env) error {
 	env.Setenv("PATH", filepath.Dir(binary)+string(os.PathListSeparator)+env.Getenv("PATH"))
 	env.Values[sandboxKey{}] = &scriptSandbox{}
+	env.Values[procsKey{}] = map[string]*scriptProc{}
 	for _, p := range []string{"samples", "testdata/broken", "testdata/exports", "testdata/mappings", "testdata/golden", "mappings.example.yaml"} {
 		if err := copyTree(p, filepath.Join(env.WorkDir, p)); err != nil {
 			return err
@@ -170,18 +189,11 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 		}
 		var got []string
 		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
-			for _, l := range fileLines(ts, args[0]) {
-				var r struct {
-					Line   int    `json:"line"`
-					Reason string `json:"reason"`
-					Raw    string `json:"raw"`
-				}
-				if err := json.Unmarshal([]byte(l), &r); err != nil {
-					ts.Fatalf("%s: line %q: %v", args[0], l, err)
-				}
-				if r.Reason == "" || r.Raw == "" {
-					ts.Fatalf("%s: a reject without reason or raw: %s", args[0], l)
-				}
+			rejects, err := testenv.ParseRejects(ts.ReadFile(args[0]))
+			if err != nil {
+				ts.Fatalf("%s: %v", args[0], err)
+			}
+			for _, r := range rejects {
 				got = append(got, strconv.Itoa(r.Line))
 			}
 		}

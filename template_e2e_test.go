@@ -10,6 +10,10 @@ import (
 	"csv2activity/mapping"
 )
 
+// The template against the general path, end to end. It stays in Go: it
+// asks the mapping package whether each mapping compiles to a template, so
+// that the comparison cannot silently compare the general path with itself.
+
 // perLineMappings are per-line mappings of the acceptance exports. EVENT is
 // replaced by a constant $event_name, which compiles the mapping to a
 // template, or by the same name computed, which sends every row the general

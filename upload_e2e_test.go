@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,68 +13,39 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"csv2activity/internal/testenv"
 )
 
 // The upload, import and sandbox commands, end to end: the built binary
-// uploads to the built binary's sandbox, a child process on loopback.
+// uploads to the built binary's sandbox, a child process on loopback. The
+// resume after kill -9 stays in Go: it kills at seeded random moments,
+// counted in chunks the state file records. The sandbox helpers serve the
+// Go tests of the platform and of orders through import.
 
 const e2eToken = "e2e-token-3b9d0c"
-
-// lockedBuffer collects a child's output while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // sandboxProc is a `csv2activity sandbox` child process.
 type sandboxProc struct {
 	url, dir string
-	out      lockedBuffer
+	out      testenv.Buffer
 	stop     func() // SIGTERM, then a clean exit is checked
 }
 
-// startSandbox starts the sandbox on a free loopback port (unless args
-// give --addr), expecting
-// e2eToken, and stops it with SIGTERM when the test ends, checking that it
-// exits cleanly.
+// startSandbox starts the sandbox on a loopback port it chooses and keeps
+// (unless args give --addr), expecting e2eToken, and stops it with SIGTERM
+// when the test ends, checking that it exits cleanly.
 func startSandbox(t *testing.T, args ...string) *sandboxProc {
 	t.Helper()
-	return startSandboxOn(t, nil, t.TempDir(), args...)
-}
-
-// startSandboxOn starts the sandbox storing under dir, serving the listening
-// socket ln (--addr fd:3) when it is not nil: a sandbox started again on the
-// same socket and dir answers at the same URL with what the first stored.
-func startSandboxOn(t *testing.T, ln *os.File, dir string, args ...string) *sandboxProc {
-	t.Helper()
-	sb := &sandboxProc{dir: dir}
-	switch {
-	case ln != nil:
-		args = append([]string{"--addr", "fd:3"}, args...)
-	case !slices.Contains(args, "--addr"):
+	sb := &sandboxProc{dir: t.TempDir()}
+	if !slices.Contains(args, "--addr") {
 		args = append([]string{"--addr", "127.0.0.1:0"}, args...)
 	}
 	cmd := exec.Command(binary, append([]string{"sandbox", "--dir", sb.dir}, args...)...)
 	cmd.Env = append(os.Environ(), "MICS_API_TOKEN="+e2eToken)
-	if ln != nil {
-		cmd.ExtraFiles = []*os.File{ln}
-	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -104,23 +74,6 @@ func startSandboxOn(t *testing.T, ln *os.File, dir string, args ...string) *sand
 	}
 	t.Cleanup(sb.stop)
 	return sb
-}
-
-// loopbackListener opens a listening socket on a free loopback port, kept
-// open until the test ends, as a file to hand to a child.
-func loopbackListener(t *testing.T) (*os.File, string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	f, err := ln.(*net.TCPListener).File()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f, ln.Addr().String()
 }
 
 // env returns the environment of an upload to the sandbox.
@@ -258,7 +211,7 @@ func TestUploadResumesAfterKill9E2E(t *testing.T) {
 		outputs = append(outputs, killMidway(t, rng, sb.env("3"), append(args, input), state))
 		t.Logf("kill -9 #%d: %d chunks recorded sent, %d lines stored", kill, sentChunks(state), len(sb.stored(t, "3")))
 	}
-	res := runCLI(t, "", nil, sb.env("3"), append(args, "--wait", input)...)
+	res := runCLI(t, "", nil, sb.env("3"), append(args, "--wait", "--poll-interval", "50ms", input)...)
 	outputs = append(outputs, res.stdout, res.stderr, sb.out.String())
 	if res.code != 0 {
 		t.Fatalf("the resumed upload: exit %d\n%s", res.code, res.stderr)

@@ -27,21 +27,32 @@ func Run(ctx context.Context, args []string, version string) int {
 	if err != nil && code != exitRejected {
 		fmt.Fprintf(os.Stderr, "csv2activity: %v\n", err)
 	}
+	if err := finishReport(app, code, err); err != nil {
+		fmt.Fprintf(os.Stderr, "csv2activity: %v\n", err)
+		if code != exitUsage { // a usage error stays one
+			code = exitFailed
+		}
+	}
 	return code
 }
 
 func newApp(version string) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:    "csv2activity",
 		Usage:   "turn retail CSV exports into mediarithmics user activities (ndjson)",
-		Version: version,
+		Version: buildVersion(version),
 		Description: "A YAML mapping file says how each row (or group of rows) of a CSV export becomes a\n" +
 			"mediarithmics user activity. Start from mappings.example.yaml, convert, read the summary\n" +
 			"and the rejects file, and fix the mapping until nothing is rejected.\n\n" +
 			"Exit codes: 0 everything converted; 1 the run failed (I/O, too many rejected rows);\n" +
 			"2 usage or mapping error, before any row was read; 3 finished, some rows rejected.",
-		Commands:        []*cli.Command{initCommand(), previewCommand(), checkCommand(), convertCommand(), validateCommand(), uploadCommand(), importCommand(), statusCommand(), sandboxCommand()},
-		HideHelpCommand: true,
-		ExitErrHandler:  func(*cli.Context, error) {}, // exit codes are decided in run
+		Commands:       []*cli.Command{initCommand(), previewCommand(), checkCommand(), convertCommand(), validateCommand(), uploadCommand(), importCommand(), statusCommand(), sandboxCommand(), completionCommand(), helpCommand()},
+		Action:         appAction,
+		OnUsageError:   onUsageError,
+		ExitErrHandler: func(*cli.Context, error) {}, // exit codes are decided in run
 	}
+	for _, c := range app.Commands {
+		c.OnUsageError = onUsageError
+	}
+	return app
 }

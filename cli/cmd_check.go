@@ -26,14 +26,20 @@ func checkCommand() *cli.Command {
 			"one group), with their count and first line numbers. Exit codes as convert: 0 nothing\n" +
 			"rejected, 3 some rows rejected, 1 more than --max-errors rejected or an input unreadable.\n" +
 			"Without inputs, the mapping is compiled against input.names or its declared columns when\n" +
-			"that is enough; otherwise only its YAML and expressions are checked.\n\n" +
+			"that is enough (exit 0); otherwise its YAML and expressions are checked, and check exits 2\n" +
+			"asking for an INPUT.\n\n" +
 			"   csv2activity check -m mapping.yaml orders.csv\n" +
 			"   csv2activity check -m mapping.yaml",
 		Flags: conversionFlags(-1),
 		Action: func(c *cli.Context) error {
-			opts, err := checkOptionsFrom(c)
-			if err != nil {
+			opts := checkOptions{report: newReport(c)}
+			if err := opts.from(c); err != nil {
 				return err
+			}
+			if len(opts.inputs) > 0 {
+				if err := opts.report.start(&opts.config, ""); err != nil {
+					return err
+				}
 			}
 			return check(c.Context, opts, c.App.Writer)
 		},
@@ -45,14 +51,16 @@ type checkOptions struct {
 	mapping *mapping.Mapping
 	config  transform.Config
 	inputs  []string
+	report  *runReport
 }
 
-func checkOptionsFrom(c *cli.Context) (checkOptions, error) {
+func (o *checkOptions) from(c *cli.Context) error {
 	cfg, err := conversionConfig(c)
 	if err != nil {
-		return checkOptions{}, err
+		return err
 	}
-	return checkOptions{mapping: cfg.Mapping, config: cfg, inputs: c.Args().Slice()}, nil
+	o.mapping, o.config, o.inputs = cfg.Mapping, cfg, c.Args().Slice()
+	return nil
 }
 
 // check reports on the mapping alone, or dry-runs it on the inputs and
@@ -61,10 +69,9 @@ func check(ctx context.Context, opts checkOptions, stdout io.Writer) error {
 	if len(opts.inputs) == 0 {
 		return checkAlone(opts.mapping, stdout)
 	}
-	report := newRejectReport(len(opts.inputs) > 1)
-	cfg := opts.config
-	cfg.Rejected = report.add
-	sum, err := transform.Run(ctx, cfg, opts.inputs, io.Discard, io.Discard)
+	report := opts.report.byWhy
+	sum, err := transform.Run(ctx, opts.config, opts.inputs, io.Discard, io.Discard)
+	opts.report.keep(sum)
 	if mapping.IsMappingError(err) {
 		return err
 	}
@@ -81,7 +88,7 @@ func check(ctx context.Context, opts checkOptions, stdout io.Writer) error {
 	case sum.Rejected > 0:
 		return errRejected
 	}
-	fmt.Fprintf(stdout, "no row rejected: convert would write %d activities\n", sum.Activities)
+	fmt.Fprintf(stdout, "no row rejected: convert would write %d %s\n", sum.Activities, sum.Lines())
 	return nil
 }
 
@@ -104,9 +111,8 @@ func checkAlone(m *mapping.Mapping, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "%s: the mapping compiles against its %d declared columns\n", m.File, len(declared))
 		return nil
 	}
-	fmt.Fprintf(stdout, "%s: the YAML and the expressions parse; the columns they name could not be checked without an input:\n"+
-		"   csv2activity check -m %s INPUT\n", m.File, m.File)
-	return nil
+	fmt.Fprintf(stdout, "%s: the YAML and the expressions parse; the columns they name could not be checked without an input\n", m.File)
+	return usageError{fmt.Sprintf("check: give an INPUT to check the columns the mapping names: csv2activity check -m %s INPUT", m.File)}
 }
 
 // Limits of the reject report: line numbers shown per reason, reasons kept.
@@ -125,6 +131,7 @@ type rejectReport struct {
 }
 
 type reasonGroup struct {
+	key   rejectKey
 	first string // the first full reason
 	count int
 	lines []string
@@ -143,7 +150,7 @@ func (r *rejectReport) add(rej *transform.Reject) {
 			r.others++
 			return
 		}
-		g = &reasonGroup{first: rej.Reason}
+		g = &reasonGroup{key: key, first: rej.Reason}
 		r.byKey[key] = g
 		r.groups = append(r.groups, g)
 	}
@@ -163,7 +170,7 @@ func (r *rejectReport) write(w io.Writer, total int) {
 	if total == 0 {
 		return
 	}
-	sort.SliceStable(r.groups, func(i, j int) bool { return r.groups[i].count > r.groups[j].count })
+	r.sort()
 	fmt.Fprintf(w, "%s rejected, for %s:\n", countOf(total, "row"), countOf(len(r.groups), "reason"))
 	for _, g := range r.groups {
 		more := ""
@@ -179,6 +186,11 @@ func (r *rejectReport) write(w io.Writer, total int) {
 	if r.others > 0 {
 		fmt.Fprintf(w, "  %s for other reasons\n", countOf(r.others, "row"))
 	}
+}
+
+// sort puts the groups largest first (ties in order of first appearance).
+func (r *rejectReport) sort() {
+	sort.SliceStable(r.groups, func(i, j int) bool { return r.groups[i].count > r.groups[j].count })
 }
 
 // countOf writes n and the noun, in the plural unless n is 1 ("3 rows",
@@ -204,6 +216,11 @@ const (
 	fellWith           // the row made its group fall
 	fellFor            // the row fell with its group, for another row or the group whole
 )
+
+// String names the part, "" for none.
+func (g groupPart) String() string {
+	return [...]string{noGroup: "", fellWith: "made its group fall", fellFor: "fell with its group"}[g]
+}
 
 // keyOf is the reject's key: rejects with equal keys make one group.
 func keyOf(r *transform.Reject) rejectKey {

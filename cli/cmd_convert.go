@@ -2,7 +2,7 @@ package cli
 
 import (
 	"context"
-	"fmt"
+	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -28,11 +28,16 @@ func convertCommand() *cli.Command {
 			&cli.StringFlag{Name: "split-size", Usage: "with -o OUT, write OUT-0001.ndjson, OUT-0002.ndjson… of at most `SIZE` each, cut between lines (100MB: one bulk import execution each)"},
 		),
 		Action: func(c *cli.Context) error {
+			rep := newReport(c)
 			opts, err := convertOptions(c)
 			if err != nil {
 				return err
 			}
-			return convert(c.Context, opts, c.App.ErrWriter)
+			if err := rep.start(&opts.Config, opts.Output, opts.Rejects); err != nil {
+				return err
+			}
+			opts.Stderr = rep.display.Lines(os.Stderr) // rejects, when they go there
+			return convert(c.Context, opts, rep)
 		},
 	}
 }
@@ -65,13 +70,11 @@ func convertOptions(c *cli.Context) (transform.Options, error) {
 	}, nil
 }
 
-// convert runs a conversion and prints its summary; a cancelled ctx (SIGINT,
+// convert runs a conversion and reports it; a cancelled ctx (SIGINT,
 // SIGTERM) stops it cleanly, temporary files removed.
-func convert(ctx context.Context, opts transform.Options, stderr interface{ Write([]byte) (int, error) }) error {
+func convert(ctx context.Context, opts transform.Options, rep *runReport) error {
 	sum, err := transform.Convert(ctx, opts)
-	if sum.Read > 0 || err == nil {
-		fmt.Fprintln(stderr, sum)
-	}
+	rep.done(sum, err == nil)
 	if err != nil {
 		if mapping.IsMappingError(err) {
 			return err

@@ -37,6 +37,7 @@ func importCommand() *cli.Command {
 			&cli.StringFlag{Name: "rejects", Usage: "write rejected rows to `FILE` as ndjson (line, file, reason, raw)", DefaultText: "standard error"},
 		), uploadFlags()...),
 		Action: func(c *cli.Context) error {
+			rep := newReport(c)
 			if c.NArg() == 0 {
 				return usageError{"import: no INPUT given (use - for standard input)"}
 			}
@@ -49,14 +50,19 @@ func importCommand() *cli.Command {
 				return err
 			}
 			opts.Rules = &cfg.Mapping.Rules // the keys its allow_keys lets through
-			return importRun(c.Context, cfg, opts, c.String("rejects"), c.App.ErrWriter)
+			opts.DocumentType = cfg.Mapping.DocumentType
+			if err := rep.start(&cfg, "", c.String("rejects"), opts.StatePath); err != nil {
+				return err
+			}
+			opts.Stderr = rep.display.Lines(opts.Stderr) // the upload's lines, between the conversion's progress draws
+			return importRun(c.Context, cfg, opts, c.String("rejects"), rep, rep.display.Lines(c.App.ErrWriter))
 		},
 	}
 }
 
 // importRun converts and uploads in one stream, then prints both
 // summaries; a cancelled ctx (SIGINT, SIGTERM) stops it with its state saved.
-func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, stderr io.Writer) error {
+func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, rep *runReport, stderr io.Writer) error {
 	if err := checkImportPaths(cfg, opts, rejectsPath, stderr); err != nil {
 		return err
 	}
@@ -94,9 +100,7 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	if keep && rej != nil {
 		conv.RejectsFile = rejectsPath
 	}
-	if conv.Read > 0 || convErr == nil {
-		fmt.Fprintln(stderr, conv)
-	}
+	rep.done(conv, convErr == nil)
 	if mapping.IsMappingError(err) {
 		return err
 	}

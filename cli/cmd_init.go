@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"csv2activity/internal/progress"
 	"csv2activity/starter"
 )
 
@@ -34,12 +35,18 @@ func initCommand() *cli.Command {
 			"   csv2activity check -m mapping.yaml orders.csv",
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "sample", Usage: "read the first `N` rows before the rest", Value: starter.DefaultSample},
+			sheetFlag(),
 			&cli.BoolFlag{Name: "quick", Usage: "type the columns from the sample alone (for a huge file; check reads the rest)"},
+			quietFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			opts, err := initOptionsFrom(c)
 			if err != nil {
 				return err
+			}
+			if !c.Bool("quiet") {
+				opts.read.Progress = new(progress.Meter)
+				opts.progress = progress.Show(c.App.ErrWriter, "init", progress.Size([]string{opts.input}), opts.read.Progress)
 			}
 			return initMapping(c.Context, opts, c.App.Writer, c.App.ErrWriter)
 		},
@@ -48,8 +55,9 @@ func initCommand() *cli.Command {
 
 // initOptions is what init reads and how much of it.
 type initOptions struct {
-	input string
-	read  starter.Options
+	input    string
+	read     starter.Options
+	progress *progress.Display // stopped before the mapping is printed
 }
 
 func initOptionsFrom(c *cli.Context) (initOptions, error) {
@@ -59,7 +67,7 @@ func initOptionsFrom(c *cli.Context) (initOptions, error) {
 	if c.Int("sample") < 1 {
 		return initOptions{}, usageError{"--sample: want at least 1 row"}
 	}
-	return initOptions{input: c.Args().First(), read: starter.Options{Sample: c.Int("sample"), Quick: c.Bool("quick")}}, nil
+	return initOptions{input: c.Args().First(), read: starter.Options{Sample: c.Int("sample"), Quick: c.Bool("quick"), Sheet: c.String("sheet")}}, nil
 }
 
 // initMapping profiles the input and prints its starter mapping on stdout,
@@ -67,6 +75,7 @@ func initOptionsFrom(c *cli.Context) (initOptions, error) {
 func initMapping(ctx context.Context, opts initOptions, stdout, stderr io.Writer) error {
 	tuneInitMemory()
 	profile, src, err := starter.Read(ctx, opts.input, opts.read)
+	opts.progress.Stop()
 	if err != nil {
 		return fail(err)
 	}
@@ -76,6 +85,9 @@ func initMapping(ctx context.Context, opts initOptions, stdout, stderr io.Writer
 	}
 	for _, n := range draft.Notes {
 		fmt.Fprintln(stderr, "csv2activity init: note: "+n)
+	}
+	if draft.Choice != "" {
+		fmt.Fprintln(stderr, "csv2activity init: "+draft.Choice)
 	}
 	fmt.Fprintf(stderr, "csv2activity init: %s, %s%s; next: csv2activity preview -m MAPPING %s\n",
 		countOf(draft.Rows, "row"), countOf(len(draft.Columns), "column"), roleSummary(draft), opts.input)

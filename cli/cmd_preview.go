@@ -34,6 +34,7 @@ func previewCommand() *cli.Command {
 			"   csv2activity preview -m mapping.yaml -n 2 orders.csv | less",
 		Flags: []cli.Flag{
 			mappingFlag(),
+			sheetFlag(),
 			&cli.IntFlag{Name: "n", Usage: "show the first `N` activities", Value: 5},
 		},
 		Action: func(c *cli.Context) error {
@@ -64,6 +65,7 @@ func previewOptionsFrom(c *cli.Context) (previewOptions, error) {
 	if err != nil {
 		return previewOptions{}, err
 	}
+	withSheet(c, m)
 	return previewOptions{config: transform.Config{Mapping: m}, input: c.Args().First(), n: c.Int("n")}, nil
 }
 

@@ -15,10 +15,12 @@ func sandboxCommand() *cli.Command {
 		Name:  "sandbox",
 		Usage: "serve a local emulator of the bulk import API, to rehearse and test uploads",
 		Description: "Serves the document import endpoints of the mediarithmics API on loopback: it checks the\n" +
-			"token (401), the document import (USER_ACTIVITY, APPLICATION_X_NDJSON; 400), the\n" +
-			"execution's Content-Type (415) and size (413 over 100MB); it stores each accepted\n" +
-			"execution at DIR/<datamart>/<import id>/<execution id>.ndjson, checks every line with the\n" +
-			"activity rules to fill total_success, total_failure and an error file, and moves the\n" +
+			"token (401), the document import (any document type of the bulk import, USER_ACTIVITY,\n" +
+			"USER_PROFILE, USER_SEGMENT…; APPLICATION_X_NDJSON; 400), the execution's Content-Type (415)\n" +
+			"and size (413 over 100MB); it stores each accepted execution at\n" +
+			"DIR/<datamart>/<import id>/<execution id>.ndjson, checks every line with the rules of its\n" +
+			"import's type to fill total_success, total_failure and an error file, lists a datamart's\n" +
+			"imports with their type (GET …/document_imports), and moves the\n" +
 			"execution PENDING (WAITING_DEPENDENT_JOB while the one before it runs) -> RUNNING ->\n" +
 			"SUCCEEDED, serving its error file at /v1/data_file/data?uri=…. Errors carry an error_id.\n" +
 			"--reject-rate refuses that share of the valid lines on the platform side (SUCCEEDED with\n" +

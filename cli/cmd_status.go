@@ -34,6 +34,7 @@ func statusCommand() *cli.Command {
 			&cli.StringFlag{Name: "token-file", Usage: "read the API token from `FILE` instead of MICS_API_TOKEN"},
 			&cli.IntFlag{Name: "max-retries", Usage: "retry a request `N` times at most (0: never)", Value: upload.DefaultMaxRetries},
 			&cli.DurationFlag{Name: "retry-wait", Usage: "wait `D` before the first retry", Value: upload.DefaultRetryWait},
+			pollIntervalFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -51,7 +52,7 @@ func statusCommand() *cli.Command {
 				APIURL: c.String("api-url"), Token: token, Datamart: c.String("datamart"),
 				ImportID: c.String("import-id"), StatePath: c.String("state"),
 				Wait: c.Bool("wait"), WaitTimeout: c.Duration("wait-timeout"),
-				MaxRetries: retries, RetryWait: c.Duration("retry-wait"),
+				MaxRetries: retries, RetryWait: c.Duration("retry-wait"), PollInterval: c.Duration("poll-interval"),
 				Stdout: c.App.Writer, Stderr: c.App.ErrWriter,
 			}
 			return showStatus(c.Context, opts, c.Bool("json"), c.App.ErrWriter)

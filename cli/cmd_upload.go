@@ -40,8 +40,10 @@ func uploadCommand() *cli.Command {
 			"before anything was sent; 3 with --wait, the platform refused some lines: their reasons are\n" +
 			"printed, traced to FILE:LINE, and each error file is kept beside the state file.\n" +
 			"With --wait, a status csv2activity does not know is waited on, up to --wait-timeout;\n" +
-			"csv2activity status shows where an import stands at any time.",
-		Flags: append(uploadFlags(), allowKeyFlag()),
+			"csv2activity status shows where an import stands at any time.\n" +
+			"--document-type uploads the lines of another document type (USER_PROFILE, USER_SEGMENT…):\n" +
+			"they are checked against that type's rules and the import is created with that type.",
+		Flags: append(uploadFlags(), allowKeyFlag(), documentTypeFlag("upload")),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usageError{"upload: no FILE.ndjson given"}
@@ -51,6 +53,9 @@ func uploadCommand() *cli.Command {
 				return err
 			}
 			if opts.Rules, err = allowedKeys(c); err != nil {
+				return err
+			}
+			if opts.DocumentType, err = documentType(c); err != nil {
 				return err
 			}
 			return uploadFiles(c.Context, opts, c.App.ErrWriter)
@@ -74,6 +79,7 @@ func uploadFlags() []cli.Flag {
 		&cli.IntFlag{Name: "max-retries", Usage: "retry a request `N` times at most (429, 5xx, dropped connection; 0: never)", Value: upload.DefaultMaxRetries},
 		&cli.DurationFlag{Name: "retry-wait", Usage: "wait `D` before the first retry, doubled each time with ±50% jitter (at least Retry-After)", Value: upload.DefaultRetryWait},
 		&cli.DurationFlag{Name: "settle", Usage: "give a dropped chunk `D` to show among the import's executions before sending it again", Value: upload.DefaultSettle},
+		pollIntervalFlag(),
 	}
 }
 
@@ -91,7 +97,7 @@ func uploadOptions(c *cli.Context, inputs []string) (upload.Options, error) {
 	if err != nil {
 		return upload.Options{}, err
 	}
-	return upload.Options{
+	o := upload.Options{
 		Inputs:      inputs,
 		APIURL:      c.String("api-url"),
 		Token:       token,
@@ -108,7 +114,14 @@ func uploadOptions(c *cli.Context, inputs []string) (upload.Options, error) {
 		Settle:      c.Duration("settle"),
 		Stdout:      c.App.Writer,
 		Stderr:      c.App.ErrWriter,
-	}, nil
+	}
+	o.PollInterval = c.Duration("poll-interval")
+	return o, nil
+}
+
+// pollIntervalFlag is --poll-interval, of upload, import and status.
+func pollIntervalFlag() cli.Flag {
+	return &cli.DurationFlag{Name: "poll-interval", Usage: "with --wait, look at the executions every `D` at first (then half as long again each time, up to 15s)", Value: upload.DefaultPollInterval}
 }
 
 // maxRetries reads --max-retries: 0 means no retry (upload.Options says

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"csv2activity/activity"
+	"csv2activity/document"
 	"csv2activity/internal/bytesize"
 	"csv2activity/internal/ndjson"
 )
@@ -30,13 +31,15 @@ func validateCommand() *cli.Command {
 			"skipped (and counted). Files are streamed: memory holds one line at a time, up to\n" +
 			"--max-line-size. --allow-key lets through a $ key the platform reads that no page lists,\n" +
 			"as a mapping's allow_keys does. Exit 0 when every line is valid, 3 when some are not,\n" +
-			"1 when a file cannot be read.\n\n" +
+			"1 when a file cannot be read. --document-type checks the lines of another document type\n" +
+			"(USER_PROFILE, USER_SEGMENT…) against that type's rules.\n\n" +
 			"   csv2activity validate activities.ndjson\n" +
 			"   csv2activity validate --allow-key '$events[].$properties.$items[].$discount' activities.ndjson\n" +
 			"   zcat export.ndjson.gz | csv2activity validate -",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "max-line-size", Usage: "report a line longer than `SIZE` instead of reading it whole", Value: "100MiB"},
 			allowKeyFlag(),
+			documentTypeFlag("check"),
 		},
 		Action: func(c *cli.Context) error {
 			opts, err := validateOptionsFrom(c)
@@ -54,6 +57,7 @@ type validateOptions struct {
 	files   []string
 	maxLine int
 	rules   *activity.Rules
+	docType document.Type
 	stdin   io.Reader
 }
 
@@ -73,7 +77,11 @@ func validateOptionsFrom(c *cli.Context) (validateOptions, error) {
 	if err != nil {
 		return validateOptions{}, err
 	}
-	return validateOptions{files: c.Args().Slice(), maxLine: int(size), rules: rules, stdin: os.Stdin}, nil
+	docType, err := documentType(c)
+	if err != nil {
+		return validateOptions{}, err
+	}
+	return validateOptions{files: c.Args().Slice(), maxLine: int(size), rules: rules, docType: docType, stdin: os.Stdin}, nil
 }
 
 // allowKeyFlag is --allow-key, for the commands that check activities
@@ -160,7 +168,7 @@ func validateFile(name string, opts validateOptions, out io.Writer, n *validateC
 			fmt.Fprintf(out, "%s:%d: %v\n", name, lineNo, err)
 			continue
 		}
-		if reportLine(out, name, lineNo, line, opts.rules) {
+		if reportLine(out, name, lineNo, line, opts.problems()) {
 			n.invalid++
 		}
 	}
@@ -168,13 +176,13 @@ func validateFile(name string, opts validateOptions, out io.Writer, n *validateC
 
 // reportLine prints every problem of one line, up to maxLineProblems and
 // then how many more, and reports whether it has any.
-func reportLine(out io.Writer, name string, lineNo int, line []byte, rules *activity.Rules) bool {
+func reportLine(out io.Writer, name string, lineNo int, line []byte, problems problemsFunc) bool {
 	o, err := activity.Parse(line)
 	if err != nil {
 		fmt.Fprintf(out, "%s:%d: %v\n", name, lineNo, err)
 		return true
 	}
-	found, more := rules.Problems(o, maxLineProblems)
+	found, more := problems(o, maxLineProblems)
 	for _, v := range found {
 		fmt.Fprintf(out, "%s:%d: %v\n", name, lineNo, v)
 	}

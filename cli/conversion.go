@@ -17,16 +17,30 @@ func mappingFlag() cli.Flag {
 	return &cli.StringFlag{Name: "mapping", Aliases: []string{"m"}, Usage: "the YAML mapping `FILE` (see mappings.example.yaml)", Required: true}
 }
 
+// sheetFlag chooses an Excel workbook's sheet, over the mapping's input.sheet.
+func sheetFlag() cli.Flag {
+	return &cli.StringFlag{Name: "sheet", Usage: "read the sheet `NAME` of an Excel workbook (over the mapping's input.sheet)", DefaultText: "the first"}
+}
+
+// withSheet sets the mapping's sheet from --sheet, when given.
+func withSheet(c *cli.Context, m *mapping.Mapping) {
+	if c.IsSet("sheet") {
+		m.Input.Sheet = c.String("sheet")
+	}
+}
+
 // conversionFlags are the mapping and the run's limits; maxErrors is the
 // command's default for --max-errors.
 func conversionFlags(maxErrors int) []cli.Flag {
 	return []cli.Flag{
 		mappingFlag(),
+		sheetFlag(),
 		&cli.IntFlag{Name: "max-errors", Usage: "stop with exit 1 after more than `N` rejected rows (-1: no limit)", Value: maxErrors},
 		&cli.IntFlag{Name: "workers", Usage: "parse and map rows on `N` goroutines", DefaultText: "one per core"},
 		&cli.StringFlag{Name: "max-row-size", Usage: "reject a row longer than `SIZE` instead of buffering it", Value: "4MiB"},
 		&cli.BoolFlag{Name: "sorted", Usage: "with group_by, the rows of a group stand together: write each group as soon as its key changes, in flat memory (a row of a group already complete is rejected)"},
 		&cli.StringFlag{Name: "max-memory", Usage: "with group_by, hold at most `SIZE` of rows in memory, spilling the rest to temporary files; a group larger than 1/16 of it is rejected whole", Value: "256MiB"},
+		reportFlags()[0], reportFlags()[1],
 	}
 }
 
@@ -49,6 +63,7 @@ func conversionConfig(c *cli.Context) (transform.Config, error) {
 	if err != nil {
 		return transform.Config{}, err
 	}
+	withSheet(c, m)
 	cfg := transform.Config{
 		Mapping:    m,
 		MaxErrors:  c.Int("max-errors"),

@@ -32,6 +32,16 @@ func newCancelReader(ctx context.Context, r io.Reader) io.Reader {
 	if ctx.Done() == nil {
 		return r
 	}
+	return readAhead(ctx, r)
+}
+
+// readAhead reads r on a goroutine of its own, one chunk ahead, whatever ctx
+// (a decompressor's work then overlaps its reader's); Read returns ctx's
+// error once ctx is done.
+func readAhead(ctx context.Context, r io.Reader) io.Reader {
+	if c, ok := r.(*cancelReader); ok && c.ctx == ctx {
+		return r
+	}
 	c := &cancelReader{ctx: ctx, chunks: make(chan readChunk, 1), free: make(chan []byte, 2)}
 	c.free <- make([]byte, cancelReadSize)
 	c.free <- make([]byte, cancelReadSize)

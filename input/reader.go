@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"csv2activity/internal/progress"
 )
 
 // DefaultMaxRowSize is the longest row read when Options.MaxRowSize is 0: a
@@ -21,6 +22,10 @@ type Options struct {
 	Names      []string  // the column names when Header is false
 	MaxRowSize int       // the longest row read; 0 means DefaultMaxRowSize
 	Stdin      io.Reader // what "-" reads; nil means os.Stdin
+	// Progress, when set, counts the bytes read from the file or standard
+	// input, as they are read (before any decompression or decoding).
+	Progress *progress.Meter
+	Sheet    string // an Excel workbook's sheet ("": its first); other kinds ignore it
 }
 
 // Reader is one opened CSV input, positioned after its header. It hands out
@@ -33,33 +38,45 @@ type Reader struct {
 	utf8   bool
 	header []string // nil when the options give names
 	dec    *decoded
+	typed  bool   // cells are typed (Excel, Parquet): see Typed
+	sheet  string // an Excel workbook's sheet read
 }
 
-// Open opens path ("-" is standard input), decodes it, sniffs its delimiter
-// and reads its header line. Its reads stop once ctx is done, even one
+// Open opens path ("-" is standard input), decompresses it (gzip, zstd, or
+// a zip archive's only file or ARCHIVE:MEMBER, recognised by their first
+// bytes), decodes it, sniffs its delimiter and reads its header line. Its reads stop once ctx is done, even one
 // blocked on a silent pipe. Errors name the input; an input without even a
 // header line is ErrEmptyInput.
 func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
-	var r io.Reader
-	var closer io.Closer = io.NopCloser(nil)
-	if path == "-" {
-		r = opts.Stdin
-		if r == nil {
-			r = os.Stdin
-		}
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("open input: %w", err)
-		}
-		r, closer = f, f
+	o, err := openRaw(path, opts.Stdin)
+	if err == nil {
+		o.r = opts.Progress.Reader(o.r)
 	}
-	rd, err := read(ctx, path, newCancelReader(ctx, r), opts)
 	if err != nil {
-		closer.Close()
 		return nil, err
 	}
-	rd.closer = closer
+	if err := uncompress(ctx, path, o); err != nil {
+		o.closer.Close()
+		return nil, err
+	}
+	t, err := typedRows(ctx, path, o, opts.Sheet)
+	if err != nil {
+		o.closer.Close()
+		return nil, err
+	}
+	name := path
+	if t != nil {
+		name, opts.Encoding, opts.Delimiter = t.name, "utf-8", ','
+	}
+	rd, err := read(ctx, name, o.r, opts)
+	if err != nil {
+		o.closer.Close()
+		return nil, err
+	}
+	rd.closer = o.closer
+	if t != nil {
+		rd.typed, rd.sheet = true, t.sheet
+	}
 	return rd, nil
 }
 
@@ -109,6 +126,14 @@ func (r *Reader) Name() string { return r.name }
 // Header is the header line's column names, exactly as written, or nil when
 // Options.Header is false.
 func (r *Reader) Header() []string { return r.header }
+
+// Typed reports whether the input's cells carry their type (an Excel
+// workbook): numbers are then written in their shortest decimal form and
+// dates and times in ISO 8601, whatever their display.
+func (r *Reader) Typed() bool { return r.typed }
+
+// Sheet is the sheet read of an Excel workbook ("" for other inputs).
+func (r *Reader) Sheet() string { return r.sheet }
 
 // Comma is the input's delimiter, as given or sniffed.
 func (r *Reader) Comma() rune { return r.comma }

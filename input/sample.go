@@ -13,6 +13,7 @@ type Sample struct {
 	Lines     []int       // where each row starts
 	Delimiter rune        // as sniffed
 	Encoding  string      // as detected: utf-8, windows-1252, utf-16…
+	Sheet     string      // an Excel workbook's sheet read ("" for other inputs)
 	Rejected  []Malformed // malformed records met on the way
 }
 
@@ -25,7 +26,7 @@ func ReadSample(ctx context.Context, path string, opts Options, n int) (*Sample,
 		return nil, err
 	}
 	defer rd.Close()
-	s := &Sample{Header: rd.header, Delimiter: rd.comma}
+	s := &Sample{Header: rd.header, Delimiter: rd.comma, Sheet: rd.sheet}
 	for len(s.Rows) < n {
 		b, err := rd.Next(batchTarget)
 		if err != nil {

@@ -15,12 +15,19 @@ import (
 // not convert), an *EvalError (an expression that failed) or a *RuleError
 // (an activity that breaks the rules of MEDIARITHMICS.md).
 
-// RuleError is an activity that breaks a rule; Err is the *activity.Violation.
+// RuleError is an activity (or, Line, a line of another document type)
+// that breaks a rule; Err is the *activity.Violation.
 type RuleError struct {
-	Err error
+	Err  error
+	Line bool
 }
 
-func (e *RuleError) Error() string { return "activity breaks a rule: " + e.Err.Error() }
+func (e *RuleError) Error() string {
+	if e.Line {
+		return "line breaks a rule: " + e.Err.Error()
+	}
+	return "activity breaks a rule: " + e.Err.Error()
+}
 func (e *RuleError) Unwrap() error { return e.Err }
 
 // AppendRow maps one row of a mapping without group_by (its cells, one per
@@ -86,8 +93,8 @@ func (ev *Evaluator) AppendGroup(dst []byte, group [][]any) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	if err := ev.p.Rules.Validate(obj); err != nil {
-		return dst, &RuleError{Err: err}
+	if err := ev.p.Check(obj); err != nil {
+		return dst, &RuleError{Err: err, Line: ev.p.Doc != nil}
 	}
 	dst = activity.AppendJSON(dst, obj)
 	return append(dst, '\n'), nil

@@ -42,6 +42,11 @@ func (c *Column) parse(s string) (any, error) {
 		}
 		return nil, errEmpty
 	}
+	if c.typed {
+		if v, ok := c.parseTyped(t); ok {
+			return v, nil
+		}
+	}
 	switch c.Type {
 	case Int:
 		return c.parseInt(t)

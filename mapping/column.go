@@ -44,6 +44,7 @@ type Column struct {
 
 	layout    *strftime.Layout
 	line, col int
+	typed     bool // the input's cells are typed: see TypedCells
 }
 
 var columnKeys = []string{"type", "format", "optional", "decimal_separator", "thousands_separator", "timezone"}

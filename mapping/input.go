@@ -7,7 +7,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 )
 
-var inputKeys = []string{"delimiter", "encoding", "timezone", "header", "names"}
+var inputKeys = []string{"delimiter", "encoding", "timezone", "header", "names", "sheet"}
 
 // Encodings are the values input.encoding accepts.
 var Encodings = []string{"auto", "utf-8", "windows-1252", "iso-8859-1", "utf-16"}
@@ -43,6 +43,8 @@ func (l *loader) input(n ast.Node) {
 			l.m.Input.Header = b.Value
 		case "names":
 			l.m.Input.Names = l.names(kv.Value)
+		case "sheet":
+			l.m.Input.Sheet, _ = l.scalar(kv.Value, "sheet")
 		default:
 			l.unknownKey(kv.Key, key, "input", inputKeys)
 		}

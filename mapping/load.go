@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml/token"
 
 	"csv2activity/activity"
+	"csv2activity/document"
 )
 
 // Limits on a mapping file: a mapping is written by hand, so anything larger is
@@ -31,9 +32,14 @@ type Mapping struct {
 	Columns  []*Column // as declared, in file order
 	Where    *Expr     // nil: every row passes
 	GroupBy  *Expr     // nil: one activity per row
-	Activity *Node     // an object template
+	Activity *Node     // an object template: activity:, or line: for another document type
 	// Rules are the activity rules, with the keys allow_keys lets through.
 	Rules activity.Rules
+	// DocumentType is document_type: USER_ACTIVITY (the default) or another
+	// type of the bulk import, whose template is under line: and whose
+	// lines Doc checks instead of Rules.
+	DocumentType document.Type
+	Doc          *document.Rules
 
 	// OnRejectedRow says what a rejected row does to its group (with
 	// group_by): RejectGroup (the default) or DropRow.
@@ -57,6 +63,7 @@ type Input struct {
 	Timezone  *time.Location
 	Header    bool     // whether the first line names the columns (default true)
 	Names     []string // column names when Header is false
+	Sheet     string   // an Excel workbook's sheet; "" means its first
 	Line      int      // where input: starts, for errors found at Compile
 }
 
@@ -106,7 +113,7 @@ func parse(name string, text []byte, checkRules bool) (*Mapping, error) {
 		src.errorAt(1, 1, "mapping file must hold exactly one YAML document")
 		return nil, src.err()
 	}
-	l := &loader{src: src, checkRules: checkRules, m: &Mapping{File: name, src: src, OnRejectedRow: RejectGroup, Input: Input{Encoding: "auto", Header: true, Timezone: time.UTC}}}
+	l := &loader{src: src, checkRules: checkRules, m: &Mapping{File: name, src: src, OnRejectedRow: RejectGroup, DocumentType: document.UserActivity, Input: Input{Encoding: "auto", Header: true, Timezone: time.UTC}}}
 	l.top(f.Docs[0].Body)
 	if err := src.err(); err != nil {
 		return nil, err
@@ -134,7 +141,7 @@ type loader struct {
 	checkRules bool
 }
 
-var topKeys = []string{"version", "input", "columns", "where", "group_by", "on_rejected_row", "activity", "allow_keys"}
+var topKeys = []string{"version", "input", "columns", "where", "group_by", "on_rejected_row", "activity", "allow_keys", "document_type", "line"}
 
 // top walks the document's root map.
 func (l *loader) top(root ast.Node) {
@@ -161,16 +168,29 @@ func (l *loader) top(root ast.Node) {
 			l.m.GroupBy = l.exprValue(kv.Value, "group_by")
 		case "on_rejected_row":
 			l.onRejectedRow(kv.Value)
-		case "activity":
-			l.m.Activity = l.template(kv.Value, "activity", 0)
+		case "activity", "line":
+			l.m.Activity = l.template(kv.Value, key, 0)
 		case "allow_keys":
 			l.allowKeys(kv.Value)
+		case "document_type":
+			l.documentType(kv.Value)
 		default:
 			l.unknownKey(kv.Key, key, "mapping", topKeys)
 		}
 	}
 	if !seen["version"] {
 		l.errorAt(root, "missing \"version: 1\" (the mapping language's version)")
+	}
+	switch l.m.DocumentType {
+	case "": // document_type is not a type: reported
+		return
+	case document.UserActivity:
+	default:
+		l.lineTemplate(root, mn, seen)
+		return
+	}
+	if seen["line"] {
+		l.errorAt(keyNode(mn, "line"), "line: is the template of the other document types; set document_type (USER_PROFILE, USER_SEGMENT, …), or write an activity under activity:")
 	}
 	if !seen["activity"] {
 		l.errorAt(root, "missing \"activity:\": the template of the activity to build")

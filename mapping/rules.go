@@ -40,13 +40,19 @@ func (l *loader) allowKeys(n ast.Node) {
 
 // checkActivityRules checks the activity template against the activity rules.
 func (l *loader) checkActivityRules() {
+	l.checkTemplate(l.m.Rules.CheckTemplate)
+}
+
+// checkTemplate checks the template with check, a CheckTemplate of the
+// rules of its document type, and puts each problem at its place.
+func (l *loader) checkTemplate(check func(*activity.Object) []*activity.Violation) {
 	t := &templateCheck{places: map[string]templatePlace{}}
 	skeleton, _ := t.value(l.m.Activity, "", Pos{1, 1})
 	obj, ok := skeleton.(*activity.Object)
 	if !ok {
 		return
 	}
-	for _, v := range l.m.Rules.CheckTemplate(obj) {
+	for _, v := range check(obj) {
 		at, ok := t.places[v.Path]
 		if !ok { // cannot happen: every path of the skeleton is recorded
 			at = t.places[""]

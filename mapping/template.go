@@ -34,8 +34,8 @@ type directHole struct {
 // group_by, or returns nil when the template's shape varies (for_each) or
 // its rules depend on a computed value (activity.Plan).
 func (p *Program) compileDirect() *direct {
-	if p.GroupBy != nil || p.Activity == nil {
-		return nil
+	if p.GroupBy != nil || p.Activity == nil || p.Doc != nil {
+		return nil // the compiled template knows the activity rules only
 	}
 	b := &directBuilder{}
 	skeleton, ok := b.node(p.Activity)

@@ -10,9 +10,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"time"
-
-	"csv2activity/activity"
 )
 
 // docImport is a document import, as the API shows it. Its exported fields
@@ -33,8 +30,8 @@ func importKey(datamart, id string) string { return datamart + "/" + id }
 // validID keeps path segments safe to use as directory names.
 var validID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// createImport handles POST …/document_imports. Only user-activity ndjson
-// imports are accepted, as the API does for this document type.
+// createImport handles POST …/document_imports: an ndjson import of any
+// document type of the bulk import (document.Types).
 func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 	datamart := r.PathValue("datamart")
 	if !validID.MatchString(datamart) {
@@ -56,7 +53,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	imp := &docImport{DatamartID: datamart, DocumentType: req.DocumentType, MimeType: req.MimeType,
-		Encoding: req.Encoding, Name: req.Name, CreationDate: time.Now().UnixMilli()}
+		Encoding: req.Encoding, Name: req.Name, CreationDate: s.opts.Now().UnixMilli()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	imp.ID = strconv.FormatInt(s.nextID, 10)
@@ -72,10 +69,12 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 // checkImport returns why a document import is refused, or "".
 func checkImport(docType, mimeType, encoding, name string) string {
 	switch {
-	case docType != "USER_ACTIVITY":
-		return fmt.Sprintf("unsupported document_type %q: this datamart imports USER_ACTIVITY documents", docType)
+	case docType == "":
+		return "document_type is required"
+	case !knownType(docType):
+		return fmt.Sprintf("unsupported document_type %q: %v", docType, typeError(docType))
 	case mimeType != "APPLICATION_X_NDJSON":
-		return fmt.Sprintf("mime_type must be APPLICATION_X_NDJSON for user activities, got %q", mimeType)
+		return fmt.Sprintf("mime_type must be APPLICATION_X_NDJSON (the sandbox takes ndjson for every document type), got %q", mimeType)
 	case encoding != "" && encoding != "utf-8" && encoding != "UTF-8":
 		return fmt.Sprintf("encoding must be utf-8, got %q", encoding)
 	case name == "":
@@ -137,7 +136,7 @@ func (s *Server) createExecution(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeData(w, e.view(time.Now(), s.opts.Step))
+	writeData(w, e.view(s.opts.Now(), s.opts.Step))
 }
 
 // addExecution checks and stores a body, then lists the execution; an
@@ -149,27 +148,28 @@ func (s *Server) addExecution(imp *docImport, body []byte) (*execution, error) {
 	s.mu.Unlock()
 	e := &execution{id: id}
 	var errLines []byte
-	e.success, e.failure, errLines = checkLines(body, s.refuser(imp, id))
+	e.success, e.failure, errLines = checkLines(body, lineRules(imp.DocumentType), s.refuser(imp, id))
 	path, err := s.store.writeExecution(imp, id, body, errLines)
 	if err != nil {
 		return nil, err
 	}
 	e.errorFile = path
 	s.mu.Lock()
-	s.schedule(imp, e, time.Now())
+	s.schedule(imp, e, s.opts.Now())
 	imp.executions = append(imp.executions, e)
 	s.mu.Unlock()
 	return e, nil
 }
 
-// checkLines validates every line of an ndjson body and returns the counts
-// and, for the failed lines, one JSON object each: line, error, raw. refuse,
-// when not nil, may refuse a valid line too (see Options.RejectRate).
-func checkLines(body []byte, refuse func(n int, line []byte) error) (success, failure int, errLines []byte) {
+// checkLines validates every line of an ndjson body with validate (the
+// rules of the import's document type) and returns the counts and, for the
+// failed lines, one JSON object each: line, error, raw. refuse, when not
+// nil, may refuse a valid line too (see Options.RejectRate).
+func checkLines(body []byte, validate func(line []byte) error, refuse func(n int, line []byte) error) (success, failure int, errLines []byte) {
 	for n := 1; len(body) > 0; n++ {
 		line, rest, _ := bytes.Cut(body, []byte{'\n'})
 		body = rest
-		err := activity.ValidateLine(line)
+		err := validate(line)
 		if err == nil && refuse != nil {
 			err = refuse(n, line)
 		}
@@ -207,7 +207,7 @@ func (s *Server) listExecutions(w http.ResponseWriter, r *http.Request) {
 	all := imp.executions
 	s.mu.Unlock()
 	page := []executionView{}
-	now := time.Now()
+	now := s.opts.Now()
 	for i := first; i < len(all) && i < first+size; i++ {
 		page = append(page, all[i].view(now, s.opts.Step))
 	}
@@ -242,5 +242,5 @@ func (s *Server) getExecution(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no execution %q in document import %q", id, imp.ID))
 		return
 	}
-	writeData(w, found.view(time.Now(), s.opts.Step))
+	writeData(w, found.view(s.opts.Now(), s.opts.Step))
 }

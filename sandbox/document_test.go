@@ -13,7 +13,7 @@ func TestCheckLinesUsesTheActivityRules(t *testing.T) {
 	misspelt := strings.Replace(validLine(2), `"$qty":1`, `"$quantity":1`, 1)
 	refund := strings.Replace(validLine(3), `"$qty":1`, `"$qty":-1`, 1)
 	body := validLine(1) + "\n" + misspelt + "\n" + refund + "\n"
-	success, failure, errLines := checkLines([]byte(body), nil)
+	success, failure, errLines := checkLines([]byte(body), lineRules("USER_ACTIVITY"), nil)
 	if success != 1 || failure != 2 {
 		t.Fatalf("got %d success, %d failure, want 1 and 2", success, failure)
 	}

@@ -26,29 +26,30 @@ func (a *api) dataFile(uri string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// statuses follows an execution until it has held its status for three
-// steps, and returns the statuses seen, in order, and its last view.
+// statuses follows an execution of a newClockAPI sandbox, moving its clock
+// on by step after each look, until it shows a result (or 100 steps), and
+// returns the statuses seen, in order, and its last view.
 func (a *api) statuses(path, id string, step time.Duration) ([]string, executionView) {
 	a.t.Helper()
 	var seen []string
 	var e executionView
-	since := time.Now()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(step / 5) {
+	for range 100 {
 		json.Unmarshal(a.do("GET", path+"/"+id, "", "").Data, &e)
 		if len(seen) == 0 || seen[len(seen)-1] != e.Status {
-			seen, since = append(seen, e.Status), time.Now()
+			seen = append(seen, e.Status)
 		}
-		if time.Since(since) > 3*step {
+		if e.Result != nil {
 			break
 		}
+		a.clock.Add(step)
 	}
 	return seen, e
 }
 
 func TestExecutionsWaitForTheOneBefore(t *testing.T) {
 	t.Parallel()
-	step := time.Second // the second execution is created well within it
-	a := newAPI(t, Options{Step: step})
+	step := time.Second // the clock does not move before the second is created
+	a := newClockAPI(t, Options{Step: step})
 	path := a.newImport()
 	var first, second executionView
 	json.Unmarshal(a.do("POST", path, "application/x-ndjson", validLine(1)+"\n").Data, &first)
@@ -72,8 +73,8 @@ func TestStatusesForceTheSequence(t *testing.T) {
 	for _, seq := range tests {
 		t.Run(strings.Join(seq, ","), func(t *testing.T) {
 			t.Parallel()
-			step := 500 * time.Millisecond // seen at least twice each, polled every 100ms
-			a := newAPI(t, Options{Step: step, Statuses: seq})
+			step := 500 * time.Millisecond
+			a := newClockAPI(t, Options{Step: step, Statuses: seq})
 			path := a.newImport()
 			var e executionView
 			json.Unmarshal(a.do("POST", path, "application/x-ndjson", validLine(1)+"\n").Data, &e)
@@ -89,7 +90,7 @@ func TestStatusesForceTheSequence(t *testing.T) {
 }
 
 func TestRejectRateRefusesLinesOnThePlatformSide(t *testing.T) {
-	a := newAPI(t, Options{Step: time.Millisecond, RejectRate: 0.3, Seed: 4})
+	a := newClockAPI(t, Options{Step: time.Millisecond, RejectRate: 0.3, Seed: 4})
 	path := a.newImport()
 	var body strings.Builder
 	for i := 0; i < 200; i++ {

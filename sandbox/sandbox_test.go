@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"csv2activity/internal/testenv"
 )
 
 const testToken = "sandbox-test-token"
@@ -25,9 +26,40 @@ func validLine(i int) string {
 
 // api is a sandbox served over loopback HTTP for a test.
 type api struct {
-	t   *testing.T
-	s   *Server
-	srv *httptest.Server
+	t     *testing.T
+	s     *Server
+	srv   *httptest.Server
+	clock *clock // the sandbox's clock, from newClockAPI; nil: time.Now
+}
+
+// clock is a hand-moved clock for Options.Now: an execution holds its status
+// until the test moves the clock on, however slow the machine.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Add moves the clock on by d.
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// newClockAPI is newAPI with a clock that moves only when the test moves
+// it (api.clock).
+func newClockAPI(t *testing.T, opts Options) *api {
+	c := &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	opts.Now = c.Now
+	a := newAPI(t, opts)
+	a.clock = c
+	return a
 }
 
 func newAPI(t *testing.T, opts Options) *api {
@@ -123,7 +155,9 @@ func TestDocumentImportBodyIsChecked(t *testing.T) {
 		want       string
 	}{
 		{"valid", importBody, 200, ""},
-		{"other document type", `{"document_type":"USER_PROFILE","mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8","name":"x"}`, 400, `unsupported document_type "USER_PROFILE"`},
+		{"profiles", `{"document_type":"USER_PROFILE","mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8","name":"x"}`, 200, ""},
+		{"unknown document type", `{"document_type":"USER_PROFILES","mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8","name":"x"}`, 400, `unsupported document_type "USER_PROFILES": unknown document type "USER_PROFILES" (did you mean "USER_PROFILE"?)`},
+		{"no document type", `{"mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8","name":"x"}`, 400, `document_type is required`},
 		{"csv mime type", `{"document_type":"USER_ACTIVITY","mime_type":"TEXT_CSV","encoding":"utf-8","name":"x"}`, 400, "mime_type must be APPLICATION_X_NDJSON"},
 		{"no name", `{"document_type":"USER_ACTIVITY","mime_type":"APPLICATION_X_NDJSON","encoding":"utf-8"}`, 400, "name is required"},
 		{"not JSON", `document_type=USER_ACTIVITY`, 400, "not a document import"},
@@ -140,7 +174,8 @@ func TestDocumentImportBodyIsChecked(t *testing.T) {
 }
 
 func TestExecutionIsStoredCheckedAndRuns(t *testing.T) {
-	a := newAPI(t, Options{Step: 30 * time.Millisecond})
+	step := 30 * time.Millisecond
+	a := newClockAPI(t, Options{Step: step})
 	path := a.newImport()
 	body := validLine(1) + "\n" + validLine(2) + "\n" + `{"$type":"TOUCH"}` + "\n"
 	ans := a.do("POST", path, "application/x-ndjson", body)
@@ -153,15 +188,9 @@ func TestExecutionIsStoredCheckedAndRuns(t *testing.T) {
 	if got, err := os.ReadFile(stored); err != nil || string(got) != body {
 		t.Fatalf("stored body at %s: got %q (%v), want the request's body", stored, got, err)
 	}
-	seen := map[string]bool{}
-	deadline := time.Now().Add(5 * time.Second)
-	for e.Status != "SUCCEEDED" && time.Now().Before(deadline) {
-		seen[e.Status] = true
-		time.Sleep(5 * time.Millisecond)
-		json.Unmarshal(a.do("GET", path+"/"+e.ID, "", "").Data, &e)
-	}
-	if !seen["PENDING"] || !seen["RUNNING"] || e.Status != "SUCCEEDED" {
-		t.Fatalf("statuses: saw %v then %s, want PENDING, RUNNING, SUCCEEDED", seen, e.Status)
+	seen, e := a.statuses(path, e.ID, step)
+	if strings.Join(seen, " ") != "PENDING RUNNING SUCCEEDED" {
+		t.Fatalf("statuses: saw %v, want PENDING, RUNNING, SUCCEEDED", seen)
 	}
 	if e.Result == nil || e.Result.TotalSuccess != 2 || e.Result.TotalFailure != 1 {
 		t.Fatalf("result: got %+v, want 2 successes and 1 failure", e.Result)
@@ -348,7 +377,7 @@ func TestCloseRefusesNewRequests(t *testing.T) {
 
 func TestServeListensPrintsAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := &testenv.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- Serve(ctx, Options{Dir: t.TempDir(), Token: testToken}, "127.0.0.1:0", out) }()
 	deadline := time.Now().Add(5 * time.Second)
@@ -375,22 +404,4 @@ func TestServeListensPrintsAndStops(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve did not return after its context ended")
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -6,7 +6,9 @@
 //
 // Every accepted execution body is stored, written atomically, at
 // DIR/<datamart>/<import id>/<execution id>.ndjson, and each of its lines is
-// checked with activity.ValidateLine to fill the execution's total_success and
+// checked with the rules of the import's document type (activity.ValidateLine
+// for USER_ACTIVITY, package document's for the others; GET …/document_imports
+// lists the imports with their type) to fill the execution's total_success and
 // total_failure (failed lines go to <execution id>.errors.jsonl beside it).
 // Faults are injected on demand: a share of 5xx answers (FailRate), 429 past a
 // request rate (RateLimit), slow answers (Latency). A 5xx is never sent for a
@@ -80,6 +82,10 @@ type Options struct {
 	// NoSingleGet answers GET …/executions/{id} with 404, as an API
 	// without that endpoint would: clients must list the executions.
 	NoSingleGet bool
+	// Now, when set, is the clock that ages executions: a test hook that
+	// holds an execution in a status until the test moves the clock on.
+	// nil means time.Now.
+	Now func() time.Time
 	// Seed makes the injected faults repeatable; 0 draws a random seed.
 	Seed uint64
 	// Log receives one line per request: method, path, status and time. The
@@ -114,6 +120,9 @@ func New(opts Options) (*Server, error) {
 	if opts.Step <= 0 {
 		opts.Step = DefaultStep
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = MaxExecutionSize
 	}
@@ -142,6 +151,7 @@ func (s *Server) routes() {
 	const imports = "/v1/datamarts/{datamart}/document_imports"
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST "+imports, s.createImport)
+	s.mux.HandleFunc("GET "+imports, s.listImports)
 	s.mux.HandleFunc("GET "+imports+"/{import}", s.getImport)
 	s.mux.HandleFunc("POST "+imports+"/{import}/executions", s.createExecution)
 	s.mux.HandleFunc("GET "+imports+"/{import}/executions", s.listExecutions)

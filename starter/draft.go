@@ -11,6 +11,7 @@ type Source struct {
 	Name      string // the input as given on the command line
 	Delimiter rune   // as sniffed
 	Encoding  string // as detected: ascii, utf-8, utf-8 (BOM), windows-1252…
+	Sheet     string // an Excel workbook's sheet read ("" for other inputs)
 	// Complete is true when every row of the input was profiled, false when
 	// only a sample was (standard input, or --quick).
 	Complete bool
@@ -40,6 +41,10 @@ type Draft struct {
 	names names
 	lines *lineStats
 	where []condition // the where clauses, set by shape
+	// DocumentType is the type of the lines drafted: "" for activities, or
+	// Profiles or Associations (document.go); Choice says why.
+	DocumentType, Choice string
+
 	// dayOrder says why an ambiguous date is read in the order it is:
 	// "written day first, as French exports do".
 	dayOrder string
@@ -58,6 +63,10 @@ func (p *Profile) Draft(src Source) *Draft {
 	}
 	d.names = newNames(d.Columns)
 	d.assign()
+	if d.chooseDocument() {
+		d.noteAmbiguous()
+		return d
+	}
 	d.shape()
 	return d
 }

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"csv2activity/input"
+	"csv2activity/internal/progress"
 )
 
 // Options says how much of an input Read reads.
@@ -15,11 +16,10 @@ type Options struct {
 	// that a blank cell, a day past 12 or a decimal far down the file types
 	// its column. Standard input is always sampled only.
 	Quick bool
-	// Progress, if not nil, is called as the whole file is read (not the
-	// sample), on one goroutine, with the bytes of rows read so far: decoded
-	// (about the file's size, less its header, at its end for UTF-8), a
-	// malformed line counted by its first KiB. It is init's progress hook.
-	Progress func(read int64)
+	// Progress, when set, counts the rows and bytes read past the sample.
+	Progress *progress.Meter
+	// Sheet is the Excel workbook's sheet to read ("": its first).
+	Sheet string
 }
 
 // DefaultSample is the number of rows Read samples.
@@ -35,11 +35,11 @@ func Read(ctx context.Context, path string, opts Options) (*Profile, Source, err
 	if opts.Sample <= 0 {
 		opts.Sample = DefaultSample
 	}
-	sample, err := input.ReadSample(ctx, path, input.Options{Encoding: "auto", Header: true}, opts.Sample)
+	sample, err := input.ReadSample(ctx, path, input.Options{Encoding: "auto", Header: true, Sheet: opts.Sheet}, opts.Sample)
 	if err != nil {
 		return nil, Source{}, err
 	}
-	src := Source{Name: path, Delimiter: sample.Delimiter, Encoding: sample.Encoding}
+	src := Source{Name: path, Delimiter: sample.Delimiter, Encoding: sample.Encoding, Sheet: sample.Sheet}
 	if path == "-" || opts.Quick {
 		return sampled(sample, &src, opts.Sample), src, nil
 	}

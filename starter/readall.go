@@ -10,6 +10,7 @@ import (
 
 	"csv2activity/input"
 	"csv2activity/internal/bufpool"
+	"csv2activity/internal/progress"
 )
 
 // Reading a whole file for init, as convert reads it: the same reader
@@ -54,11 +55,12 @@ func (b *parsed) release() {
 	}
 }
 
-// readAll profiles every row of the file at path with the sample's header
-// and delimiter. progress, if not nil, is called after each batch read with
-// the number of bytes (decoded) read so far.
-func readAll(ctx context.Context, path string, sample *input.Sample, src *Source, progress func(int64)) (*Profile, error) {
-	in, err := input.Open(ctx, path, input.Options{Encoding: "auto", Delimiter: sample.Delimiter, Header: true})
+// readAll profiles every row of the file at path with the sample's header,
+// delimiter and sheet. meter (nil: none) counts the bytes read from the
+// file and the rows handed to the profile.
+func readAll(ctx context.Context, path string, sample *input.Sample, src *Source, meter *progress.Meter) (*Profile, error) {
+	in, err := input.Open(ctx, path, input.Options{Encoding: "auto", Delimiter: sample.Delimiter, Header: true,
+		Sheet: sample.Sheet, Progress: meter})
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +82,7 @@ func readAll(ctx context.Context, path string, sample *input.Sample, src *Source
 	}
 	readErr := make(chan error, 1)
 	go func() {
-		readErr <- feed(ctx, in, jobs, order, progress)
+		readErr <- feed(ctx, in, jobs, order)
 		close(jobs)
 		close(order)
 	}()
@@ -89,6 +91,7 @@ func readAll(ctx context.Context, path string, sample *input.Sample, src *Source
 	for b := range order {
 		<-b.ready
 		lanes.add(b)
+		meter.Rows(len(b.cells)/max(len(sample.Header), 1) + len(b.bad))
 		for _, l := range b.bad {
 			src.malformed(l)
 		}
@@ -110,19 +113,11 @@ type job struct {
 // feed reads in's batches and hands each to the workers and, in input
 // order, to the profile; it stops at the end of the input, on an error, or
 // once ctx is done.
-func feed(ctx context.Context, in *input.Reader, jobs chan<- job, order chan<- *parsed, progress func(int64)) error {
-	var read int64
+func feed(ctx context.Context, in *input.Reader, jobs chan<- job, order chan<- *parsed) error {
 	for {
 		b, err := in.Next(readBatch)
 		if err != nil || b == nil {
 			return err
-		}
-		if b.Malformed != nil {
-			read += int64(len(b.Malformed.Raw)) + 1 // its line break: about
-		}
-		read += int64(len(b.Data))
-		if progress != nil {
-			progress(read)
 		}
 		out := &parsed{ready: make(chan struct{})}
 		select {

@@ -110,28 +110,6 @@ func addInOrder(t *testing.T, path string) (*Profile, []int) {
 	return p, bad
 }
 
-// TestReadProgress wants the progress hook called as the file is read, its
-// last call having counted every byte after the header line (malformed
-// lines included).
-func TestReadProgress(t *testing.T) {
-	path := randomExport(t, 6000, 4)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var calls []int64
-	if _, _, err := Read(context.Background(), path, Options{Progress: func(n int64) { calls = append(calls, n) }}); err != nil {
-		t.Fatal(err)
-	}
-	header := int64(strings.IndexByte(string(data), '\n') + 1)
-	if len(calls) < 2 || calls[len(calls)-1] != int64(len(data))-header {
-		t.Fatalf("got progress %v, want several calls ending at %d", calls, int64(len(data))-header)
-	}
-	if !sort.SliceIsSorted(calls, func(i, j int) bool { return calls[i] < calls[j] }) {
-		t.Errorf("progress went backwards: %v", calls)
-	}
-}
-
 // numberCells are cells the number fast paths must read as the general
 // code does: plain numbers at the edge of 18 digits, separators of every
 // kind, signs, exponents, blanks.

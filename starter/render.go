@@ -48,10 +48,14 @@ func (d *Draft) Write(w io.Writer) error {
 	d.writeHeader(&y)
 	d.writeInput(&y)
 	d.writeColumns(&y)
-	d.writeWhere(&y)
-	d.writeGroupBy(&y)
-	d.writeActivity(&y)
-	d.writeUnused(&y)
+	if d.DocumentType != "" {
+		d.writeDocument(&y)
+	} else {
+		d.writeWhere(&y)
+		d.writeGroupBy(&y)
+		d.writeActivity(&y)
+		d.writeUnused(&y)
+	}
 	_, err := w.Write(y.Bytes())
 	return err
 }
@@ -78,6 +82,9 @@ func (d *Draft) writeHeader(y *yamlOut) {
 		}
 	}
 	y.line(0, "version: 1", "")
+	if d.DocumentType != "" {
+		y.kv(0, "document_type", d.DocumentType, d.Choice)
+	}
 	y.WriteByte('\n')
 }
 
@@ -86,6 +93,9 @@ func (d *Draft) writeInput(y *yamlOut) {
 	y.line(0, "input:", "")
 	delim := strconv.QuoteRune(src.Delimiter)
 	y.kv(1, "delimiter", `"`+strings.Trim(delim, "'")+`"`, "sniffed from the header line")
+	if src.Sheet != "" {
+		y.kv(1, "sheet", quoted(src.Sheet), "the Excel workbook's sheet read (default its first); its cells keep their types")
+	}
 	if names := mapping.DistinctNames(d.header()); names != nil {
 		y.kv(1, "names", flowList(names), "the header names two columns alike (or one not at all): each its own name here")
 	}

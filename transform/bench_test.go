@@ -7,6 +7,7 @@ import (
 	"io"
 	"testing"
 
+	"csv2activity/internal/progress"
 	"csv2activity/mapping"
 )
 
@@ -72,7 +73,7 @@ func benchExport(n int) []byte {
 	return b.Bytes()
 }
 
-func benchRun(b *testing.B, mappingText string, workers int) {
+func benchRun(b *testing.B, mappingText string, workers int, set ...func(*Config)) {
 	input := benchExport(20000)
 	m, err := mapping.Parse("bench.yaml", []byte(mappingText))
 	if err != nil {
@@ -82,6 +83,9 @@ func benchRun(b *testing.B, mappingText string, workers int) {
 	b.ResetTimer()
 	for range b.N {
 		cfg := Config{Mapping: m, MaxErrors: -1, Workers: workers, Stdin: bytes.NewReader(input)}
+		for _, s := range set {
+			s(&cfg)
+		}
 		if _, err := Run(context.Background(), cfg, []string{"-"}, io.Discard, io.Discard); err != nil {
 			b.Fatal(err)
 		}
@@ -94,6 +98,12 @@ func BenchmarkPerLine(b *testing.B) { benchRun(b, benchPerLine, 1) }
 
 // BenchmarkPerLineParallel is the same on every core.
 func BenchmarkPerLineParallel(b *testing.B) { benchRun(b, benchPerLine, 0) }
+
+// BenchmarkPerLineMetered is BenchmarkPerLine counting rows and bytes for a
+// progress display: the cost of the meter.
+func BenchmarkPerLineMetered(b *testing.B) {
+	benchRun(b, benchPerLine, 1, func(c *Config) { c.Progress = new(progress.Meter) })
+}
 
 // BenchmarkGrouped is one activity per order (two lines each).
 func BenchmarkGrouped(b *testing.B) { benchRun(b, benchGrouped, 1) }

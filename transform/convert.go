@@ -223,7 +223,7 @@ func (s Summary) String() string {
 		rate = float64(s.Read) / secs
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d rows read: %d in %d activities", s.Read, s.InActivities, s.Activities)
+	fmt.Fprintf(&b, "%d rows read: %d in %d %s", s.Read, s.InActivities, s.Activities, s.Lines())
 	switch {
 	case s.Discarded:
 		b.WriteString(" (not kept: the output was removed)")
@@ -248,6 +248,15 @@ func (s Summary) String() string {
 	}
 	fmt.Fprintf(&b, "; %s (%s rows/s)", s.Elapsed.Round(time.Millisecond), thousands(int64(rate)))
 	return b.String()
+}
+
+// Lines names what a run writes: "activities", or the lines of another
+// document type ("USER_PROFILE lines").
+func (s Summary) Lines() string {
+	if s.DocumentType != "" && s.DocumentType != "USER_ACTIVITY" {
+		return s.DocumentType + " lines"
+	}
+	return "activities"
 }
 
 func thousands(n int64) string {

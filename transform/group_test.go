@@ -3,7 +3,6 @@ package transform
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -13,6 +12,7 @@ import (
 	"testing"
 
 	"csv2activity/internal/bytesize"
+	"csv2activity/internal/testenv"
 	"csv2activity/mapping"
 )
 
@@ -44,23 +44,16 @@ func parseMapping(t *testing.T, text string) *mapping.Mapping {
 	return m
 }
 
-// reject is a line of the rejects file.
-type rejectLine struct {
-	Line   int    `json:"line"`
-	Reason string `json:"reason"`
-}
-
+// rejectsOf reads a rejects file's objects, reason by line; a line rejected
+// twice is an error.
 func rejectsOf(t *testing.T, rej string) map[int]string {
 	t.Helper()
+	rejects, err := testenv.ParseRejects(rej)
+	if err != nil {
+		t.Fatal(err)
+	}
 	byLine := map[int]string{}
-	for _, l := range strings.Split(strings.TrimSuffix(rej, "\n"), "\n") {
-		if l == "" {
-			continue
-		}
-		var r rejectLine
-		if err := json.Unmarshal([]byte(l), &r); err != nil {
-			t.Fatalf("rejects line %s: %v", l, err)
-		}
+	for _, r := range rejects {
 		if _, dup := byLine[r.Line]; dup {
 			t.Errorf("line %d rejected twice", r.Line)
 		}

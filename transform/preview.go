@@ -198,7 +198,7 @@ func (p *previewer) finish() *PreviewResult {
 		} else {
 			pv.Activity, pv.Err = p.prog.NewEvaluator().Apply(vals) // each keeps its own memory
 			if pv.Err == nil {
-				pv.Err = p.prog.Rules.Validate(pv.Activity)
+				pv.Err = p.prog.Check(pv.Activity)
 			}
 		}
 		p.res.Activities = append(p.res.Activities, pv)

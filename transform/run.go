@@ -10,6 +10,7 @@ import (
 
 	"csv2activity/input"
 	"csv2activity/internal/bufpool"
+	"csv2activity/internal/progress"
 	"csv2activity/mapping"
 	"csv2activity/upload"
 )
@@ -55,6 +56,9 @@ type Config struct {
 	// line is written to the rejects: in the same order, on the goroutine
 	// that writes them.
 	Rejected func(*Reject)
+	// Progress, when set, counts the rows converted and the bytes of the
+	// inputs read, for a progress display.
+	Progress *progress.Meter
 }
 
 // DefaultMaxLineSize is the bulk import API's limit on one execution, and so
@@ -84,6 +88,9 @@ type Summary struct {
 	RejectsFile string
 	Parts       int // files written with Options.SplitSize
 	Elapsed     time.Duration
+	// DocumentType is the mapping's document_type: the summary counts
+	// activities, or the lines of another type.
+	DocumentType string
 }
 
 // TooManyRejectsError stops a run whose rejected rows exceed MaxErrors.
@@ -114,7 +121,12 @@ func Run(ctx context.Context, cfg Config, inputs []string, out, rejects io.Write
 	if err != nil {
 		return Summary{}, err
 	}
+	if err := r.checkHeaders(inputs[1:], prog); err != nil {
+		first.Close()
+		return Summary{}, err
+	}
 	prog.StopWhen(ctx) // a long expression gives up when the run is stopped
+	r.sum.DocumentType = string(prog.DocumentType)
 	err = r.convert(ctx, first, prog, inputs[1:])
 	switch {
 	case err != nil:
@@ -171,7 +183,7 @@ func (r *run) defaults() {
 func (r *run) open(path string, prog *mapping.Program) (*input.Reader, *mapping.Program, error) {
 	m := r.cfg.Mapping
 	in, err := input.Open(r.ctx, path, input.Options{Encoding: m.Input.Encoding, Delimiter: m.Input.Delimiter,
-		Header: m.Input.Header, Names: m.Input.Names, MaxRowSize: r.cfg.MaxRowSize, Stdin: r.cfg.Stdin})
+		Header: m.Input.Header, Names: m.Input.Names, MaxRowSize: r.cfg.MaxRowSize, Stdin: r.cfg.Stdin, Progress: r.cfg.Progress, Sheet: m.Input.Sheet})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -187,7 +199,35 @@ func (r *run) open(path string, prog *mapping.Program) (*input.Reader, *mapping.
 		in.Close()
 		return nil, nil, err
 	}
+	if in.Typed() {
+		prog.TypedCells()
+	}
 	return in, prog, nil
+}
+
+// checkHeaders reads the header of every further input that is a regular
+// file before any row is read, so that one that differs from the first
+// input's (or one that cannot be opened) is found at once, not after the
+// inputs before it are converted.
+// Standard input and pipes, which cannot be read twice, are checked when
+// their turn comes.
+func (r *run) checkHeaders(rest []string, prog *mapping.Program) error {
+	meter := r.cfg.Progress
+	r.cfg.Progress = nil // the header is read again in its turn: count it once
+	defer func() { r.cfg.Progress = meter }()
+	for _, path := range rest {
+		if fi, err := os.Stat(path); path == "-" || (err == nil && !fi.Mode().IsRegular()) {
+			continue
+		}
+		in, _, err := r.open(path, prog)
+		if in != nil {
+			in.Close()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // inputInfo is what the second pass over groups needs of an input.
@@ -288,6 +328,7 @@ func (r *run) emitAll(in *input.Reader, emit func(*batch) bool) error {
 // consume writes a result, in input order, and enforces MaxErrors.
 func (r *run) consume(res *result) error {
 	r.sum.Read += res.read
+	r.cfg.Progress.Rows(res.read)
 	r.sum.Filtered += res.filtered
 	r.sum.GroupsRejected += res.groupsRejected
 	r.pending += res.held - res.settled

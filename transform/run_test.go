@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 
+	"csv2activity/internal/testenv"
 	"csv2activity/mapping"
 )
 
@@ -145,21 +146,8 @@ func TestInvalidUTF8Rejected(t *testing.T) {
 	}
 }
 
-const orderMapping = `version: 1
-columns:
-  qty: int
-  price: decimal
-where: ${ qty > 0 }
-group_by: ${ order }
-activity:
-  $type: TOUCH
-  $ts: 1700000000000
-  $user_account_id: ${ customer }
-  total: '${ sum(rows, #.price * #.qty) }'
-  items:
-    for_each: rows
-    item: ${ sku + "x" + string(qty) }
-`
+// orderMapping makes one activity per order of ordersCSV.
+const orderMapping = testenv.OrdersMapping
 
 // ordersCSV makes n order lines spread over n/3 orders, shuffled so that no
 // order's lines are contiguous, with a few bad and filtered rows.

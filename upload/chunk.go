@@ -13,7 +13,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"csv2activity/activity"
 	"csv2activity/internal/bytesize"
 	"csv2activity/internal/ndjson"
 )
@@ -110,7 +109,7 @@ type cutter struct {
 	line   int    // the next line's number
 	// lines, when set, checks the lines instead of add (on every core).
 	lines *lineChecker
-	rules *activity.Rules // the rules the lines are checked against
+	rules lineRules // the rules the lines are checked against
 }
 
 func newCutter(name, file string, index int, max int64, cuts []int64) *cutter {
@@ -165,8 +164,8 @@ func (cu *cutter) close() *Chunk {
 
 // checkLine validates one line (with or without its newline) against the
 // activity rules.
-func checkLine(rules *activity.Rules, name string, n int, line []byte) error {
-	if err := rules.ValidateLine(line); err != nil {
+func checkLine(rules lineRules, name string, n int, line []byte) error {
+	if err := validateLine(rules, line); err != nil {
 		return &LineError{File: name, Line: n, Err: err}
 	}
 	return nil
@@ -176,7 +175,7 @@ func checkLine(rules *activity.Rules, name string, n int, line []byte) error {
 // returns its chunks, numbered from index; cuts are the lengths of its chunks
 // the state records. An invalid line is reported as the first one in the
 // file.
-func planFile(path string, index int, max int64, cuts []int64, rules *activity.Rules) ([]Chunk, error) {
+func planFile(path string, index int, max int64, cuts []int64, rules lineRules) ([]Chunk, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, usagef("open input: %w", err)
@@ -223,7 +222,7 @@ func cutFile(cu *cutter, lr *ndjson.Reader) ([]Chunk, error) {
 // first invalid one in the input.
 type lineChecker struct {
 	name  string
-	rules *activity.Rules
+	rules lineRules
 	work  chan lineBatch
 	wg    sync.WaitGroup
 	cur   lineBatch
@@ -241,7 +240,7 @@ type lineBatch struct {
 
 const checkBatch = 1 << 20
 
-func newLineChecker(name string, rules *activity.Rules) *lineChecker {
+func newLineChecker(name string, rules lineRules) *lineChecker {
 	n := runtime.GOMAXPROCS(0)
 	lc := &lineChecker{name: name, rules: rules, work: make(chan lineBatch, 2*n)}
 	lc.wg.Add(n)

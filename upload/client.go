@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
+
+	"csv2activity/document"
 )
 
 // client speaks the bulk import API for one datamart. Each method makes one
@@ -82,11 +84,11 @@ func (c *client) executionsPath(importID string) string {
 	return c.importsPath() + "/" + url.PathEscape(importID) + "/executions"
 }
 
-// createImport creates a user-activity ndjson document import and returns
+// createImport creates an ndjson document import of the type t and returns
 // its id.
-func (c *client) createImport(ctx context.Context, name string) (string, error) {
+func (c *client) createImport(ctx context.Context, name string, t document.Type) (string, error) {
 	body, _ := json.Marshal(map[string]string{
-		"document_type": "USER_ACTIVITY",
+		"document_type": string(t),
 		"mime_type":     "APPLICATION_X_NDJSON",
 		"encoding":      "utf-8",
 		"name":          name,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"csv2activity/activity"
+	"csv2activity/document"
 )
 
 // Defaults of Options.
@@ -84,6 +85,11 @@ type Options struct {
 	// Rules are the activity rules every line is checked against; nil means
 	// the platform's, with no key allowed besides.
 	Rules *activity.Rules
+	// DocumentType is the type of the document import and of its lines,
+	// which are checked against its rules instead of Rules; "" means
+	// USER_ACTIVITY. A state file records it: a resume with another type
+	// is refused.
+	DocumentType document.Type
 }
 
 // prepare fills in the defaults and checks the options, before anything is
@@ -107,6 +113,9 @@ func (o *Options) prepare(stream bool) (*url.URL, error) {
 	if err := o.checkInputs(stream); err != nil {
 		return nil, err
 	}
+	if _, err := document.ParseType(string(o.DocumentType)); err != nil {
+		return nil, usagef("%w", err)
+	}
 	o.defaults()
 	return checkURL(o.APIURL)
 }
@@ -126,6 +135,9 @@ func (o *Options) checkInputs(stream bool) error {
 func (o *Options) defaults() {
 	if o.APIURL == "" {
 		o.APIURL = DefaultAPIURL
+	}
+	if o.DocumentType == "" {
+		o.DocumentType = document.UserActivity
 	}
 	if o.ChunkSize <= 0 {
 		o.ChunkSize = DefaultChunkSize

@@ -3,31 +3,12 @@ package upload
 import (
 	"context"
 	"regexp"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"csv2activity/internal/testenv"
 	"csv2activity/sandbox"
 )
-
-// requestLog collects the sandbox's line per request.
-type requestLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *requestLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *requestLog) count(re *regexp.Regexp) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(re.FindAllString(l.b.String(), -1))
-}
 
 // TestManyExecutionsAreFollowedByTheList checks that more than listPast
 // executions to wait for are looked at through the import's list, a request
@@ -45,7 +26,7 @@ func TestManyExecutionsAreFollowedByTheList(t *testing.T) {
 		{lines: 30, chunkSize: 4096},              // a few executions
 	}
 	for _, tt := range tests {
-		log := &requestLog{}
+		log := &testenv.Buffer{}
 		a := newTestAPI(t, sandbox.Options{Step: 20 * time.Millisecond, Log: log})
 		path, _ := writeActivities(t, t.TempDir(), "a.ndjson", tt.lines, 2)
 		var out printed
@@ -55,7 +36,7 @@ func TestManyExecutionsAreFollowedByTheList(t *testing.T) {
 		if err != nil || sum.TotalSuccess != tt.lines || (sum.Chunks > listPast) != tt.list {
 			t.Fatalf("%d lines: %v, %+v", tt.lines, err, sum)
 		}
-		gets, lists := log.count(getOne), log.count(list)
+		gets, lists := log.Count(getOne), log.Count(list)
 		switch {
 		case tt.list && (lists == 0 || gets+lists > sum.Chunks/2):
 			t.Errorf("%d executions: %d GETs of one execution, %d listings; want listings, and far fewer requests than executions", sum.Chunks, gets, lists)

@@ -63,7 +63,7 @@ func newSession(o *Options, base *url.URL) (*session, error) {
 			return nil, err
 		}
 	} else {
-		st = &State{Version: stateVersion, APIURL: base.String(), Datamart: o.Datamart, Inputs: o.Inputs}
+		st = &State{Version: stateVersion, APIURL: base.String(), Datamart: o.Datamart, Inputs: o.Inputs, DocumentType: string(o.DocumentType)}
 		if o.ImportID == "" {
 			st.Name = o.Name
 		}
@@ -116,7 +116,7 @@ func (s *session) ensureImport(ctx context.Context) error {
 		s.prog.note("adding to document import %s of datamart %s, which holds %d executions", s.st.ImportID, s.st.Datamart, len(execs))
 	} else {
 		err := s.retry(ctx, func() (err error) {
-			s.st.ImportID, err = s.api.createImport(ctx, s.st.Name)
+			s.st.ImportID, err = s.api.createImport(ctx, s.st.Name, s.o.DocumentType)
 			return err
 		})
 		if err != nil {

@@ -33,6 +33,9 @@ type State struct {
 	ImportID string   `json:"import_id,omitempty"`
 	Name     string   `json:"import_name,omitempty"`
 	Inputs   []string `json:"inputs"`
+	// DocumentType is the type of the import's documents; "" in a state
+	// written before it was recorded means USER_ACTIVITY.
+	DocumentType string `json:"document_type,omitempty"`
 	// Foreign lists the executions the import held before this upload
 	// added to it (--import-id): none of them is one of its chunks.
 	Foreign []string  `json:"foreign_executions,omitempty"`
@@ -116,6 +119,8 @@ func (st *State) matches(path, apiURL string, o *Options) error {
 		return usagef("state file %s is for %s, not %s: %s", path, st.APIURL, apiURL, advice)
 	case st.Datamart != o.Datamart:
 		return usagef("state file %s is for datamart %s, not %s: %s", path, st.Datamart, o.Datamart, advice)
+	case st.documentType() != o.DocumentType:
+		return usagef("state file %s is for an upload of %s documents, not %s: %s", path, st.documentType(), o.DocumentType, advice)
 	case !slices.Equal(st.Inputs, o.Inputs):
 		return usagef("state file %s is for inputs %q, not %q: %s", path, st.Inputs, o.Inputs, advice)
 	case o.ImportID != "" && st.ImportID != "" && o.ImportID != st.ImportID:

@@ -37,6 +37,7 @@ import (
 	"strings"
 	"time"
 
+	"csv2activity/document"
 	"csv2activity/internal/bytesize"
 )
 
@@ -162,7 +163,7 @@ func Stream(ctx context.Context, o Options, produce func(w io.Writer) error) (Su
 		s.prog.start(nil)
 	}
 	w := newChunkWriter(o.ChunkSize, s.st.cutsOf(""), deliver)
-	w.cu.rules = o.Rules
+	w.cu.rules = o.lineRules()
 	err = produce(w)
 	if err == nil {
 		err = w.Close()
@@ -227,7 +228,7 @@ func distinct(o *Options) {
 func (s *session) plan() ([]Chunk, error) {
 	var chunks []Chunk
 	for _, in := range s.o.Inputs {
-		cs, err := planFile(in, len(chunks), s.o.ChunkSize, s.st.cutsOf(in), s.o.Rules)
+		cs, err := planFile(in, len(chunks), s.o.ChunkSize, s.st.cutsOf(in), s.o.lineRules())
 		if err != nil {
 			return nil, err
 		}
@@ -278,6 +279,9 @@ func (s *session) dryRun(chunks []Chunk) Summary {
 
 func (s *session) planHeader() {
 	imp := fmt.Sprintf("a new document import %q", s.st.Name)
+	if s.o.DocumentType != document.UserActivity {
+		imp = fmt.Sprintf("a new %s document import %q", s.o.DocumentType, s.st.Name)
+	}
 	switch {
 	case s.st.ImportID != "":
 		imp = "document import " + s.st.ImportID

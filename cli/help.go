@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/agnivade/levenshtein"
+	"github.com/urfave/cli/v2"
+)
+
+// Help as other command lines give it: `help` and `help COMMAND`, an unknown
+// command named with a did-you-mean, a bad flag answered with the error and
+// one usage line (not the whole help page), and a version read from the
+// build.
+
+func helpCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Aliases:   []string{"h"},
+		Usage:     "show the commands, or one command's help",
+		ArgsUsage: "[COMMAND]",
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.ShowAppHelp(c)
+			}
+			name := c.Args().First()
+			if c.App.Command(name) == nil {
+				return unknownCommand(c.App, name)
+			}
+			return cli.ShowCommandHelp(c.Lineage()[1], name) // the app's context, which holds the commands
+		},
+	}
+}
+
+// appAction runs when no command matched: the help page with no argument,
+// an unknown-command error otherwise.
+func appAction(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return cli.ShowAppHelp(c)
+	}
+	return unknownCommand(c.App, c.Args().First())
+}
+
+// unknownCommand is the usage error for a command name the app does not
+// have, with the nearest name when one is close.
+func unknownCommand(app *cli.App, name string) error {
+	msg := fmt.Sprintf("unknown command %q", name)
+	if near := nearestCommand(app, name); near != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", near)
+	}
+	return usageError{msg + "\nrun 'csv2activity help' for the list of commands"}
+}
+
+// nearestCommand is the visible command whose name is closest to name, if
+// it is within a third of the name's length (at least 2 edits), or has name
+// as a prefix.
+func nearestCommand(app *cli.App, name string) string {
+	best, bestDist := "", 1+max(2, len(name)/3)
+	for _, c := range app.VisibleCommands() {
+		if strings.HasPrefix(c.Name, name) && len(name) >= 2 {
+			return c.Name
+		}
+		if d := levenshtein.ComputeDistance(name, c.Name); d < bestDist {
+			best, bestDist = c.Name, d
+		}
+	}
+	return best
+}
+
+// onUsageError answers a flag the command does not know (or a flag value it
+// cannot parse) with the error and the command's usage line.
+func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
+	if !isSubcommand {
+		return usageError{fmt.Sprintf("%v\nusage: csv2activity COMMAND [options] ARGS... (csv2activity help)", err)}
+	}
+	cmd := c.Command
+	return usageError{fmt.Sprintf("%s: %v\nusage: %s (csv2activity help %s)", cmd.Name, err, usageLine(cmd), cmd.Name)}
+}
+
+// usageLine is a command's synopsis: its required flags, "[options]" when it
+// has others, and its arguments.
+func usageLine(cmd *cli.Command) string {
+	parts := []string{"csv2activity", cmd.Name}
+	optional := false
+	for _, f := range cmd.Flags {
+		rf, ok := f.(cli.RequiredFlag)
+		if !ok || !rf.IsRequired() {
+			optional = optional || f.Names()[0] != "help"
+			continue
+		}
+		names := f.Names()
+		flag := "--" + names[0]
+		if len(names) > 1 && len(names[1]) == 1 {
+			flag = "-" + names[1]
+		}
+		if df, ok := f.(cli.DocGenerationFlag); ok && df.TakesValue() {
+			flag += " " + valueName(df.GetUsage())
+		}
+		parts = append(parts, flag)
+	}
+	if optional {
+		parts = append(parts, "[options]")
+	}
+	if cmd.ArgsUsage != "" {
+		parts = append(parts, cmd.ArgsUsage)
+	}
+	return strings.Join(parts, " ")
+}
+
+// valueName is the `NAME` a flag's usage quotes, as the help shows it, or
+// VALUE.
+func valueName(usage string) string {
+	if _, rest, ok := strings.Cut(usage, "`"); ok {
+		if name, _, ok := strings.Cut(rest, "`"); ok {
+			return name
+		}
+	}
+	return "VALUE"
+}
+
+// buildVersion is the version to print: the one set at link time when there
+// is one, else the module's version and VCS revision from the build info
+// (`go install csv2activity@…` gives a module version; a build in a clone
+// gives the commit, and says when the tree had changes).
+func buildVersion(linked string) string {
+	if linked != "" && linked != "dev" {
+		return linked
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown (no build information)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, at, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
+		}
+	}
+	if rev == "" {
+		return v + ", " + info.GoVersion
+	}
+	return fmt.Sprintf("%s (revision %s, %s%s), %s", v, rev, at, modified, info.GoVersion)
+}

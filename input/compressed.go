@@ -1,0 +1,268 @@
+package input
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Compressed inputs are recognised by their first bytes, never by their
+// names: a gzip'd export called orders.csv reads as one, and so does
+// standard input. Decompression runs on a goroutine of its own (readAhead),
+// so that it overlaps the decoding and cutting of the records it makes.
+
+// Magic numbers of the containers an export may arrive in.
+var (
+	gzipMagic    = []byte{0x1f, 0x8b}
+	zstdMagic    = []byte{0x28, 0xb5, 0x2f, 0xfd}
+	zipMagic     = []byte("PK\x03\x04")
+	zipEmpty     = []byte("PK\x05\x06")
+	parquetMagic = []byte("PAR1")
+)
+
+// ErrZipMembers is the error of a zip archive that holds no file or several,
+// given without naming one (archive.zip:member.csv).
+var ErrZipMembers = errors.New("name the file to read as ARCHIVE.zip:MEMBER")
+
+// peekSize is the buffer that recognises an input by its first bytes: small,
+// so that the reads of a plain input mostly go straight to its file.
+const peekSize = 4 << 10
+
+// container is what an input's first bytes say it is.
+type container uint8
+
+const (
+	plain container = iota
+	gzipped
+	zstded
+	zipped
+	workbookFile // an Excel workbook (.xlsx): a zip archive of XML
+	parquetFile
+)
+
+// sniff says which container head starts.
+func sniff(head []byte) container {
+	switch {
+	case bytes.HasPrefix(head, gzipMagic):
+		return gzipped
+	case bytes.HasPrefix(head, zstdMagic):
+		return zstded
+	case bytes.HasPrefix(head, zipMagic), bytes.HasPrefix(head, zipEmpty):
+		return zipped
+	case bytes.HasPrefix(head, parquetMagic):
+		return parquetFile
+	}
+	return plain
+}
+
+// opened is an input as found: what reads its content, and what to close.
+type opened struct {
+	r      io.Reader
+	file   *os.File // the input's file (nil for standard input)
+	closer io.Closer
+	kind   container
+	member string // the member asked for, if any
+
+	ra   io.ReaderAt // a zip archive or workbook: its bytes
+	size int64
+}
+
+// openRaw opens path ("-": stdin) without looking inside: a path that does
+// not exist but reads as ARCHIVE:MEMBER names a member of a zip archive.
+func openRaw(path string, stdin io.Reader) (*opened, error) {
+	if path == "-" {
+		if stdin == nil {
+			stdin = os.Stdin
+		}
+		return &opened{r: stdin, closer: io.NopCloser(nil)}, nil
+	}
+	f, err := os.Open(path)
+	if err == nil {
+		return &opened{r: f, file: f, closer: f}, nil
+	}
+	if i := strings.LastIndexByte(path, ':'); i > 0 && errors.Is(err, os.ErrNotExist) {
+		if af, aerr := os.Open(path[:i]); aerr == nil {
+			return &opened{r: af, file: af, closer: af, member: path[i+1:]}, nil
+		}
+	}
+	return nil, fmt.Errorf("open input: %w", err)
+}
+
+// uncompress looks at the first bytes of o and returns a reader of its
+// content: decompressed on a goroutine of its own for gzip and zstd; for a
+// zip archive, the member asked for (or its only file). A zip archive read
+// from a pipe is first copied to a temporary file, since zip keeps its
+// directory at its end. Errors name the input.
+func uncompress(ctx context.Context, name string, o *opened) error {
+	br := bufio.NewReaderSize(newCancelReader(ctx, o.r), peekSize)
+	head, err := br.Peek(8)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	o.kind = sniff(head)
+	if o.member != "" && o.kind != zipped {
+		return fmt.Errorf("open input %s: %s is not a zip archive", name, strings.TrimSuffix(name, ":"+o.member))
+	}
+	switch o.kind {
+	case gzipped:
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("read %s: gzip: %w", name, err)
+		}
+		o.r = readAhead(ctx, &named{what: "gzip", r: gz})
+	case zstded:
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			return fmt.Errorf("read %s: zstd: %w", name, err)
+		}
+		o.closer = closers{zr.IOReadCloser(), o.closer}
+		o.r = readAhead(ctx, &named{what: "zstd", r: zr})
+	case zipped:
+		return openZip(ctx, name, o, br)
+	case parquetFile:
+		ra, size, err := readerAt(o, br)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+		o.ra, o.size = ra, size
+	default:
+		o.r = br
+	}
+	return nil
+}
+
+// openZip opens the zip archive o and positions o.r on its member: the one
+// named, or the only file it holds. A workbook (.xlsx) is left to
+// openWorkbook: o.kind says so, o.ra reads it.
+func openZip(ctx context.Context, name string, o *opened, br *bufio.Reader) error {
+	ra, size, err := readerAt(o, br)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		return fmt.Errorf("read %s: zip: %w", name, err)
+	}
+	o.ra, o.size = ra, size
+	if o.member == "" && isWorkbook(zr) {
+		o.kind = workbookFile
+		return nil
+	}
+	f, err := zipMember(zr, o.member)
+	if err != nil {
+		return fmt.Errorf("open input %s: %w", name, err)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return fmt.Errorf("read %s: zip member %s: %w", name, f.Name, err)
+	}
+	o.closer = closers{rc, o.closer}
+	o.r = readAhead(ctx, &named{what: "zip member " + f.Name, r: rc})
+	return nil
+}
+
+// readerAt gives random access to the zip archive o: its file, or a
+// temporary copy of a pipe (removed at once: the open file keeps it).
+func readerAt(o *opened, br *bufio.Reader) (io.ReaderAt, int64, error) {
+	if f := o.file; f != nil {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			return f, fi.Size(), nil
+		}
+	}
+	tmp, err := os.CreateTemp("", "csv2activity-zip-*")
+	if err != nil {
+		return nil, 0, fmt.Errorf("copy the zip archive to a temporary file: %w", err)
+	}
+	os.Remove(tmp.Name())
+	o.closer = closers{tmp, o.closer}
+	n, err := io.Copy(tmp, br)
+	if err != nil {
+		return nil, 0, fmt.Errorf("copy the zip archive to %s: %w", tmp.Name(), err)
+	}
+	return tmp, n, nil
+}
+
+// zipMember is the member called name, or when name is "" the archive's
+// only file (folders and macOS's __MACOSX/ metadata aside).
+func zipMember(zr *zip.Reader, name string) (*zip.File, error) {
+	var files []*zip.File
+	for _, f := range zr.File {
+		if name != "" && f.Name == name {
+			return f, nil
+		}
+		if !f.FileInfo().IsDir() && !strings.HasPrefix(f.Name, "__MACOSX/") && !strings.HasPrefix(path.Base(f.Name), "._") {
+			files = append(files, f)
+		}
+	}
+	if name == "" && len(files) == 1 {
+		return files[0], nil
+	}
+	names := make([]string, 0, len(files))
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	switch {
+	case name != "":
+		return nil, fmt.Errorf("the zip archive has no file %q (it holds: %s)", name, strings.Join(names, ", "))
+	case len(files) == 0:
+		return nil, fmt.Errorf("the zip archive holds no file: %w", ErrZipMembers)
+	}
+	return nil, fmt.Errorf("the zip archive holds %d files (%s): %w", len(files), strings.Join(names, ", "), ErrZipMembers)
+}
+
+// isWorkbook reports whether a zip archive is an Excel workbook.
+func isWorkbook(zr *zip.Reader) bool {
+	for _, f := range zr.File {
+		if f.Name == "xl/workbook.xml" {
+			return true
+		}
+	}
+	return false
+}
+
+// named fills each read from a decompressor (whose reads stop at its window,
+// 32 KiB for gzip: fewer, larger chunks cross the read-ahead's channel) and
+// wraps its errors with what it decompresses (the reader of the records adds
+// the input's name).
+type named struct {
+	what string
+	r    io.Reader
+}
+
+func (n *named) Read(p []byte) (int, error) {
+	k := 0
+	for k < len(p) {
+		m, err := n.r.Read(p[k:])
+		k += m
+		if err == io.EOF {
+			return k, err
+		}
+		if err != nil {
+			return k, fmt.Errorf("%s: %w", n.what, err)
+		}
+	}
+	return k, nil
+}
+
+// closers closes each of its closers, returning the first error.
+type closers []io.Closer
+
+func (cs closers) Close() error {
+	var first error
+	for _, c := range cs {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}

@@ -1,0 +1,102 @@
+package input
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"io"
+)
+
+// Typed inputs, Excel workbooks (workbook.go) and Parquet files (parquet.go),
+// are read a row at a time by their own library, on a goroutine of their
+// own, and handed on as CSV text, one line a row after a header line, so that
+// they go through the same reading, typing, mapping, rules and rejects as a
+// CSV export. Each cell becomes the text of its typed value: a number in its
+// shortest decimal form, a date or time in ISO 8601, a boolean as true/false
+// (TRUE/FALSE from Excel), text as it is. Reader.Typed is then true, and a
+// declared column takes these forms before its format and separators
+// (mapping.Program.TypedCells), so that one mapping reads the CSV, the Excel
+// and the Parquet copies of an export to the same activities.
+//
+// A reject's line is then the row's number counting the header as line 1 (in
+// a workbook, the sheet's row number), as long as no cell holds a line break.
+
+// typedInput is an input of typed cells, read as CSV text.
+type typedInput struct {
+	name  string // for rejects and errors: the path (and the sheet)
+	sheet string // a workbook's sheet read
+}
+
+// typedRows makes o.r read o's rows as CSV text when o is a typed input; it
+// returns nil for other inputs.
+func typedRows(ctx context.Context, path string, o *opened, sheet string) (*typedInput, error) {
+	var rows rowSource
+	t := &typedInput{name: path}
+	switch o.kind {
+	case workbookFile:
+		wb, name, err := openWorkbook(path, o, sheet)
+		if err != nil {
+			return nil, err
+		}
+		rows, t.name, t.sheet = wb, name, wb.sheet
+	case parquetFile:
+		pq, err := openParquet(path, o)
+		if err != nil {
+			return nil, err
+		}
+		rows = pq
+	default:
+		return nil, nil
+	}
+	text := &csvText{rows: rows}
+	text.w = csv.NewWriter(&text.buf)
+	o.r, o.closer = readAhead(ctx, text), closers{rows, o.closer}
+	return t, nil
+}
+
+// rowSource hands out the rows of a typed input, header first, as text.
+type rowSource interface {
+	// next returns the next row's cells (nil for an empty row), or io.EOF.
+	next() ([]string, error)
+	Close() error
+}
+
+// csvText reads a rowSource as CSV text.
+type csvText struct {
+	rows rowSource
+	buf  bytes.Buffer
+	w    *csv.Writer
+	err  error
+}
+
+// Read fills p with the CSV text of the next rows: one line a row, an empty
+// line for an empty row.
+func (t *csvText) Read(p []byte) (int, error) {
+	for t.buf.Len() < len(p) && t.err == nil {
+		t.err = t.row()
+	}
+	n, _ := t.buf.Read(p)
+	if n == 0 && t.err != nil {
+		return 0, t.err
+	}
+	return n, nil
+}
+
+// row writes the next row, or returns io.EOF after the last.
+func (t *csvText) row() error {
+	cells, err := t.rows.next()
+	if err != nil {
+		return err
+	}
+	if cells == nil {
+		t.buf.WriteByte('\n')
+		return nil
+	}
+	if err := t.w.Write(cells); err != nil {
+		return err
+	}
+	t.w.Flush()
+	return t.w.Error()
+}
+
+var _ io.Reader = (*csvText)(nil)

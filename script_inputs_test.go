@@ -1,0 +1,225 @@
+package main
+
+import (
+	"archive/zip"
+	"compress/gzip"
+	"encoding/csv"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/parquet-go/parquet-go"
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/xuri/excelize/v2"
+)
+
+// The script commands that make the other kinds of an export from a CSV
+// file, with the libraries that read them, so that scripts can check that
+// every kind gives the same activities.
+func init() {
+	scriptCmds["compress"] = compressCmd
+	scriptCmds["xlsx"] = xlsxCmd
+	scriptCmds["parquet"] = parquetCmd
+}
+
+// compressCmd is "compress gzip|zstd|zip SRC DST [MEMBER...]": DST is SRC
+// compressed; a zip archive holds SRC under each MEMBER name (default SRC's).
+func compressCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: compress gzip|zstd|zip SRC DST [MEMBER...]")
+	}
+	src, err := os.ReadFile(ts.MkAbs(args[1]))
+	ts.Check(err)
+	out, err := os.Create(ts.MkAbs(args[2]))
+	ts.Check(err)
+	defer func() { ts.Check(out.Close()) }()
+	var w io.WriteCloser
+	switch args[0] {
+	case "gzip":
+		w = gzip.NewWriter(out)
+	case "zstd":
+		w, err = zstd.NewWriter(out)
+		ts.Check(err)
+	case "zip":
+		zw := zip.NewWriter(out)
+		members := args[3:]
+		if len(members) == 0 {
+			members = args[1:2]
+		}
+		for _, m := range members {
+			f, err := zw.Create(m)
+			ts.Check(err)
+			_, err = f.Write(src)
+			ts.Check(err)
+		}
+		ts.Check(zw.Close())
+		return
+	default:
+		ts.Fatalf("compress: unknown kind %q", args[0])
+	}
+	_, err = w.Write(src)
+	ts.Check(err)
+	ts.Check(w.Close())
+}
+
+// typedCell is a CSV cell as a spreadsheet would hold it: an integer, a
+// number whose shortest form is the text, a m/d/yyyy date, or the text.
+func typedCell(s string) any {
+	if i, err := strconv.Atoi(s); err == nil && strconv.Itoa(i) == s {
+		return i
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && strconv.FormatFloat(f, 'f', -1, 64) == s {
+		return f
+	}
+	if t, err := time.Parse("1/2/2006", s); err == nil {
+		return t
+	}
+	return s
+}
+
+// readCSV reads a UTF-8 CSV file whole.
+func readCSV(ts *testscript.TestScript, path string) [][]string {
+	f, err := os.Open(ts.MkAbs(path))
+	ts.Check(err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	ts.Check(err)
+	return rows
+}
+
+// xlsxCmd is "xlsx SRC.csv DST.xlsx [SHEET [OTHER]]": DST is a workbook
+// whose sheet SHEET (default Sheet1) holds SRC's rows, typed by typedCell
+// (dates in a m/d/yy display format); OTHER names a sheet put before it,
+// holding one unrelated row. Written with excelize's stream writer.
+func xlsxCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 4 {
+		ts.Fatalf("usage: xlsx SRC.csv DST.xlsx [SHEET [OTHER]]")
+	}
+	rows := readCSV(ts, args[0])
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Sheet1"
+	if len(args) > 2 {
+		sheet = args[2]
+		ts.Check(f.SetSheetName("Sheet1", sheet))
+	}
+	if len(args) > 3 {
+		_, err := f.NewSheet(args[3])
+		ts.Check(err)
+		ts.Check(f.SetCellValue(args[3], "A1", "not this sheet"))
+		ts.Check(f.MoveSheet(args[3], sheet))
+	}
+	date, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	ts.Check(err)
+	sw, err := f.NewStreamWriter(sheet)
+	ts.Check(err)
+	for i, row := range rows {
+		cells := make([]any, len(row))
+		for j, s := range row {
+			v := typedCell(s)
+			if i == 0 {
+				v = s
+			}
+			if _, ok := v.(time.Time); ok {
+				v = excelize.Cell{StyleID: date, Value: v}
+			}
+			cells[j] = v
+		}
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		ts.Check(err)
+		ts.Check(sw.SetRow(cell, cells))
+	}
+	ts.Check(sw.Flush())
+	ts.Check(f.SaveAs(ts.MkAbs(args[1])))
+}
+
+// parquetCmd is "parquet SRC.csv DST.parquet": DST holds SRC's rows in
+// optional columns typed from their cells (see columnNode); an empty cell
+// is null.
+func parquetCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: parquet SRC.csv DST.parquet")
+	}
+	rows := readCSV(ts, args[0])
+	group := parquet.Group{}
+	for j, name := range rows[0] {
+		group[name] = parquet.Optional(columnNode(rows[1:], j))
+	}
+	schema := parquet.NewSchema("export", group)
+	index, kinds := map[string]int{}, map[string]parquet.Kind{}
+	for i, path := range schema.Columns() {
+		leaf, _ := schema.Lookup(path...)
+		index[path[0]], kinds[path[0]] = i, leaf.Node.Type().Kind()
+	}
+	out, err := os.Create(ts.MkAbs(args[1]))
+	ts.Check(err)
+	w := parquet.NewWriter(out, schema)
+	for _, row := range rows[1:] {
+		values := make(parquet.Row, len(row))
+		for j, s := range row {
+			c := index[rows[0][j]]
+			values[c] = parquet.NullValue().Level(0, 0, c)
+			if s != "" {
+				values[c] = cellValue(s, kinds[rows[0][j]]).Level(0, 1, c)
+			}
+		}
+		slices.SortFunc(values, func(a, b parquet.Value) int { return a.Column() - b.Column() })
+		_, err := w.WriteRows([]parquet.Row{values})
+		ts.Check(err)
+	}
+	ts.Check(w.Close())
+	ts.Check(out.Close())
+}
+
+// columnNode is the type of column j: INT64 when every cell is an integer,
+// DOUBLE when every cell is a number, DATE when every cell is a date, else
+// a string (empty cells aside).
+func columnNode(rows [][]string, j int) parquet.Node {
+	kinds := map[string]bool{}
+	for _, row := range rows {
+		if row[j] == "" {
+			continue
+		}
+		switch typedCell(row[j]).(type) {
+		case int:
+			kinds["int"] = true
+		case float64:
+			kinds["float"] = true
+		case time.Time:
+			kinds["date"] = true
+		default:
+			kinds["text"] = true
+		}
+	}
+	switch {
+	case kinds["text"] || (kinds["date"] && len(kinds) > 1):
+		return parquet.String()
+	case kinds["date"]:
+		return parquet.Date()
+	case kinds["float"]:
+		return parquet.Leaf(parquet.DoubleType)
+	}
+	return parquet.Leaf(parquet.Int64Type)
+}
+
+// cellValue is a cell as a parquet value of its column's kind.
+func cellValue(s string, kind parquet.Kind) parquet.Value {
+	if kind == parquet.ByteArray {
+		return parquet.ByteArrayValue([]byte(s))
+	}
+	switch v := typedCell(s).(type) {
+	case int:
+		if kind == parquet.Double {
+			return parquet.DoubleValue(float64(v))
+		}
+		return parquet.Int64Value(int64(v))
+	case float64:
+		return parquet.DoubleValue(v)
+	case time.Time:
+		return parquet.Int32Value(int32(v.Unix() / 86400))
+	}
+	return parquet.ByteArrayValue([]byte(s))
+}
