@@ -89,10 +89,10 @@ func readAll(ctx context.Context, path string, sample *input.Sample, src *Source
 	lanes := newLanes(p)
 	for b := range order {
 		<-b.ready
-		lanes.add(b)
-		if w := len(sample.Header); w > 0 {
+		if w := len(sample.Header); w > 0 { // before the lanes take the batch's cells
 			meter.Rows(len(b.cells)/w + len(b.bad))
 		}
+		lanes.add(b)
 		for _, l := range b.bad {
 			src.malformed(l)
 		}
