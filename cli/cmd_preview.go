@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"csv2activity/activity"
+	"csv2activity/document"
 	"csv2activity/mapping"
 	"csv2activity/transform"
 )
@@ -80,6 +81,10 @@ func preview(ctx context.Context, opts previewOptions, stdout io.Writer) error {
 		return fail(err)
 	}
 	pal := paletteFor(stdout)
+	noun := "activity" // or, for another document type, "USER_PROFILE line"
+	if t := opts.config.Mapping.DocumentType; t != "" && t != document.UserActivity {
+		noun = string(t) + " line"
+	}
 	broken, fallen := 0, 0
 	for _, it := range previewItems(res) {
 		var ge *transform.GroupError
@@ -92,14 +97,14 @@ func preview(ctx context.Context, opts previewOptions, stdout io.Writer) error {
 		case it.preview.Err != nil:
 			broken++
 		}
-		writePreview(stdout, pal, it.index, it.preview)
+		writePreview(stdout, pal, noun, it.index, it.preview)
 	}
 	whole := ""
 	if fallen > 0 {
 		whole = fmt.Sprintf(", %d rejected whole", fallen)
 	}
 	fmt.Fprintf(stdout, "%s shown (%d breaking a rule%s); %d rows read, %d filtered by where, %d rejected\n",
-		countOf(len(res.Activities), "activity"), broken, whole, res.Read, res.Filtered, len(res.Rejected))
+		countOf(len(res.Activities), noun), broken, whole, res.Read, res.Filtered, len(res.Rejected))
 	writeContiguity(stdout, pal, res)
 	if broken > 0 || fallen > 0 || len(res.Rejected) > 0 {
 		return errRejected
@@ -152,8 +157,8 @@ func writeRejected(w io.Writer, pal palette, r *transform.Reject) {
 	fmt.Fprintln(w)
 }
 
-func writePreview(w io.Writer, pal palette, index int, p *transform.Preview) {
-	fmt.Fprintln(w, pal.bold(fmt.Sprintf("activity %d, from %s", index, rowsLabel(p.Rows))))
+func writePreview(w io.Writer, pal palette, noun string, index int, p *transform.Preview) {
+	fmt.Fprintln(w, pal.bold(fmt.Sprintf("%s %d, from %s", noun, index, rowsLabel(p.Rows))))
 	for _, r := range p.Rows {
 		fmt.Fprintln(w, pal.dim(sourceLine(r.Line, r.Raw)))
 	}
