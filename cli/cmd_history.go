@@ -17,10 +17,10 @@ import (
 func historyCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "history",
-		Usage:     "list the runs of import the journal recorded, or when an order was sent",
+		Usage:     "list the runs of import and upload the journal recorded, or when an order was sent",
 		ArgsUsage: " ",
 		Description: "Reads the import journal (" + JournalName + " in the current folder, or --journal FILE)\n" +
-			"that import writes with --only-new or --journal, and lists every run: when it started,\n" +
+			"that import and upload write with --only-new or --journal (or whenever it exists), and lists every run: when it started,\n" +
 			"its files, the document import, the lines sent, skipped as already imported, refused as\n" +
 			"sent before with other content (conflicts), refused by the platform, and its final status\n" +
 			"(a run still \"running\" was cut short: run its command again to resume it). --key KEY says\n" +
@@ -47,7 +47,7 @@ func historyCommand() *cli.Command {
 // never created here: a missing one is an error naming it.
 func history(c *cli.Context, path, key string, jsonLines bool) error {
 	if _, err := os.Stat(path); err != nil {
-		return fail(fmt.Errorf("history: no journal %s (import --only-new or --journal FILE writes it): %w", path, err))
+		return fail(fmt.Errorf("history: no journal %s (import or upload with --only-new or --journal FILE writes it): %w", path, err))
 	}
 	j, err := journal.Open(path)
 	if err != nil {

@@ -11,10 +11,10 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"csv2activity/activity"
 	"csv2activity/document"
+	"csv2activity/internal/progress"
 	"csv2activity/mapping"
 	"csv2activity/transform"
 )
@@ -293,11 +293,10 @@ type palette struct{ on bool }
 // paletteFor colours w when it is a terminal and NO_COLOR is unset (or
 // empty), as no-color.org asks.
 func paletteFor(w io.Writer) palette {
-	f, ok := w.(*os.File)
-	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return palette{}
 	}
-	return palette{on: term.IsTerminal(int(f.Fd()))}
+	return palette{on: progress.Terminal(w)}
 }
 
 func (p palette) paint(code, s string) string {

@@ -11,6 +11,7 @@ package cli
 // those are recorded.
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -297,7 +298,7 @@ func (n *nightly) keysOf(keys []string) error {
 func (n *nightly) Write(p []byte) (int, error) {
 	n.partial = append(n.partial, p...)
 	for {
-		i := indexNL(n.partial)
+		i := bytes.IndexByte(n.partial, '\n')
 		if i < 0 {
 			break
 		}
@@ -331,15 +332,6 @@ func (n *nightly) Write(p []byte) (int, error) {
 func lineKey(line []byte) string {
 	sum := journal.Sum(line)
 	return "sha256:" + hex.EncodeToString(sum[:])
-}
-
-func indexNL(b []byte) int {
-	for i, c := range b {
-		if c == '\n' {
-			return i
-		}
-	}
-	return -1
 }
 
 // rowsOf takes the rows of the next activity written.

@@ -69,13 +69,14 @@ func readAll(ctx context.Context, path string, sample *input.Sample, src *Source
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan job, workers)
 	order := make(chan *parsed, 2*workers)
+	dup := duplicates(sample.Header) // the columns read as blank, the same for every batch
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.parse(sample.Header)
+				j.parse(sample.Header, dup)
 			}
 		}()
 	}
@@ -132,16 +133,15 @@ func feed(ctx context.Context, in *input.Reader, jobs chan<- job, order chan<- *
 
 // parse cuts the batch into cells, refusing the rows convert refuses: a
 // malformed line, another number of fields than the header, bytes that are
-// not UTF-8. A column named like an earlier one reads as blank, as mapping
-// reads it.
-func (j job) parse(header []string) {
+// not UTF-8. A column named like an earlier one (dup) reads as blank, as
+// mapping reads it.
+func (j job) parse(header []string, dup []int) {
 	defer close(j.out.ready)
 	b, out := j.b, j.out
 	if b.Malformed != nil {
 		out.bad = append(out.bad, b.Malformed.Line)
 		return
 	}
-	dup := duplicates(header)
 	out.cells = newCells((bytes.Count(b.Data, []byte{'\n'}) + 1) * len(header))
 	input.Parse(b.Data, b.Line, b.Comma, func(rec *input.Record) {
 		if rec.Err != nil || len(rec.Fields) != len(header) || (b.CheckUTF8 && !utf8.Valid(rec.Raw)) {

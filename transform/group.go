@@ -290,7 +290,8 @@ func (g *groupStore) groups(emit func([]storedGroup) bool) error {
 			sg.fall = tooBig(cap)
 		}
 		if big = nil; over || sg.part > 0 {
-			big = &sg
+			b := sg // copied only here, so that sg stays on the stack for every other group
+			big = &b
 		}
 		unit = append(unit, sg)
 		if rows += len(sg.rows); rows >= unitRows || big != nil {
