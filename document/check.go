@@ -3,7 +3,6 @@ package document
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -121,27 +120,31 @@ func (c *checker) value(path string, s spec, v any) {
 	}
 }
 
-// custom checks a value of the user's own: strings valid UTF-8, numbers
-// finite; its keys are free.
+// custom checks a value of the user's own: strings and keys valid UTF-8,
+// numbers as activity checks them (finite, a JSON literal within a
+// float64); its keys are free.
 func (c *checker) custom(path string, v any) {
 	switch v := v.(type) {
 	case string:
 		if !utf8.ValidString(v) {
 			c.report(path, "", "string is not valid UTF-8")
 		}
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			c.report(path, "", "%v is not a JSON number", v)
-		}
 	case *activity.Object:
 		if v != nil {
 			for _, f := range v.Fields {
+				if !utf8.ValidString(f.Key) {
+					c.report(join(path, f.Key), "", "key is not valid UTF-8")
+				}
 				c.custom(join(path, f.Key), f.Value)
 			}
 		}
 	case []any:
 		for i, e := range v {
 			c.custom(elem(path, i), e)
+		}
+	default:
+		if msg := activity.NumberProblem(v); msg != "" {
+			c.report(path, "", "%s", msg)
 		}
 	}
 }

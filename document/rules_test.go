@@ -27,6 +27,8 @@ var lineTests = []struct {
 	{"profile both strategies", UserProfile, `{"operation":"UPSERT","user_account_id":"c1","force_replace":true,"update_strategy":"FORCE_REPLACE","user_profile":{}}`, `force_replace/merge_objects and update_strategy are two forms of the update strategy: give one, not both`},
 	{"profile no strategy", UserProfile, `{"operation":"UPSERT","user_account_id":"c1","user_profile":{}}`, `an UPSERT needs its update strategy: update_strategy (PARTIAL_UPDATE, PARTIAL_DELETE or FORCE_REPLACE), or force_replace (true or false)`},
 	{"profile upsert without profile", UserProfile, `{"operation":"UPSERT","user_account_id":"c1","force_replace":true}`, `missing required key "user_profile": an UPSERT sets the profile it holds`},
+	{"profile number overflowing", UserProfile, `{"operation":"UPSERT","user_account_id":"c1","force_replace":true,"user_profile":{"age":1e999}}`, `user_profile.age: not a finite number, got 1e999 (overflows a float64)`},
+	{"profile number in a list", UserProfile, `{"operation":"UPSERT","user_account_id":"c1","force_replace":true,"user_profile":{"scores":[1,-2e400]}}`, `user_profile.scores[1]: not a finite number`},
 	{"profile not an object", UserProfile, `{"operation":"UPSERT","user_account_id":"c1","force_replace":true,"user_profile":"Ann"}`, `user_profile: "Ann" is not an object`},
 	{"profile force_replace text", UserProfile, `{"operation":"UPSERT","user_account_id":"c1","force_replace":"yes","user_profile":{}}`, `force_replace: "yes" is not true or false`},
 	{"profile empty id", UserProfile, `{"operation":"DELETE","user_account_id":""}`, `user_account_id: "" is not a non-empty string`},
