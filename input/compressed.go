@@ -166,8 +166,15 @@ func openZip(ctx context.Context, name string, o *opened, br *bufio.Reader) erro
 	if err != nil {
 		return fmt.Errorf("read %s: zip member %s: %w", name, f.Name, err)
 	}
+	// A member is read as text: one that is itself compressed, a workbook
+	// or a Parquet file is refused rather than read as mojibake.
+	mr := bufio.NewReaderSize(rc, peekSize)
+	if head, _ := mr.Peek(8); sniff(head) != plain {
+		rc.Close()
+		return fmt.Errorf("read %s: zip member %s is itself compressed, a workbook or a Parquet file: unzip it and give it alone", name, f.Name)
+	}
 	o.closer = closers{rc, o.closer}
-	o.r = readAhead(ctx, &named{what: "zip member " + f.Name, r: rc})
+	o.r = readAhead(ctx, &named{what: "zip member " + f.Name, r: mr})
 	return nil
 }
 

@@ -41,7 +41,7 @@ type workbook struct {
 func openWorkbook(name string, o *opened, sheet string) (*workbook, string, error) {
 	var f *excelize.File
 	var err error
-	if o.file != nil && o.member == "" {
+	if o.file != nil {
 		f, err = excelize.OpenFile(o.file.Name()) // read where needed, not whole
 	} else {
 		f, err = excelize.OpenReader(io.NewSectionReader(o.ra, 0, o.size))
