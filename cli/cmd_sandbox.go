@@ -21,7 +21,7 @@ func sandboxCommand() *cli.Command {
 			"DIR/<datamart>/<import id>/<execution id>.ndjson, checks every line with the rules of its\n" +
 			"import's type to fill total_success, total_failure and an error file, lists a datamart's\n" +
 			"imports with their type (GET …/document_imports), and moves the\n" +
-			"execution PENDING (WAITING_DEPENDENT_JOB while the one before it runs) -> RUNNING ->\n" +
+			"execution PENDING (WAITING_DEPENDENT_JOB when the one before it was running as it came) -> RUNNING ->\n" +
 			"SUCCEEDED, serving its error file at /v1/data_file/data?uri=…. Errors carry an error_id.\n" +
 			"--reject-rate refuses that share of the valid lines on the platform side (SUCCEEDED with\n" +
 			"total_failure > 0); --no-single-get answers GET …/executions/{id} with 404, so clients list\n" +

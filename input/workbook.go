@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -57,7 +58,7 @@ func openWorkbook(name string, o *opened, sheet string) (*workbook, string, erro
 		f.Close()
 		return nil, "", fmt.Errorf("read %s: the workbook has no sheet", name)
 	}
-	if !contains(sheets, sheet) {
+	if !slices.Contains(sheets, sheet) {
 		f.Close()
 		return nil, "", fmt.Errorf("read %s: the workbook has no sheet %q (it has: %s)", name, sheet, strings.Join(sheets, ", "))
 	}
@@ -72,15 +73,6 @@ func openWorkbook(name string, o *opened, sheet string) (*workbook, string, erro
 	}
 	wb := &workbook{f: f, rows: rows, sheet: sheet}
 	return wb, fmt.Sprintf("%s (sheet %s)", name, sheet), nil
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // isoDates makes every cell style of f display as its typed value: a date or
