@@ -30,3 +30,15 @@ func (ev *Evaluator) DedupeKeyOf(group [][]any) (string, error) {
 	}
 	return ev.keyWith(e, group[0], group, errEmptyDedupeKey)
 }
+
+// DedupeKeyRow is DedupeKeyOf for the activity of one row (no group_by):
+// the row is typed in full into the Evaluator's reused memory, so that a
+// conversion that keys every activity allocates nothing more per row.
+func (ev *Evaluator) DedupeKeyRow(fields []string) (string, error) {
+	vals, err := ev.p.rowInto(ev.scratch, fields, nil)
+	if err != nil {
+		return "", err
+	}
+	ev.scratch = vals
+	return ev.DedupeKeyOf(ev.single(vals))
+}

@@ -22,16 +22,18 @@ func (w *worker) keyGroup(group [][]any) *why {
 }
 
 // keyRow computes the dedupe key of the activity of one row: its cells are
-// typed again, in full (the compiled template may have read some as text).
+// typed again, in full (the compiled template may have read some as text),
+// in the Evaluator's reused memory.
 func (w *worker) keyRow(fields []string) *why {
 	if !w.keys {
 		return nil
 	}
-	vals, err := w.p.Row(fields)
+	key, err := w.ev.DedupeKeyRow(fields)
 	if err != nil {
 		return whyOf(err)
 	}
-	return w.keyGroup([][]any{vals})
+	w.key = key
+	return nil
 }
 
 // keyWritten records the key of the activity just written.
