@@ -311,9 +311,14 @@ func (w *worker) storedVals(rec []byte) ([]any, error) {
 // rejectWhole rejects every row of a group that fell.
 func (w *worker) rejectWhole(res *result, g *storedGroup, inputs []inputInfo, f *fall) {
 	key := w.storedKey(g)
+	var y *why // the rows of one input share their reason: formatted once
+	last := ""
 	for _, r := range g.rows {
 		file := inputs[r.input].name
-		res.rejects = append(res.rejects, f.rowReason(key, file).reject(file, r.line, string(recordRaw(g.rec(r)))))
+		if y == nil || file != last {
+			y, last = f.rowReason(key, file), file
+		}
+		res.rejects = append(res.rejects, y.reject(file, r.line, string(recordRaw(g.rec(r)))))
 	}
 }
 
