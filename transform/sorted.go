@@ -2,7 +2,6 @@ package transform
 
 import (
 	"context"
-	"strings"
 
 	"csv2activity/internal/bufpool"
 	"csv2activity/mapping"
@@ -20,7 +19,9 @@ import (
 // sortedUnit is what the second pipeline gets for one batch: the groups the
 // batch completed and the rows it rejected, in order.
 type sortedUnit struct {
-	groups   []openGroup
+	groups   []storedGroup
+	recs     []byte      // the batch's stored records, which groups borrow
+	inputs   []inputInfo // the run's inputs read so far, for the names of their rows
 	rejects  []Reject
 	read     int
 	filtered int
@@ -30,58 +31,94 @@ type sortedUnit struct {
 	groupsRejected int
 }
 
-// openGroup is the group being read: its rows until it is complete, or,
-// once it fell, only why (its rows are then rejected as they come).
+// openGroup is the group being read: its rows and their stored records
+// (rowrec.go) until it is complete; or, once it fell, only why (its rows
+// are then rejected as they come). A group within one batch borrows its
+// records from the batch's (data, from base); one that goes on into the
+// next batch copies them into memory of its own (owned).
 type openGroup struct {
-	key  string
-	line int // where it started
-	rows []groupRow
-	size int64
-	fall *fall
+	key   string
+	line  int // where it started
+	rows  []storedRow
+	data  []byte
+	base  int
+	owned bool
+	size  int64
+	fall  *fall
+	why   *why // fall's reason for the rows of file, formatted once
+	file  string
 }
 
-// streamer cuts the keyed rows of the first pipeline into groups.
+// streamer cuts the keyed rows of the first pipeline into groups. A group
+// holds its rows as the group store does: stored records, typed once, in
+// memory the garbage collector does not scan; the groups of a unit are
+// built by the same worker.groups as gathered ones.
 type streamer struct {
 	ctx    context.Context
 	units  chan<- *sortedUnit
 	cur    *openGroup
-	closed map[string]int // keys already complete -> the line their group started
-	cap    int64          // the most bytes of rows one group may take
+	closed seenKeys // keys already complete, with the line their group started
+	cap    int64    // the most bytes of rows one group may take
+	inputs []inputInfo
+	last   int // how many groups the last unit took
+	rows   tail[storedRow]
+	data   tail[byte]
 }
 
 func (s *streamer) consume(res *result) error {
-	u := &sortedUnit{read: res.read, filtered: res.filtered}
+	u := &sortedUnit{read: res.read, filtered: res.filtered, groups: make([]storedGroup, 0, s.last)}
 	for i := range res.rows {
 		row := &res.rows[i]
-		switch first, done := s.closed[row.key]; {
+		s.input(row)
+		switch {
 		case row.why != nil && row.key == "":
 			u.rejects = append(u.rejects, row.reject(row.why))
 		case s.cur != nil && row.key == s.cur.key:
-			s.join(u, row)
-		case done:
-			y := because(RejectGroupOrder, "group %q was already complete (it started at line %d): --sorted promised that the rows of a group stand together", row.key, first)
-			if row.why != nil {
-				y.Reason = row.why.Reason + "; " + y.Reason
-			}
-			y.Group = row.key
-			u.rejects = append(u.rejects, row.reject(y))
+			s.join(u, res, row)
 		default:
+			if first, done := s.closed.line(row.key); done {
+				u.rejects = append(u.rejects, res.reject(row, outOfOrder(row, first)))
+				continue
+			}
 			s.close(u)
-			s.cur = &openGroup{key: row.key, line: row.line}
-			s.join(u, row)
+			s.cur = &openGroup{key: row.key, line: row.line, rows: s.rows.start(), base: row.rec[0]}
+			s.join(u, res, row)
 		}
 	}
+	if g := s.cur; g != nil && !g.owned && g.fall == nil {
+		g.data, g.owned = s.data.append(s.data.start(), g.data...), true
+	}
+	u.recs, res.recs = res.recs, nil
+	u.inputs, s.last = s.inputs, len(u.groups)
 	return s.send(u)
+}
+
+// outOfOrder is why a row of a group already complete is rejected.
+func outOfOrder(row *groupRow, first int) *why {
+	y := because(RejectGroupOrder, "group %q was already complete (it started at line %d): --sorted promised that the rows of a group stand together", row.key, first)
+	if row.why != nil {
+		y.Reason = row.why.Reason + "; " + y.Reason
+	}
+	y.Group = row.key
+	return y
 }
 
 // join adds a row to the open group. A rejected row makes the group fall,
 // as does a row that takes it past cap: the rows held are rejected then, and
 // the group's next rows as they come.
-func (s *streamer) join(u *sortedUnit, row *groupRow) {
+func (s *streamer) join(u *sortedUnit, res *result, row *groupRow) {
 	g := s.cur
 	if g.fall == nil && row.why == nil {
-		if g.size += int64(len(row.raw)) + rowCost; g.size <= s.cap { // as the group store counts
-			g.rows = append(g.rows, *row)
+		rec := res.record(row)
+		raw := len(recordRaw(rec))
+		if g.size += int64(raw) + rowCost; g.size <= s.cap { // as the group store counts
+			r := storedRow{input: row.input, line: row.line, off: len(g.data), n: len(rec), raw: raw}
+			if g.owned {
+				g.data = s.data.append(g.data, rec...)
+			} else {
+				r.off, g.data = row.rec[0]-g.base, res.recs[g.base:row.rec[1]]
+			}
+			g.rows = s.rows.append(g.rows, r)
 			u.held++
 			return
 		}
@@ -92,24 +129,60 @@ func (s *streamer) join(u *sortedUnit, row *groupRow) {
 		g.fall = &fall{file: row.file, line: row.line, why: row.why}
 		u.groupsRejected++
 	}
-	for i := range g.rows {
-		u.rejects = append(u.rejects, g.rows[i].reject(g.fall.rowReason(g.key, g.rows[i].file)))
+	sg := storedGroup{rows: g.rows, data: g.data}
+	for _, r := range g.rows {
+		file := s.inputs[r.input].name
+		u.rejects = append(u.rejects, g.reason(file).reject(file, r.line, string(recordRaw(sg.rec(r)))))
 	}
 	u.settled += len(g.rows)
-	g.rows = nil
-	if row.why != nil {
+	g.rows, g.data = nil, nil // their memory goes to the next group
+	switch {
+	case row.why != nil:
 		u.rejects = append(u.rejects, row.reject(row.why.fellWith(g.key)))
-	} else {
-		u.rejects = append(u.rejects, row.reject(g.fall.rowReason(g.key, row.file)))
+	default:
+		u.rejects = append(u.rejects, res.reject(row, g.reason(row.file)))
 	}
+}
+
+// reason is why the rows of file are rejected with the group that fell.
+func (g *openGroup) reason(file string) *why {
+	if g.why == nil || g.file != file {
+		g.why, g.file = g.fall.rowReason(g.key, file), file
+	}
+	return g.why
+}
+
+// input notes the name of a row's input the first time one of its rows
+// comes. Only names are added: the units sent keep seeing theirs.
+func (s *streamer) input(row *groupRow) {
+	if row.input < uint32(len(s.inputs)) {
+		return
+	}
+	for uint32(len(s.inputs)) < row.input {
+		s.inputs = append(s.inputs, inputInfo{}) // an input without rows
+	}
+	s.inputs = append(s.inputs, inputInfo{name: row.file})
+}
+
+// reject is the row rejected for y, with its text: as read for a rejected
+// row, from its stored record for a keyed one.
+func (res *result) reject(row *groupRow, y *why) Reject {
+	if row.rec[1] > 0 {
+		return y.reject(row.file, row.line, string(recordRaw(res.record(row))))
+	}
+	return row.reject(y)
 }
 
 // close moves the open group into u, unless it fell.
 func (s *streamer) close(u *sortedUnit) {
 	if g := s.cur; g != nil {
-		s.closed[strings.Clone(g.key)] = g.line // the key may point into its whole record
+		s.closed.add(g.key, g.line)
 		if g.fall == nil {
-			u.groups = append(u.groups, *g)
+			s.rows.done(g.rows)
+			if g.owned {
+				s.data.done(g.data)
+			}
+			u.groups = append(u.groups, storedGroup{rows: g.rows, data: g.data})
 		}
 		s.cur = nil
 	}
@@ -128,6 +201,7 @@ func (s *streamer) send(u *sortedUnit) error {
 func (s *streamer) flush() error {
 	u := &sortedUnit{}
 	s.close(u)
+	u.inputs, s.last = s.inputs, len(u.groups)
 	return s.send(u)
 }
 
@@ -138,12 +212,9 @@ func (r *run) convertSorted(ctx context.Context, prog *mapping.Program, produce 
 	units := make(chan *sortedUnit, r.cfg.Workers)
 	done := make(chan error, 1)
 	go func() {
-		s := &streamer{ctx: ctx, units: units, closed: map[string]int{}, cap: groupCap(r.cfg.MaxMemory)}
-		newW := func() func(*batch) *result {
-			w := r.newWorker(prog)
-			w.keepVals = true
-			return w.batch
-		}
+		s := &streamer{ctx: ctx, units: units, cap: groupCap(r.cfg.MaxMemory), closed: seenKeys{grew: r.cfg.KeptMemory},
+			rows: tail[storedRow]{size: 4 << 10}, data: tail[byte]{size: 256 << 10}}
+		newW := func() func(*batch) *result { return r.newWorker(prog).batch }
 		err := ordered(ctx, r.cfg.Workers, produce, newW, s.consume)
 		if err == nil {
 			err = s.flush()
@@ -161,32 +232,53 @@ func (r *run) convertSorted(ctx context.Context, prog *mapping.Program, produce 
 		return <-done
 	}
 	newG := func() func(*sortedUnit) *result {
-		return r.tracer(r.newWorker(prog)).sortedUnit
+		w := r.tracer(r.newWorker(prog))
+		return func(u *sortedUnit) *result { return w.sortedUnit(u) }
 	}
-	return ordered(ctx, r.cfg.Workers, produceUnits, newG, r.consume)
+	consume := func(res *result) error {
+		err := r.consume(res)
+		if r.cfg.Keys == nil { // else its keys, which Keys may keep, may point into them
+			bufpool.Put(res.recs)
+		}
+		res.recs = nil
+		return err
+	}
+	return ordered(ctx, r.cfg.Workers, produceUnits, newG, consume)
 }
 
-// sortedUnit builds the activities of a unit's groups.
+// sortedUnit builds the activities of a unit's groups; the result keeps
+// the unit's records, which they may point into, until it is written.
 func (w *worker) sortedUnit(u *sortedUnit) *result {
-	res := &result{out: bufpool.Get(64 << 10), rejects: u.rejects, read: u.read, filtered: u.filtered,
-		held: u.held, settled: u.settled, groupsRejected: u.groupsRejected}
-	var vals [][]any
-	for _, g := range u.groups {
-		res.settled += len(g.rows)
-		vals = vals[:0]
-		for _, row := range g.rows {
-			vals = append(vals, row.vals)
-		}
-		originOfGroup(w, g.rows, func(r groupRow) (uint32, int) { return r.input, r.line })
-		y := w.safeActivity(vals, res)
-		if y == nil {
-			continue
-		}
-		res.groupsRejected++
-		f := &fall{why: y}
-		for i := range g.rows {
-			res.rejects = append(res.rejects, g.rows[i].reject(f.rowReason(g.key, g.rows[i].file)))
-		}
-	}
+	res := w.groups(u.groups, u.inputs)
+	res.recs = u.recs
+	res.rejects = append(u.rejects, res.rejects...)
+	res.read, res.filtered = u.read, u.filtered
+	res.held, res.settled = u.held, res.settled+u.settled
+	res.groupsRejected += u.groupsRejected
 	return res
 }
+
+// tail hands out slices one after another from shared chunks, so that the
+// many small groups of a sorted input do not each cost an allocation. Only
+// the slice handed out last may grow, until done says its final length;
+// one that outgrows its chunk moves to a new one.
+type tail[T any] struct {
+	chunk []T // what done slices took, then room for the next
+	size  int // the size of a new chunk
+}
+
+// start returns the next slice, empty.
+func (t *tail[T]) start() []T { return t.chunk[len(t.chunk):len(t.chunk)] }
+
+// append appends v to s, the slice handed out last.
+func (t *tail[T]) append(s []T, v ...T) []T {
+	if len(s)+len(v) > cap(s) {
+		t.chunk = make([]T, 0, max(t.size, 2*(len(s)+len(v))))
+		s = append(t.chunk, s...)
+	}
+	return append(s, v...)
+}
+
+// done keeps s, the slice handed out last, at its length: the next slice
+// starts after it.
+func (t *tail[T]) done(s []T) { t.chunk = t.chunk[:len(t.chunk)+len(s)] }
