@@ -71,6 +71,7 @@ func conversionConfig(c *cli.Context) (transform.Config, error) {
 		MaxRowSize: int(rowSize),
 		MaxMemory:  maxMem,
 		Sorted:     c.Bool("sorted"),
+		KeptMemory: addMemory,
 	}
 	tuneMemory(m, maxMem, cfg.Sorted)
 	return cfg, nil

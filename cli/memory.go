@@ -8,47 +8,46 @@ import (
 	"csv2activity/mapping"
 )
 
-// tuneMemory sets the garbage collector for a conversion: collect less often
-// than Go's default (the heap of a conversion is small and mostly garbage),
-// and keep the heap within a limit derived from the run's memory budget:
-// the group_by budget plus 64 MiB for the pipeline (96 MiB in all with
-// --sorted, which holds one group at a time), or 48 MiB without group_by.
-// GOGC and GOMEMLIMIT in the environment win.
+// pipelineMemory is the heap a pipeline of batches needs (the batches in
+// flight between the reader, the workers and the writer, and their
+// buffers): the whole limit without group_by, with --sorted and for init.
+const pipelineMemory = 48 << 20
+
+// tuneMemory sets the garbage collector for a conversion (setGC): its
+// pipeline, plus the group_by budget when groups are gathered across the
+// whole input. With --sorted only the group being read is held, in the
+// pipeline's memory; the keys of the groups already complete, which grow
+// with the input, raise the limit as they come (keptMemory).
 func tuneMemory(m *mapping.Mapping, groupBudget int64, sorted bool) {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
+	limit := int64(pipelineMemory)
+	if m.GroupBy != nil && !sorted {
+		limit += groupBudget + 16<<20
 	}
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	limit := int64(48 << 20)
-	switch {
-	case m.GroupBy != nil && sorted:
-		limit = 96 << 20
-	case m.GroupBy != nil:
-		limit = groupBudget + 64<<20
-	}
-	debug.SetMemoryLimit(limit)
+	setGC(limit)
 }
 
-// tuneInitMemory sets the garbage collector for init as tuneMemory does for
-// a conversion without group_by: collect less often than Go's default, in a
-// heap of at most 64 MiB (the batches in flight between the reader and the
-// profile's lanes, and the order ids remembered). GOGC and GOMEMLIMIT in the
-// environment win.
-func tuneInitMemory() {
+// tuneInitMemory sets the garbage collector for init (setGC): its pipeline
+// (the batches in flight between the reader and the profile's lanes), and
+// the order ids it remembers.
+func tuneInitMemory() { setGC(pipelineMemory + 16<<20) }
+
+// setGC makes the collector collect less often than Go's default (the heap
+// of a conversion is small and mostly garbage) and keep the heap within
+// limit bytes. GOGC and GOMEMLIMIT in the environment win.
+func setGC(limit int64) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(64 << 20)
+		debug.SetMemoryLimit(limit)
 	}
 }
 
 // addMemory raises the Go memory limit set by tuneMemory by n bytes, for a
 // run that holds more than its conversion (the import journal's page
-// cache): else the collector would run without end near the limit. A
-// limit set by GOMEMLIMIT is left as it is.
+// cache, the keys --sorted keeps: transform.Config.KeptMemory): else the
+// collector would run without end near the limit. A limit set by
+// GOMEMLIMIT is left as it is.
 func addMemory(n int64) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return

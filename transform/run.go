@@ -64,6 +64,11 @@ type Config struct {
 	// Progress, when set, counts the rows converted and the bytes of the
 	// inputs read, for a progress display.
 	Progress *progress.Meter
+	// KeptMemory, when set, is told of the memory a run keeps to its end
+	// beyond its pipeline, as it grows, n bytes at a time: with Sorted, the
+	// keys of the groups already complete (about 35 bytes a group). A
+	// caller that limits the heap raises the limit by as much.
+	KeptMemory func(n int64)
 }
 
 // DefaultMaxLineSize is the bulk import API's limit on one execution, and so
