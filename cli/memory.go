@@ -10,17 +10,26 @@ import (
 
 // pipelineMemory is the heap a pipeline of batches needs (the batches in
 // flight between the reader, the workers and the writer, and their
-// buffers): the whole limit without group_by, with --sorted and for init.
+// buffers): the whole limit without group_by and for init.
 const pipelineMemory = 48 << 20
+
+// sortedMemory is the heap of --sorted's two pipelines (their queues
+// halved: transform's sortedQueue) and the group being read; the keys of
+// the groups already complete, which grow with the input, raise the limit
+// as they come (addMemory through transform.Config.KeptMemory). Measured
+// on 1M lines: 32 MiB peaks at 60 MiB resident (17 MiB of it the binary's
+// own pages), 48 MiB at 75 MiB, for about 10% more collector CPU.
+const sortedMemory = 32 << 20
 
 // tuneMemory sets the garbage collector for a conversion (setGC): its
 // pipeline, plus the group_by budget when groups are gathered across the
-// whole input. With --sorted only the group being read is held, in the
-// pipeline's memory; the keys of the groups already complete, which grow
-// with the input, raise the limit as they come (keptMemory).
+// whole input; with --sorted, sortedMemory.
 func tuneMemory(m *mapping.Mapping, groupBudget int64, sorted bool) {
 	limit := int64(pipelineMemory)
-	if m.GroupBy != nil && !sorted {
+	switch {
+	case m.GroupBy != nil && sorted:
+		limit = sortedMemory
+	case m.GroupBy != nil:
 		limit += groupBudget + 16<<20
 	}
 	setGC(limit)

@@ -18,6 +18,13 @@ import (
 // process.
 func ordered[J, R any](ctx context.Context, n int, produce func(emit func(J) bool) error,
 	newWorker func() func(J) R, consume func(R) error) error {
+	return queued(ctx, n, 4*n, produce, newWorker, consume)
+}
+
+// queued is ordered with queue jobs and queue results buffered (ordered's
+// 4n): two pipelines chained (--sorted) share what one would hold.
+func queued[J, R any](ctx context.Context, n, queue int, produce func(emit func(J) bool) error,
+	newWorker func() func(J) R, consume func(R) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -25,8 +32,8 @@ func ordered[J, R any](ctx context.Context, n int, produce func(emit func(J) boo
 		seq int
 		v   T
 	}
-	jobs := make(chan item[J], 4*n)
-	results := make(chan item[R], 4*n)
+	jobs := make(chan item[J], queue)
+	results := make(chan item[R], queue)
 
 	var wg sync.WaitGroup
 	go func() {

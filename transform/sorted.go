@@ -205,6 +205,12 @@ func (s *streamer) flush() error {
 	return s.send(u)
 }
 
+// sortedQueue is how many jobs, and results, per worker each of the two
+// pipelines of --sorted buffers: half of what one pipeline does (ordered),
+// so that the batches in flight, which make most of --sorted's memory, are
+// about as many.
+const sortedQueue = 2
+
 // convertSorted runs a grouped conversion whose groups stand together.
 func (r *run) convertSorted(ctx context.Context, prog *mapping.Program, produce func(func(*batch) bool) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -215,7 +221,7 @@ func (r *run) convertSorted(ctx context.Context, prog *mapping.Program, produce 
 		s := &streamer{ctx: ctx, units: units, cap: groupCap(r.cfg.MaxMemory), closed: seenKeys{grew: r.cfg.KeptMemory},
 			rows: tail[storedRow]{size: 4 << 10}, data: tail[byte]{size: 256 << 10}}
 		newW := func() func(*batch) *result { return r.newWorker(prog).batch }
-		err := ordered(ctx, r.cfg.Workers, produce, newW, s.consume)
+		err := queued(ctx, r.cfg.Workers, sortedQueue*r.cfg.Workers, produce, newW, s.consume)
 		if err == nil {
 			err = s.flush()
 		}
@@ -243,7 +249,7 @@ func (r *run) convertSorted(ctx context.Context, prog *mapping.Program, produce 
 		res.recs = nil
 		return err
 	}
-	return ordered(ctx, r.cfg.Workers, produceUnits, newG, consume)
+	return queued(ctx, r.cfg.Workers, sortedQueue*r.cfg.Workers, produceUnits, newG, consume)
 }
 
 // sortedUnit builds the activities of a unit's groups; the result keeps
