@@ -66,8 +66,8 @@ type Config struct {
 	Progress *progress.Meter
 	// KeptMemory, when set, is told of the memory a run keeps to its end
 	// beyond its pipeline, as it grows, n bytes at a time: with Sorted, the
-	// keys of the groups already complete (about 35 bytes a group). A
-	// caller that limits the heap raises the limit by as much.
+	// keys of the groups already complete (about 20 bytes a key besides its
+	// text). A caller that limits the heap raises the limit by as much.
 	KeptMemory func(n int64)
 }
 
