@@ -270,7 +270,8 @@ func TestSpill(t *testing.T) {
 }
 
 // TestSorted checks that --sorted gives the gathering path's bytes on input
-// whose groups stand together, whatever the workers and batches, and rejects
+// whose groups stand together, whatever the workers and batches (groups
+// within a batch, across batches, larger than a batch), and rejects
 // (rather than writes twice) the rows of a group that comes back.
 func TestSorted(t *testing.T) {
 	var b strings.Builder
@@ -281,6 +282,11 @@ func TestSorted(t *testing.T) {
 			qty = "zero"
 		}
 		fmt.Fprintf(&b, "O%05d,C%03d,SKU-%d,%s,%d.%02d\n", i/3, (i/3)%500, i, qty, i%300, i%100)
+		if i == 4502 { // an order larger than the chunks --sorted keeps groups in
+			for j := range 6000 {
+				fmt.Fprintf(&b, "BIG,C007,SKU-%d,1,%d.50\n", j, j%40)
+			}
+		}
 	}
 	input := []byte(b.String())
 	want, wantRej, _ := convertString(t, orderMapping, input, 2)
@@ -304,7 +310,7 @@ func TestSorted(t *testing.T) {
 	var out, rej bytes.Buffer
 	cfg := Config{Mapping: m, MaxErrors: -1, Sorted: true, Stdin: bytes.NewReader(back)}
 	sum, err := Run(context.Background(), cfg, []string{"-"}, &out, &rej)
-	if err != nil || out.String() != want || !strings.Contains(rej.String(), `"line":9002,"file":"-","reason":"group \"O00001\" was already complete (it started at line 5)`) {
+	if err != nil || out.String() != want || !strings.Contains(rej.String(), `"line":15002,"file":"-","reason":"group \"O00001\" was already complete (it started at line 5)`) {
 		t.Errorf("a group coming back: err %v, summary %+v, rejects %s", err, sum, rej.String()[max(0, rej.Len()-300):])
 	}
 }
