@@ -23,14 +23,15 @@ const sortedMemory = 32 << 20
 
 // tuneMemory sets the garbage collector for a conversion (setGC): its
 // pipeline, plus the group_by budget when groups are gathered across the
-// whole input; with --sorted, sortedMemory.
+// whole input (the group store counts what it holds, chunks and slices
+// whole, against it); with --sorted, sortedMemory.
 func tuneMemory(m *mapping.Mapping, groupBudget int64, sorted bool) {
 	limit := int64(pipelineMemory)
 	switch {
 	case m.GroupBy != nil && sorted:
 		limit = sortedMemory
 	case m.GroupBy != nil:
-		limit += groupBudget + 16<<20
+		limit += groupBudget
 	}
 	setGC(limit)
 }

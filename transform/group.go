@@ -153,17 +153,27 @@ func (g *groupStore) add(key string, input uint32, line int, rec []byte) error {
 	if last < 0 || len(g.chunks[last])+len(rec) > cap(g.chunks[last]) {
 		g.chunks = append(g.chunks, g.newChunk(len(rec)))
 		last++
+		g.rowMem += int64(cap(g.chunks[last])) // a chunk counts whole, as it is held
 	}
 	c := g.chunks[last]
 	g.rows = append(g.rows, storedRow{seq: seq, input: input, line: line, off: len(c), n: len(rec),
 		chunk: uint32(last), raw: len(recordRaw(rec))})
 	g.chunks[last] = append(c, rec...)
-	g.rowMem += int64(len(rec)) + rowCost
-	if g.rowMem > max(g.budget-g.keyMem, g.budget/4) {
+	g.rowMem += rowCost
+	if g.rowMem+int64(cap(g.rows)-len(g.rows))*rowCost > g.rowBudget() {
 		return g.spillRows()
 	}
 	return nil
 }
+
+// rowBudget is what the rows may take of the budget: what the keys leave,
+// and at least a quarter of it. The rows' memory (rowMem) counts the
+// chunks their records fill, whole, and their slice, to its capacity.
+func (g *groupStore) rowBudget() int64 { return max(g.budget-g.keyMem, g.budget/4) }
+
+// chunkCap is the size of the chunks the store keeps records in: chunkSize,
+// or less for a budget that small ones fill better.
+func (g *groupStore) chunkCap() int { return int(min(chunkSize, max(4<<10, g.budget/64))) }
 
 // sortRows puts the rows in group order, keeping input order within a group.
 func (g *groupStore) sortRows() {
@@ -188,12 +198,21 @@ func (g *groupStore) spillRows() error {
 		return err
 	}
 	g.runs = append(g.runs, run)
+	// A slice of rows that would take much of what the rows may take is
+	// let go, and only the chunks the rows may fill again beside it are
+	// kept.
+	if int64(cap(g.rows))*rowCost > g.rowBudget()/4 {
+		g.rows = nil
+	}
+	g.rows = g.rows[:0]
+	keep := int(g.rowBudget()-int64(cap(g.rows))*rowCost) / g.chunkCap()
 	for _, c := range g.chunks {
-		if cap(c) == chunkSize {
+		if cap(c) == g.chunkCap() && len(g.free) < keep {
 			g.free = append(g.free, c[:0])
 		}
 	}
-	g.rows, g.chunks, g.rowMem = g.rows[:0], g.chunks[:0], 0
+	clear(g.chunks)
+	g.chunks, g.rowMem = g.chunks[:0], 0
 	if len(g.runs) >= maxRuns {
 		return g.compact()
 	}
@@ -203,12 +222,12 @@ func (g *groupStore) spillRows() error {
 // newChunk returns an empty chunk for at least n bytes: one a spill emptied,
 // or a new one.
 func (g *groupStore) newChunk(n int) []byte {
-	if k := len(g.free); k > 0 && n <= chunkSize {
+	if k := len(g.free); k > 0 && n <= g.chunkCap() {
 		c := g.free[k-1]
 		g.free = g.free[:k-1]
 		return c
 	}
-	return make([]byte, 0, max(chunkSize, n))
+	return make([]byte, 0, max(g.chunkCap(), n))
 }
 
 // rec is the stored record of a row held in memory.
