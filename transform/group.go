@@ -106,27 +106,37 @@ type groupStore struct {
 	budget int64
 	seqs   map[string]uint32
 	keyMem int64
-	rows   []storedRow
-	chunks [][]byte // the records of rows, end to end
-	free   [][]byte // chunks emptied by a spill, to be used again
-	rowMem int64
-	sorted bool // rows arrived in group order since the last spill
-	spill  *spillDir
-	runs   []*spillRun
-	fallen map[uint32]*fall
+	// lastKey is the key seq numbered last, and lastSeq its number.
+	lastKey string
+	lastSeq uint32
+	rows    []storedRow
+	chunks  [][]byte // the records of rows, end to end
+	free    [][]byte // chunks emptied by a spill, to be used again
+	rowMem  int64
+	sorted  bool // rows arrived in group order since the last spill
+	spill   *spillDir
+	runs    []*spillRun
+	fallen  map[uint32]*fall
 }
 
 func newGroupStore(budget int64) *groupStore {
 	return &groupStore{budget: budget, seqs: map[string]uint32{}, sorted: true, fallen: map[uint32]*fall{}}
 }
 
-// seq returns the number of key's group, numbering a new one.
+// seq returns the number of key's group, numbering a new one. The rows of
+// an order mostly stand together: the key numbered last is not looked up
+// again.
 func (g *groupStore) seq(key string) uint32 {
+	if key == g.lastKey && key != "" {
+		return g.lastSeq
+	}
 	seq, ok := g.seqs[key]
 	if !ok {
 		seq = uint32(len(g.seqs))
-		g.seqs[strings.Clone(key)] = seq // the key may point into its whole record
+		key = strings.Clone(key) // the key may point into its whole record
+		g.seqs[key] = seq
 		g.keyMem += int64(len(key)) + 48
+		g.lastKey, g.lastSeq = key, seq
 	}
 	return seq
 }
