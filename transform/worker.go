@@ -87,7 +87,9 @@ func (w *worker) batch(b *batch) *result {
 		w.reject(res, b.input, b.malformed(), nil)
 		return res
 	}
-	res.out = bufpool.Get(3 * len(b.Data))
+	if !w.collect { // with group_by, the activities are built once the groups are whole
+		res.out = bufpool.Get(3 * len(b.Data))
+	}
 	input.Parse(b.Data, b.Line, b.Comma, func(rec *input.Record) {
 		res.read++
 		if y := w.safeRow(b, rec, res); y != nil {
