@@ -88,63 +88,99 @@ var errCells = errors.New("internal error: stored cells do not read back")
 // values Row gives, without typing the cells again.
 func (p *Program) CellsRow(fields []string, cells []byte) ([]any, error) {
 	vals := make([]any, len(p.cols))
+	if err := p.cellsRowInto(vals, fields, cells, nil); err != nil {
+		return nil, err
+	}
+	return vals, nil
+}
+
+// cellsRowInto is CellsRow into vals (one per column), for the columns of
+// need alone (every column when need is nil): the others are left as they
+// are, their binary form skipped.
+func (p *Program) cellsRowInto(vals []any, fields []string, cells []byte, need []bool) error {
 	for i, c := range p.cols {
 		if p.skip[i] {
 			continue
 		}
+		want := need == nil || need[i]
 		if c.Type == String {
-			vals[i], _ = c.parse(fields[i]) // a string: never fails
+			if want {
+				vals[i], _ = c.parse(fields[i]) // a string: never fails
+			}
 			continue
 		}
-		if len(cells) == 0 {
-			return nil, errCells
+		v, k, err := readCell(c, cells, want)
+		if err != nil {
+			return err
 		}
-		tag := cells[0]
-		cells = cells[1:]
-		var k int
-		switch tag {
-		case cellNil:
-		case cellInt:
-			var n int64
-			if n, k = binary.Varint(cells); k <= 0 {
-				return nil, errCells
-			}
-			vals[i] = int(n)
-		case cellFloat:
-			if len(cells) < 8 {
-				return nil, errCells
-			}
-			vals[i], k = math.Float64frombits(binary.LittleEndian.Uint64(cells)), 8
-		case cellDecimal:
-			var n int64
-			if n, k = binary.Varint(cells); k <= 0 || k >= len(cells) {
-				return nil, errCells
-			}
-			d, err := decimal.New(n, int(cells[k]))
-			if err != nil {
-				return nil, errors.Join(errCells, err)
-			}
-			vals[i], k = d, k+1
-		case cellFalse, cellTrue:
-			vals[i] = tag == cellTrue
-		case cellTime, cellTimeUTC:
-			sec, k1 := binary.Varint(cells)
-			if k1 <= 0 {
-				return nil, errCells
-			}
-			nsec, k2 := binary.Uvarint(cells[k1:])
-			if k2 <= 0 {
-				return nil, errCells
-			}
-			loc := time.UTC
-			if tag == cellTime {
-				loc = c.Timezone
-			}
-			vals[i], k = time.Unix(sec, int64(nsec)).In(loc), k1+k2
-		default:
-			return nil, errCells
+		if want {
+			vals[i] = v
 		}
 		cells = cells[k:]
 	}
-	return vals, nil
+	return nil
+}
+
+// readCell reads the binary form of the value of column c at the start of
+// cells, and returns it (with value, else nil) and its length.
+func readCell(c *Column, cells []byte, value bool) (any, int, error) {
+	if len(cells) == 0 {
+		return nil, 0, errCells
+	}
+	tag, body := cells[0], cells[1:]
+	var v any
+	var k int
+	switch tag {
+	case cellNil:
+	case cellInt:
+		var n int64
+		if n, k = binary.Varint(body); k <= 0 {
+			return nil, 0, errCells
+		}
+		if value {
+			v = int(n)
+		}
+	case cellFloat:
+		if len(body) < 8 {
+			return nil, 0, errCells
+		}
+		if k = 8; value {
+			v = math.Float64frombits(binary.LittleEndian.Uint64(body))
+		}
+	case cellDecimal:
+		var n int64
+		if n, k = binary.Varint(body); k <= 0 || k >= len(body) {
+			return nil, 0, errCells
+		}
+		d, err := decimal.New(n, int(body[k]))
+		if err != nil {
+			return nil, 0, errors.Join(errCells, err)
+		}
+		if k++; value {
+			v = d
+		}
+	case cellFalse, cellTrue:
+		if value {
+			v = tag == cellTrue
+		}
+	case cellTime, cellTimeUTC:
+		sec, k1 := binary.Varint(body)
+		if k1 <= 0 {
+			return nil, 0, errCells
+		}
+		nsec, k2 := binary.Uvarint(body[k1:])
+		if k2 <= 0 {
+			return nil, 0, errCells
+		}
+		loc := time.UTC
+		if tag == cellTime {
+			loc = c.Timezone
+		}
+		if k = k1 + k2; value {
+			v = time.Unix(sec, int64(nsec)).In(loc)
+		}
+	default:
+		return nil, 0, errCells
+	}
+	return v, 1 + k, nil
 }
