@@ -39,6 +39,7 @@ type result struct {
 // falls with it.
 type groupRow struct {
 	key   string
+	hash  uint64 // the key's keyHash, computed by the worker
 	vals  []any
 	file  string
 	input uint32
@@ -192,7 +193,7 @@ func (w *worker) keyed(b *batch, rec *input.Record, res *result) *why {
 		res.filtered++
 		return nil
 	}
-	row := groupRow{key: key, file: b.File, input: b.input, line: rec.Line}
+	row := groupRow{key: key, hash: keyHash(key), file: b.File, input: b.input, line: rec.Line}
 	if w.keepVals {
 		row.vals, row.raw = vals, string(rec.Raw)
 	} else {
