@@ -168,6 +168,9 @@ func (g *groupStore) addKeyed(key string, h uint64, input uint32, line int, rec 
 		last++
 	}
 	c := g.chunks[last]
+	if len(g.rows) == cap(g.rows) { // doubled: append grows a long slice by a quarter, copying it often
+		g.rows = slices.Grow(g.rows, max(1024, len(g.rows)))
+	}
 	g.rows = append(g.rows, storedRow{seq: seq, input: input, line: line, off: len(c), n: len(rec),
 		chunk: uint32(last), raw: len(recordRaw(rec))})
 	g.chunks[last] = append(c, rec...)

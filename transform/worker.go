@@ -72,6 +72,7 @@ type worker struct {
 	records     recordWriter
 	fields      []string            // the fields of the stored records being read back
 	rows        []mapping.StoredRow // the rows of the stored group being built
+	batchRows   int                 // with collect: the rows of the last batch, to size the next one's
 	keys        bool                // compute each activity's dedupe key (keys.go)
 	key         string              // the dedupe key of the activity being built
 }
@@ -89,7 +90,9 @@ func (w *worker) batch(b *batch) *result {
 		w.reject(res, b.input, b.malformed(), nil)
 		return res
 	}
-	if !w.collect { // with group_by, the activities are built once the groups are whole
+	if w.collect { // the activities are built once the groups are whole
+		res.rows = make([]groupRow, 0, w.batchRows+w.batchRows/8)
+	} else {
 		res.out = bufpool.Get(3 * len(b.Data))
 	}
 	input.Parse(b.Data, b.Line, b.Comma, func(rec *input.Record) {
@@ -98,6 +101,7 @@ func (w *worker) batch(b *batch) *result {
 			w.rejectRecord(res, b, rec, y)
 		}
 	})
+	w.batchRows = len(res.rows)
 	bufpool.Put(b.Data)
 	b.Data = nil
 	return res
