@@ -113,8 +113,8 @@ func (b *directBuilder) forEach(n *Node) (any, bool) {
 // it returns dst and an error when the group is rejected, and dst and done
 // false when a value is null: the general path builds that one. With rows
 // (the group's stored rows, typed as d.stored says), a hole of a text column
-// takes its cell (its UTF-8 checked), and no expression runs on the VM: the
-// rows are not bound for it.
+// takes its cell (valid UTF-8: StoredRow), and no expression runs on the VM:
+// the rows are not bound for it.
 func (ev *Evaluator) appendGrouped(dst []byte, d *direct, group [][]any, rows []StoredRow) (out []byte, done bool, err error) {
 	ev.newActivity()
 	var top *scope
@@ -160,7 +160,7 @@ func (ev *Evaluator) appendGrouped(dst []byte, d *direct, group [][]any, rows []
 		values = append(values, v)
 	}
 	ev.values = values
-	return d.write(dst, values, rows, false)
+	return d.write(dst, values, rows, true)
 }
 
 // itemOf makes item (nil before the first item) the scope of the item of

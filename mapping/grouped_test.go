@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"csv2activity/activity"
@@ -284,6 +285,8 @@ func FuzzGrouped(f *testing.F) {
 			}
 			if len(group) > 0 {
 				compareGrouped(t, p, p.NewEvaluator(), p.NewEvaluator(), group)
+			}
+			if len(rows) > 0 && storable(slices.Concat(rows...)) {
 				compareStored(t, p, p.NewEvaluator(), p.NewEvaluator(), rows, n&4 != 0)
 			}
 		}
