@@ -261,6 +261,7 @@ func (g *groupStore) compact() error {
 		if err := w.write(part.rows, part.rec); err != nil {
 			return err
 		}
+		m.cut(true)
 	}
 	run, err := w.close()
 	if err != nil {
@@ -315,6 +316,7 @@ func (g *groupStore) groups(emit func([]storedGroup) bool) error {
 				return nil
 			}
 			unit, rows = nil, 0
+			m.cut(false)
 		}
 	}
 	if len(unit) > 0 {
