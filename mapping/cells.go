@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/govalues/decimal"
@@ -38,46 +39,111 @@ func (p *Program) AppendCells(dst []byte, vals []any) (out []byte, ok bool) {
 		if p.skip[i] || c.Type == String {
 			continue
 		}
-		switch v := vals[i].(type) {
-		case nil:
-			dst = append(dst, cellNil)
-		case int:
-			dst = binary.AppendVarint(append(dst, cellInt), int64(v))
-		case float64:
-			dst = binary.LittleEndian.AppendUint64(append(dst, cellFloat), math.Float64bits(v))
-		case decimal.Decimal:
-			coef := v.Coef()
-			if coef > math.MaxInt64 {
-				return dst[:start], false
-			}
-			n := int64(coef)
-			if v.IsNeg() {
-				n = -n
-			}
-			dst = binary.AppendVarint(append(dst, cellDecimal), n)
-			dst = append(dst, byte(v.Scale()))
-		case bool:
-			if v {
-				dst = append(dst, cellTrue)
-			} else {
-				dst = append(dst, cellFalse)
-			}
-		case time.Time:
-			switch v.Location() {
-			case c.Timezone:
-				dst = append(dst, cellTime)
-			case time.UTC:
-				dst = append(dst, cellTimeUTC)
-			default:
-				return dst[:start], false
-			}
-			dst = binary.AppendVarint(dst, v.Unix())
-			dst = binary.AppendUvarint(dst, uint64(v.Nanosecond()))
-		default:
+		if dst, ok = c.appendValue(dst, vals[i]); !ok {
 			return dst[:start], false
 		}
 	}
 	return dst, true
+}
+
+// appendValue appends the binary form of v, a value of column c, or
+// reports that it has none.
+func (c *Column) appendValue(dst []byte, v any) ([]byte, bool) {
+	switch v := v.(type) {
+	case nil:
+		return append(dst, cellNil), true
+	case int:
+		return binary.AppendVarint(append(dst, cellInt), int64(v)), true
+	case float64:
+		return appendFloat(dst, v), true
+	case decimal.Decimal:
+		return appendDecimal(dst, v)
+	case bool:
+		return appendBool(dst, v), true
+	case time.Time:
+		return c.appendTime(dst, v)
+	}
+	return dst, false
+}
+
+func appendFloat(dst []byte, f float64) []byte {
+	return binary.LittleEndian.AppendUint64(append(dst, cellFloat), math.Float64bits(f))
+}
+
+func appendDecimal(dst []byte, d decimal.Decimal) ([]byte, bool) {
+	coef := d.Coef()
+	if coef > math.MaxInt64 {
+		return dst, false
+	}
+	n := int64(coef)
+	if d.IsNeg() {
+		n = -n
+	}
+	return append(binary.AppendVarint(append(dst, cellDecimal), n), byte(d.Scale())), true
+}
+
+func appendBool(dst []byte, b bool) []byte {
+	if b {
+		return append(dst, cellTrue)
+	}
+	return append(dst, cellFalse)
+}
+
+func (c *Column) appendTime(dst []byte, t time.Time) ([]byte, bool) {
+	switch t.Location() {
+	case c.Timezone:
+		dst = append(dst, cellTime)
+	case time.UTC:
+		dst = append(dst, cellTimeUTC)
+	default:
+		return dst, false
+	}
+	dst = binary.AppendVarint(dst, t.Unix())
+	return binary.AppendUvarint(dst, uint64(t.Nanosecond())), true
+}
+
+// appendCell types the cell s of column c (not a text column) as parse does
+// and appends the binary form of its value, without boxing it into an
+// interface; ok is false when the value has no binary form.
+func (c *Column) appendCell(dst []byte, s string) (out []byte, ok bool, err error) {
+	t := strings.TrimSpace(s)
+	switch {
+	case t == "" && c.Optional:
+		return append(dst, cellNil), true, nil
+	case t == "":
+		return dst, false, errEmpty
+	case c.typed: // a typed input's forms come first (parseTyped)
+		v, err := c.parse(s)
+		if err != nil {
+			return dst, false, err
+		}
+		out, ok = c.appendValue(dst, v)
+		return out, ok, nil
+	}
+	switch c.Type {
+	case Int:
+		n, err := c.intOf(t)
+		return binary.AppendVarint(append(dst, cellInt), n), err == nil, err
+	case Float:
+		f, err := c.floatOf(t)
+		return appendFloat(dst, f), err == nil, err
+	case Decimal:
+		d, err := c.decimalOf(t)
+		if err != nil {
+			return dst, false, err
+		}
+		out, ok = appendDecimal(dst, d)
+		return out, ok, nil
+	case Bool:
+		b, err := boolOf(t)
+		return appendBool(dst, b), err == nil, err
+	}
+	tm, err := c.timeOf(t)
+	if err != nil {
+		return dst, false, err
+	}
+	out, ok = c.appendTime(dst, tm)
+	return out, ok, nil
 }
 
 // errCells is a binary form of cells that does not read back.

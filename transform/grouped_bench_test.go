@@ -10,11 +10,11 @@ import (
 
 // BenchmarkGroupedStages times each stage of the grouped path on the 20,000
 // rows of BenchmarkStages (two per order), one goroutine: keying a row and
-// writing its stored record with its typed values (key), the store taking
-// the records and handing the groups back in memory (store), reading a
-// record's typed values back in full (retype), and the activity of each
-// order through the grouped template from its stored records, as the
-// worker builds it (group).
+// writing its stored record with its typed values (key: KeyCells), the
+// store taking the records and handing the groups back in memory (store),
+// reading a record's typed values back in full (retype), and the activity
+// of each order through the grouped template from its stored records, as
+// the worker builds it (group).
 func BenchmarkGroupedStages(b *testing.B) {
 	p, export := benchProgram(b, benchGrouped)
 	w := newWorker(p)
@@ -39,12 +39,13 @@ func BenchmarkGroupedStages(b *testing.B) {
 			rows = rows[:0]
 			recs = recs[:0]
 			for i, f := range fields {
-				key, vals, pass, err := w.ev.KeyRow(f, false)
-				if err != nil || !pass {
+				start := len(recs)
+				var key string
+				var pass bool
+				var err error
+				if recs, key, pass, err = w.ev.KeyCells(w.records.append(recs, raws[i], f, ','), f); err != nil || !pass {
 					b.Fatalf("row %d: %v", i, err)
 				}
-				start := len(recs)
-				recs = appendCells(w.records.append(recs, raws[i], f, ','), p, vals)
 				rows = append(rows, keyed{key, recs[start:]})
 			}
 		}},

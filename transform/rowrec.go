@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"unicode/utf8"
 	"unsafe"
-
-	"csv2activity/mapping"
 )
 
 // A stored record is how a row waits for the rest of its group, in memory
@@ -83,19 +81,6 @@ func recordRaw(rec []byte) []byte {
 	_, k2 := binary.Uvarint(rec[k:])
 	start := k + k2
 	return rec[start : start+int(n)]
-}
-
-// appendCells ends a stored record with the row's typed values, when
-// AppendCells can write them.
-func appendCells(dst []byte, p *mapping.Program, vals []any) []byte {
-	if vals == nil {
-		return append(dst, 0)
-	}
-	out, ok := p.AppendCells(append(dst, 1), vals)
-	if !ok {
-		return append(dst, 0)
-	}
-	return out
 }
 
 // recordFields appends the fields of a stored record to dst, and returns the

@@ -187,29 +187,40 @@ func (w *worker) malformed(b *batch, rec *input.Record) *why {
 }
 
 // keyed keeps a row that where lets through among the rows, with its group
-// key (and its values for previews), for its group to be built once whole.
+// key, for its group to be built once whole: its stored record (its typed
+// values written by KeyCells), or for previews its values.
 func (w *worker) keyed(b *batch, rec *input.Record, res *result) *why {
-	key, vals, pass, err := w.ev.KeyRow(rec.Fields, w.keepVals)
+	if w.keepVals {
+		key, vals, pass, err := w.ev.KeyRow(rec.Fields, true)
+		if y := w.verdict(res, pass, err); y != nil || !pass {
+			return y
+		}
+		res.rows = append(res.rows, groupRow{key: key, hash: keyHash(key), file: b.File, input: b.input, line: rec.Line, vals: vals, raw: string(rec.Raw)})
+		return nil
+	}
+	if res.recs == nil {
+		res.recs = bufpool.Get(len(b.Data) + len(b.Data)/2)
+	}
+	start := len(res.recs)
+	out, key, pass, err := w.ev.KeyCells(w.records.append(res.recs, rec.Raw, rec.Fields, b.Comma), rec.Fields)
+	if y := w.verdict(res, pass, err); y != nil || !pass {
+		res.recs = out[:start]
+		return y
+	}
+	res.recs = out
+	res.rows = append(res.rows, groupRow{key: key, hash: keyHash(key), file: b.File, input: b.input, line: rec.Line, rec: [2]int{start, len(res.recs)}})
+	return nil
+}
+
+// verdict is why a row keyed with err is rejected, or nil; a row where
+// leaves out (pass false) is counted.
+func (w *worker) verdict(res *result, pass bool, err error) *why {
 	switch {
 	case err != nil:
 		return whyOf(err)
 	case !pass:
 		res.filtered++
-		return nil
 	}
-	row := groupRow{key: key, hash: keyHash(key), file: b.File, input: b.input, line: rec.Line}
-	if w.keepVals {
-		row.vals, row.raw = vals, string(rec.Raw)
-	} else {
-		if res.recs == nil {
-			res.recs = bufpool.Get(len(b.Data) + len(b.Data)/2)
-		}
-		start := len(res.recs)
-		res.recs = w.records.append(res.recs, rec.Raw, rec.Fields, b.Comma)
-		res.recs = appendCells(res.recs, w.p, vals)
-		row.rec = [2]int{start, len(res.recs)}
-	}
-	res.rows = append(res.rows, row)
 	return nil
 }
 
