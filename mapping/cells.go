@@ -14,7 +14,10 @@ import (
 // read: AppendCells writes its typed values in binary beside its text, and
 // CellsRow gives them back when the group is built, without parsing its
 // numbers and dates again. Text columns are not written: their value is
-// the cell. TestCellsMatchRow compares CellsRow with Row.
+// the cell. KeyCells (append.go) types the cells that where and group_by do
+// not read straight into this form (appendCell), boxing none of them.
+// TestCellsMatchRow compares CellsRow with Row, TestKeyCellsMatchKeyRow
+// KeyCells with KeyRow then AppendCells.
 
 // The tags of a value in AppendCells' binary form.
 const (
