@@ -5,7 +5,7 @@ import (
 	"io"
 )
 
-// cancelReader reads r on a goroutine of its own, one chunk ahead, so that a
+// cancelReader reads r on a goroutine of its own, a few chunks ahead, so that a
 // Read blocked on a silent pipe or a terminal does not keep a run from
 // stopping: Read returns ctx's error as soon as ctx is done. The goroutine
 // ends at r's end or error, or once ctx is done and its pending Read has
@@ -27,24 +27,35 @@ type readChunk struct {
 // cancelReadSize is the size of each read of the underlying reader.
 const cancelReadSize = 64 << 10
 
+// The read-ahead of a decompressor: inflating is serial work that must not
+// leave the reader of the records waiting when the scheduler runs the
+// workers instead (on two busy cores it does, for milliseconds at a time), so
+// it runs up to this many bytes ahead, in blocks large enough that handing
+// one over costs nothing next to making it.
+const (
+	inflateBlock  = 256 << 10
+	inflateBlocks = 8
+)
+
 // newCancelReader returns r itself when ctx can never be done.
 func newCancelReader(ctx context.Context, r io.Reader) io.Reader {
 	if ctx.Done() == nil {
 		return r
 	}
-	return readAhead(ctx, r)
+	return readAhead(ctx, r, cancelReadSize, 2)
 }
 
-// readAhead reads r on a goroutine of its own, one chunk ahead, whatever ctx
-// (a decompressor's work then overlaps its reader's); Read returns ctx's
-// error once ctx is done.
-func readAhead(ctx context.Context, r io.Reader) io.Reader {
+// readAhead reads r on a goroutine of its own, up to n blocks of size bytes
+// ahead (n >= 2), whatever ctx (a decompressor's work then overlaps its
+// reader's); Read returns ctx's error once ctx is done.
+func readAhead(ctx context.Context, r io.Reader, size, n int) io.Reader {
 	if c, ok := r.(*cancelReader); ok && c.ctx == ctx {
 		return r
 	}
-	c := &cancelReader{ctx: ctx, chunks: make(chan readChunk, 1), free: make(chan []byte, 2)}
-	c.free <- make([]byte, cancelReadSize)
-	c.free <- make([]byte, cancelReadSize)
+	c := &cancelReader{ctx: ctx, chunks: make(chan readChunk, n), free: make(chan []byte, n)}
+	for range n {
+		c.free <- make([]byte, size)
+	}
 	go c.loop(r)
 	return c
 }
@@ -75,7 +86,7 @@ func (c *cancelReader) Read(p []byte) (int, error) {
 			return 0, c.cur.err
 		}
 		if c.cur.buf != nil {
-			c.free <- c.cur.buf // never blocks: there are two buffers
+			c.free <- c.cur.buf // never blocks: free holds every buffer
 			c.cur.buf = nil
 		}
 		if err := c.ctx.Err(); err != nil {

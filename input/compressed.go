@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -13,12 +12,13 @@ import (
 	"path"
 	"strings"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
 
 // Compressed inputs are recognised by their first bytes, never by their
 // names: a gzip'd export called orders.csv reads as one, and so does
-// standard input. Decompression runs on a goroutine of its own (readAhead),
+// standard input. Decompression runs on a goroutine of its own (inflateAhead),
 // so that it overlaps the decoding and cutting of the records it makes.
 
 // Magic numbers of the containers an export may arrive in.
@@ -119,14 +119,14 @@ func uncompress(ctx context.Context, name string, o *opened) error {
 		if err != nil {
 			return fmt.Errorf("read %s: gzip: %w", name, err)
 		}
-		o.r = readAhead(ctx, &named{what: "gzip", r: gz})
+		o.r = inflateAhead(ctx, "gzip", gz)
 	case zstded:
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
 		if err != nil {
 			return fmt.Errorf("read %s: zstd: %w", name, err)
 		}
 		o.closer = closers{zr.IOReadCloser(), o.closer}
-		o.r = readAhead(ctx, &named{what: "zstd", r: zr})
+		o.r = inflateAhead(ctx, "zstd", zr)
 	case zipped:
 		return openZip(ctx, name, o, br)
 	case parquetFile:
@@ -174,7 +174,7 @@ func openZip(ctx context.Context, name string, o *opened, br *bufio.Reader) erro
 		return fmt.Errorf("read %s: zip member %s is itself compressed, a workbook or a Parquet file: unzip it and give it alone", name, f.Name)
 	}
 	o.closer = closers{rc, o.closer}
-	o.r = readAhead(ctx, &named{what: "zip member " + f.Name, r: mr})
+	o.r = inflateAhead(ctx, "zip member "+f.Name, mr)
 	return nil
 }
 
@@ -235,6 +235,12 @@ func isWorkbook(zr *zip.Reader) bool {
 		}
 	}
 	return false
+}
+
+// inflateAhead decompresses r on a goroutine of its own, up to
+// inflateBlocks blocks ahead of its reader; what names the format in errors.
+func inflateAhead(ctx context.Context, what string, r io.Reader) io.Reader {
+	return readAhead(ctx, &named{what: what, r: r}, inflateBlock, inflateBlocks)
 }
 
 // named fills each read from a decompressor (whose reads stop at its window,

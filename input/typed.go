@@ -50,7 +50,7 @@ func typedRows(ctx context.Context, path string, o *opened, sheet string) (*type
 	}
 	text := &csvText{rows: rows}
 	text.w = csv.NewWriter(&text.buf)
-	o.r, o.closer = readAhead(ctx, text), closers{rows, o.closer}
+	o.r, o.closer = readAhead(ctx, text, cancelReadSize, 2), closers{rows, o.closer}
 	return t, nil
 }
 
