@@ -102,7 +102,8 @@ func openRaw(path string, stdin io.Reader) (*opened, error) {
 // content: decompressed on a goroutine of its own for gzip and zstd; for a
 // zip archive, the member asked for (or its only file). A zip archive read
 // from a pipe is first copied to a temporary file, since zip keeps its
-// directory at its end. Errors name the input.
+// directory at its end; so is a gzip'd or zstd'd workbook, Parquet file or
+// zip archive (see decompressed). Errors name the input.
 func uncompress(ctx context.Context, name string, o *opened) error {
 	br := bufio.NewReaderSize(newCancelReader(ctx, o.r), peekSize)
 	head, err := br.Peek(8)
@@ -119,41 +120,74 @@ func uncompress(ctx context.Context, name string, o *opened) error {
 		if err != nil {
 			return fmt.Errorf("read %s: gzip: %w", name, err)
 		}
-		o.r = inflateAhead(ctx, "gzip", gz)
+		return decompressed(ctx, name, o, "gzip", inflateAhead(ctx, "gzip", gz))
 	case zstded:
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
 		if err != nil {
 			return fmt.Errorf("read %s: zstd: %w", name, err)
 		}
 		o.closer = closers{zr.IOReadCloser(), o.closer}
-		o.r = inflateAhead(ctx, "zstd", zr)
-	case zipped:
-		return openZip(ctx, name, o, br)
-	case parquetFile:
+		return decompressed(ctx, name, o, "zstd", inflateAhead(ctx, "zstd", zr))
+	case zipped, parquetFile:
 		ra, size, err := readerAt(o, br)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", name, err)
 		}
-		o.ra, o.size = ra, size
+		return random(ctx, name, o, ra, size)
 	default:
 		o.r = br
 	}
 	return nil
 }
 
-// openZip opens the zip archive o and positions o.r on its member: the one
-// named, or the only file it holds. A workbook (.xlsx) is left to
-// openWorkbook: o.kind says so, o.ra reads it.
-func openZip(ctx context.Context, name string, o *opened, br *bufio.Reader) error {
-	ra, size, err := readerAt(o, br)
+// decompressed looks at the first bytes of r, the decompressed content of
+// o (format names its compression). Text is read as it comes. A zip archive
+// (a workbook is one) or a Parquet file needs random access: it is copied
+// to a temporary file first, at most maxSpool bytes of it (spool). Content
+// compressed again is refused, naming the input.
+func decompressed(ctx context.Context, name string, o *opened, format string, r io.Reader) error {
+	br := bufio.NewReaderSize(r, peekSize)
+	head, err := br.Peek(8)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	inner := sniff(head)
+	switch inner {
+	case plain:
+		o.r = br
+		return nil
+	case gzipped, zstded:
+		return fmt.Errorf("read %s: its %s content is compressed again: decompress it first and give the file itself", name, format)
+	}
+	what := "zip archive"
+	if inner == parquetFile {
+		what = "Parquet file"
+	}
+	tmp, size, err := spool(o, br, fmt.Sprintf("%s'd %s", format, what), maxSpool)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", name, err)
 	}
-	zr, err := zip.NewReader(ra, size)
+	o.kind = inner
+	return random(ctx, name, o, tmp, size)
+}
+
+// random opens o, a zip archive or a Parquet file, through ra, its bytes.
+func random(ctx context.Context, name string, o *opened, ra io.ReaderAt, size int64) error {
+	o.ra, o.size = ra, size
+	if o.kind == zipped {
+		return openZip(ctx, name, o)
+	}
+	return nil
+}
+
+// openZip opens the zip archive o (o.ra) and positions o.r on its member:
+// the one named, or the only file it holds. A workbook (.xlsx) is left to
+// openWorkbook: o.kind says so.
+func openZip(ctx context.Context, name string, o *opened) error {
+	zr, err := zip.NewReader(o.ra, o.size)
 	if err != nil {
 		return fmt.Errorf("read %s: zip: %w", name, err)
 	}
-	o.ra, o.size = ra, size
 	if o.member == "" && isWorkbook(zr) {
 		o.kind = workbookFile
 		return nil
@@ -176,27 +210,6 @@ func openZip(ctx context.Context, name string, o *opened, br *bufio.Reader) erro
 	o.closer = closers{rc, o.closer}
 	o.r = inflateAhead(ctx, "zip member "+f.Name, mr)
 	return nil
-}
-
-// readerAt gives random access to the zip archive o: its file, or a
-// temporary copy of a pipe (removed at once: the open file keeps it).
-func readerAt(o *opened, br *bufio.Reader) (io.ReaderAt, int64, error) {
-	if f := o.file; f != nil {
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			return f, fi.Size(), nil
-		}
-	}
-	tmp, err := os.CreateTemp("", "csv2activity-zip-*")
-	if err != nil {
-		return nil, 0, fmt.Errorf("copy the zip archive to a temporary file: %w", err)
-	}
-	os.Remove(tmp.Name())
-	o.closer = closers{tmp, o.closer}
-	n, err := io.Copy(tmp, br)
-	if err != nil {
-		return nil, 0, fmt.Errorf("copy the zip archive to %s: %w", tmp.Name(), err)
-	}
-	return tmp, n, nil
 }
 
 // zipMember is the member called name, or when name is "" the archive's
