@@ -105,7 +105,11 @@ func openRaw(path string, stdin io.Reader) (*opened, error) {
 // directory at its end; so is a gzip'd or zstd'd workbook, Parquet file or
 // zip archive (see decompressed). Errors name the input.
 func uncompress(ctx context.Context, name string, o *opened) error {
-	br := bufio.NewReaderSize(newCancelReader(ctx, o.r), peekSize)
+	src := o.r
+	if ctx.Done() != nil { // else nothing can stop a run: no goroutine
+		src = o.readAhead(ctx, src, cancelReadSize, 2)
+	}
+	br := bufio.NewReaderSize(src, peekSize)
 	head, err := br.Peek(8)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 		return fmt.Errorf("read %s: %w", name, err)
@@ -120,14 +124,14 @@ func uncompress(ctx context.Context, name string, o *opened) error {
 		if err != nil {
 			return fmt.Errorf("read %s: gzip: %w", name, err)
 		}
-		return decompressed(ctx, name, o, "gzip", inflateAhead(ctx, "gzip", gz))
+		return decompressed(ctx, name, o, "gzip", o.inflateAhead(ctx, "gzip", gz))
 	case zstded:
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
 		if err != nil {
 			return fmt.Errorf("read %s: zstd: %w", name, err)
 		}
 		o.closer = closers{zr.IOReadCloser(), o.closer}
-		return decompressed(ctx, name, o, "zstd", inflateAhead(ctx, "zstd", zr))
+		return decompressed(ctx, name, o, "zstd", o.inflateAhead(ctx, "zstd", zr))
 	case zipped, parquetFile:
 		ra, size, err := readerAt(o, br)
 		if err != nil {
@@ -208,7 +212,7 @@ func openZip(ctx context.Context, name string, o *opened) error {
 		return fmt.Errorf("read %s: zip member %s is itself compressed, a workbook or a Parquet file: unzip it and give it alone", name, f.Name)
 	}
 	o.closer = closers{rc, o.closer}
-	o.r = inflateAhead(ctx, "zip member "+f.Name, mr)
+	o.r = o.inflateAhead(ctx, "zip member "+f.Name, mr)
 	return nil
 }
 
@@ -250,10 +254,18 @@ func isWorkbook(zr *zip.Reader) bool {
 	return false
 }
 
+// readAhead reads r ahead on a goroutine of its own (see cancelReader),
+// stopped when o is closed.
+func (o *opened) readAhead(ctx context.Context, r io.Reader, size, n int) io.Reader {
+	c := readAhead(ctx, r, size, n)
+	o.closer = closers{c, o.closer}
+	return c
+}
+
 // inflateAhead decompresses r on a goroutine of its own, up to
 // inflateBlocks blocks ahead of its reader; what names the format in errors.
-func inflateAhead(ctx context.Context, what string, r io.Reader) io.Reader {
-	return readAhead(ctx, &named{what: what, r: r}, inflateBlock, inflateBlocks)
+func (o *opened) inflateAhead(ctx context.Context, what string, r io.Reader) io.Reader {
+	return o.readAhead(ctx, &named{what: what, r: r}, inflateBlock, inflateBlocks)
 }
 
 // named fills each read from a decompressor (whose reads stop at its window,
