@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/agnivade/levenshtein"
@@ -78,14 +79,48 @@ func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
 	return usageError{fmt.Sprintf("%s: %v\nusage: %s (csv2activity help %s)", cmd.Name, err, usageLine(cmd), cmd.Name)}
 }
 
+// requiredFlag is a flag a command cannot run without. urfave/cli's own
+// check of a Required flag prints the whole help page before its error; this
+// one is checked before the command runs (requireFlags) and answered as a
+// bad flag is: the error and one usage line, exit 2. Its StringFlag's
+// Required is off, so that urfave/cli does not check it too.
+type requiredFlag struct{ *cli.StringFlag }
+
+// requireFlags makes cmd's required string flags requiredFlags, checked in
+// cmd.Before.
+func requireFlags(cmd *cli.Command) {
+	var required []cli.Flag
+	for i, f := range cmd.Flags {
+		if sf, ok := f.(*cli.StringFlag); ok && sf.Required {
+			sf.Required = false
+			cmd.Flags[i] = requiredFlag{sf}
+			required = append(required, cmd.Flags[i])
+		}
+	}
+	if len(required) == 0 {
+		return
+	}
+	before := cmd.Before
+	cmd.Before = func(c *cli.Context) error {
+		for _, f := range required {
+			if !slices.ContainsFunc(f.Names(), c.IsSet) {
+				return onUsageError(c, fmt.Errorf("required flag %q not set", f.Names()[0]), true)
+			}
+		}
+		if before != nil {
+			return before(c)
+		}
+		return nil
+	}
+}
+
 // usageLine is a command's synopsis: its required flags, "[options]" when it
 // has others, and its arguments.
 func usageLine(cmd *cli.Command) string {
 	parts := []string{"csv2activity", cmd.Name}
 	optional := false
 	for _, f := range cmd.Flags {
-		rf, ok := f.(cli.RequiredFlag)
-		if !ok || !rf.IsRequired() {
+		if _, ok := f.(requiredFlag); !ok {
 			optional = optional || f.Names()[0] != "help"
 			continue
 		}
