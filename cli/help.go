@@ -6,8 +6,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/urfave/cli/v2"
+
+	"csv2activity/internal/suggest"
 )
 
 // Help as other command lines give it: `help` and `help COMMAND`, an unknown
@@ -53,20 +54,17 @@ func unknownCommand(app *cli.App, name string) error {
 	return usageError{msg + "\nrun 'csv2activity help' for the list of commands"}
 }
 
-// nearestCommand is the visible command whose name is closest to name, if
-// it is within a third of the name's length (at least 2 edits), or has name
-// as a prefix.
+// nearestCommand is the visible command that has name as a prefix (of 2
+// characters or more), else the one name is a typo of (suggest.Typo), or "".
 func nearestCommand(app *cli.App, name string) string {
-	best, bestDist := "", 1+max(2, len(name)/3)
+	var names []string
 	for _, c := range app.VisibleCommands() {
 		if strings.HasPrefix(c.Name, name) && len(name) >= 2 {
 			return c.Name
 		}
-		if d := levenshtein.ComputeDistance(name, c.Name); d < bestDist {
-			best, bestDist = c.Name, d
-		}
+		names = append(names, c.Name)
 	}
-	return best
+	return suggest.Closest(name, names, suggest.Typo)
 }
 
 // onUsageError answers a flag the command does not know (or a flag value it
