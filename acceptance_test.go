@@ -80,15 +80,15 @@ func frExportText(lines []orderLine) (string, error) {
 	return s, nil
 }
 
-// usMapping is testdata/mappings/us-grouped.yaml: usExport's columns, one
-// activity per order (the scripts read the file).
-var usMapping = mustReadFile("testdata/mappings/us-grouped.yaml")
-
-// mustReadFile reads a file of the repository, for a package variable.
-func mustReadFile(path string) string {
-	b, err := os.ReadFile(path)
+// usMapping reads testdata/mappings/us-grouped.yaml: usExport's columns,
+// one activity per order (the scripts read the file). It is read when a test
+// asks, not as a package variable: the test executable is also the program
+// (see binary), so a package variable's work would run in every child.
+func usMapping(t testing.TB) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/mappings/us-grouped.yaml")
 	if err != nil {
-		panic(err)
+		t.Fatal(err)
 	}
 	return string(b)
 }
@@ -140,8 +140,8 @@ func TestAcceptance(t *testing.T) {
 		name, mapping, export string
 		lines                 []orderLine
 	}{
-		{"as exported", usMapping, usExport(lines), lines},
-		{"shuffled", usMapping, usExport(shuffled), shuffled},
+		{"as exported", usMapping(t), usExport(lines), lines},
+		{"shuffled", usMapping(t), usExport(shuffled), shuffled},
 		{"french till", frMapping, frExport(t, shuffled), shuffled},
 	}
 	for _, c := range cases {
