@@ -15,6 +15,7 @@ import (
 // checks that --version prints the module version and the commit it was
 // built from, read from the build information.
 func TestInstallVersion(t *testing.T) {
+	t.Parallel() // a build: the other tests run meanwhile instead of waiting for it
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")
 	}
