@@ -162,7 +162,7 @@ func TestPathString(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
+func TestClosest(t *testing.T) {
 	tests := []struct {
 		got, want string
 	}{
@@ -175,7 +175,7 @@ func TestSuggest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.got, func(t *testing.T) {
-			if got := suggest(tt.got, activityTypes); got != tt.want {
+			if got := closest(tt.got, activityTypes); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

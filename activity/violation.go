@@ -8,8 +8,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/govalues/decimal"
+
+	"csv2activity/internal/suggest"
 )
 
 // Violation is a rule an activity breaks, as Validate and Problems report it.
@@ -168,43 +169,29 @@ func cut(s string) string {
 	return s[:n]
 }
 
-// maxSuggestDistance is the largest edit distance at which a known name is
-// offered as a "did you mean".
-const maxSuggestDistance = 2
-
-// suggest returns the candidate closest to got, ignoring case, if it is within
-// maxSuggestDistance edits and the edits change less than half of got (less
-// its "$": "$a" is not "$ts" misspelt); a candidate equal to got but for case
-// wins; ties go to the earlier candidate. It returns "" when none is close.
-func suggest(got string, candidates []string) string {
-	lower := strings.ToLower(got)
-	limit := min(maxSuggestDistance, (len(strings.TrimPrefix(got, "$"))-1)/2)
-	best, bestDist := "", limit+1
-	for _, c := range candidates {
-		lc := strings.ToLower(c)
-		if lc == lower {
-			return c
-		}
-		if d := levenshtein.ComputeDistance(lower, lc); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
+// keyLimit is the stricter did-you-mean of the activity's names: at most 2
+// edits, and edits that change less than half of got less its "$" ("$a"
+// is not "$ts" misspelt, nor "$tz").
+func keyLimit(got string) int {
+	return min(2, max(0, utf8.RuneCountInString(strings.TrimPrefix(got, "$"))-1)/2)
 }
 
-// suggestKey is suggest for a key: a known synonym among the candidates
+// closest returns the candidate closest to got, ignoring case, within
+// keyLimit (suggest.Closest), or "".
+func closest(got string, candidates []string) string {
+	return suggest.Closest(got, candidates, keyLimit)
+}
+
+// suggestKey is closest for a key: a known synonym among the candidates
 // ($quantity for $qty), else the closest candidate.
 func suggestKey(got string, candidates []string) string {
 	if s, ok := synonyms[strings.ToLower(got)]; ok && slices.Contains(candidates, s) {
 		return s
 	}
-	return suggest(got, candidates)
+	return closest(got, candidates)
 }
 
 // didYouMean returns ` (did you mean "X"?)` for the suggestion for got, or "".
 func didYouMean(got string, candidates []string) string {
-	if s := suggest(got, candidates); s != "" {
-		return fmt.Sprintf(" (did you mean %q?)", s)
-	}
-	return ""
+	return suggest.DidYouMean(got, candidates, keyLimit)
 }

@@ -4,7 +4,11 @@
 # /usr/bin/time -v, in WMIN and WMAX the fastest and slowest wall, and NAME
 # in NAMES; a run that fails stops with its standard error.
 # same A B WHAT stops when the files A and B differ.
-# Sourced by bench/run.sh and bench/onlynew.sh, which set OUT and RUNS.
+# Sourced by bench/run.sh, bench/onlynew.sh and bench/workbook.sh, which set
+# OUT and RUNS; it installs GNU time (Debian's package time) if missing.
+if [ ! -x /usr/bin/time ]; then
+  apt-get install -y time >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y time >/dev/null)
+fi
 declare -A WALL CPU MEM WMIN WMAX
 NAMES=()
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -53,6 +53,7 @@ func newApp(version string) *cli.App {
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = onUsageError
+		requireFlags(c)
 	}
 	return app
 }

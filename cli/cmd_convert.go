@@ -33,7 +33,7 @@ func convertCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			if err := rep.start(&opts.Config, opts.Output, opts.Rejects); err != nil {
+			if err := rep.start(&opts.Config, opts.Output, convertWrites(opts)...); err != nil {
 				return err
 			}
 			opts.Stderr = rep.display.Lines(os.Stderr) // rejects, when they go there

@@ -51,7 +51,7 @@ func importCommand() *cli.Command {
 			}
 			opts.Rules = &cfg.Mapping.Rules // the keys its allow_keys lets through
 			opts.DocumentType = cfg.Mapping.DocumentType
-			if err := rep.start(&cfg, "", c.String("rejects"), opts.StatePath); err != nil {
+			if err := rep.start(&cfg, "", importWrites(c, cfg, opts)...); err != nil {
 				return err
 			}
 			opts.Stderr = rep.display.Lines(opts.Stderr) // the upload's lines, between the conversion's progress draws

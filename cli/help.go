@@ -3,10 +3,12 @@ package cli
 import (
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/urfave/cli/v2"
+
+	"csv2activity/internal/suggest"
 )
 
 // Help as other command lines give it: `help` and `help COMMAND`, an unknown
@@ -52,20 +54,17 @@ func unknownCommand(app *cli.App, name string) error {
 	return usageError{msg + "\nrun 'csv2activity help' for the list of commands"}
 }
 
-// nearestCommand is the visible command whose name is closest to name, if
-// it is within a third of the name's length (at least 2 edits), or has name
-// as a prefix.
+// nearestCommand is the visible command that has name as a prefix (of 2
+// characters or more), else the one name is a typo of (suggest.Typo), or "".
 func nearestCommand(app *cli.App, name string) string {
-	best, bestDist := "", 1+max(2, len(name)/3)
+	var names []string
 	for _, c := range app.VisibleCommands() {
 		if strings.HasPrefix(c.Name, name) && len(name) >= 2 {
 			return c.Name
 		}
-		if d := levenshtein.ComputeDistance(name, c.Name); d < bestDist {
-			best, bestDist = c.Name, d
-		}
+		names = append(names, c.Name)
 	}
-	return best
+	return suggest.Closest(name, names, suggest.Typo)
 }
 
 // onUsageError answers a flag the command does not know (or a flag value it
@@ -78,14 +77,48 @@ func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
 	return usageError{fmt.Sprintf("%s: %v\nusage: %s (csv2activity help %s)", cmd.Name, err, usageLine(cmd), cmd.Name)}
 }
 
+// requiredFlag is a flag a command cannot run without. urfave/cli's own
+// check of a Required flag prints the whole help page before its error; this
+// one is checked before the command runs (requireFlags) and answered as a
+// bad flag is: the error and one usage line, exit 2. Its StringFlag's
+// Required is off, so that urfave/cli does not check it too.
+type requiredFlag struct{ *cli.StringFlag }
+
+// requireFlags makes cmd's required string flags requiredFlags, checked in
+// cmd.Before.
+func requireFlags(cmd *cli.Command) {
+	var required []cli.Flag
+	for i, f := range cmd.Flags {
+		if sf, ok := f.(*cli.StringFlag); ok && sf.Required {
+			sf.Required = false
+			cmd.Flags[i] = requiredFlag{sf}
+			required = append(required, cmd.Flags[i])
+		}
+	}
+	if len(required) == 0 {
+		return
+	}
+	before := cmd.Before
+	cmd.Before = func(c *cli.Context) error {
+		for _, f := range required {
+			if !slices.ContainsFunc(f.Names(), c.IsSet) {
+				return onUsageError(c, fmt.Errorf("required flag %q not set", f.Names()[0]), true)
+			}
+		}
+		if before != nil {
+			return before(c)
+		}
+		return nil
+	}
+}
+
 // usageLine is a command's synopsis: its required flags, "[options]" when it
 // has others, and its arguments.
 func usageLine(cmd *cli.Command) string {
 	parts := []string{"csv2activity", cmd.Name}
 	optional := false
 	for _, f := range cmd.Flags {
-		rf, ok := f.(cli.RequiredFlag)
-		if !ok || !rf.IsRequired() {
+		if _, ok := f.(requiredFlag); !ok {
 			optional = optional || f.Names()[0] != "help"
 			continue
 		}

@@ -14,6 +14,7 @@ import (
 	"csv2activity/internal/progress"
 	"csv2activity/output"
 	"csv2activity/transform"
+	"csv2activity/upload"
 )
 
 // What a converting command (convert, check, import) tells about its run
@@ -64,14 +65,34 @@ func newReport(c *cli.Context) *runReport {
 	return r
 }
 
+// runFile is a file a run writes, named by its flag; parts says it is
+// written as numbered parts (--split-size).
+type runFile struct {
+	flag, path string
+	parts      bool
+}
+
+// convertWrites are the files convert writes: -o (or its parts) and the
+// rejects file.
+func convertWrites(o transform.Options) []runFile {
+	return []runFile{{flag: "-o", path: o.Output, parts: o.SplitSize > 0}, {flag: "--rejects", path: o.RejectsPath()}}
+}
+
+// importWrites are the files import writes: the rejects file, the state
+// and the journal.
+func importWrites(c *cli.Context, cfg transform.Config, o upload.Options) []runFile {
+	return []runFile{{flag: "--rejects", path: c.String("rejects")}, {flag: "--state", path: stateOf(o)},
+		{flag: "--journal", path: journalPath(c, filepath.Dir(cfg.Mapping.File))}}
+}
+
 // start begins following the conversion cfg sets up, writing to out ("" when
 // it writes nothing, "-" for standard output): it hooks the progress display
 // and the count of rejects by reason into cfg. No progress is drawn over
 // activities written to the same terminal. Before anything is read, it
 // refuses (an *output.OutputError) a --summary-json that is an input, the
-// mapping, out or one of the run's other files.
-func (r *runReport) start(cfg *transform.Config, out string, others ...string) error {
-	if err := r.guard(cfg.Mapping.File, append(others, out)); err != nil {
+// mapping, or one of the files the run writes.
+func (r *runReport) start(cfg *transform.Config, out string, writes ...runFile) error {
+	if err := r.guard(cfg.Mapping.File, writes); err != nil {
 		r.json = "" // refused: never written
 		return err
 	}
@@ -91,20 +112,26 @@ func (r *runReport) start(cfg *transform.Config, out string, others ...string) e
 	return nil
 }
 
-// guard checks the --summary-json path against what the run reads and
-// writes, by name and by file (output.Guard).
-func (r *runReport) guard(mappingFile string, outputs []string) error {
+// guard puts the --summary-json path through the output.Guard of what the
+// run reads and writes. The run's own files are only recorded here: the
+// command refuses those itself, with its own guard.
+func (r *runReport) guard(mappingFile string, writes []runFile) error {
 	if r.json == "" || r.json == "-" {
 		return nil
 	}
 	var g output.Guard
 	g.Reads("input", r.inputs...)
 	g.Reads("mapping", mappingFile)
-	for _, o := range outputs {
-		if o != "" && o != "-" && filepath.Clean(o) == filepath.Clean(r.json) {
-			return &output.OutputError{Flag: "--summary-json", Path: r.json, Other: "the output " + o, Err: output.ErrSameFile}
+	for _, w := range writes {
+		switch {
+		case w.path == "" || w.path == "-":
+		case w.parts:
+			if n, ok := output.PartNumber(w.path, r.json); ok {
+				return &output.OutputError{Flag: "--summary-json", Path: r.json, Other: fmt.Sprintf("part %d of %s %s", n, w.flag, w.path), Err: output.ErrSameFile}
+			}
+		default:
+			g.Writes(w.flag, w.path, true) // its refusal is the command's to say
 		}
-		g.Reads("the output", o)
 	}
 	return g.Writes("--summary-json", r.json, true)
 }

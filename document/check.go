@@ -7,9 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/agnivade/levenshtein"
-
 	"csv2activity/activity"
+	"csv2activity/internal/suggest"
 )
 
 // checker is one walk of a line, or of a mapping's template of one, by the
@@ -236,18 +235,7 @@ func join(path, key string) string {
 func elem(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
 // didYouMean returns ` (did you mean "X"?)` for the closest of candidates
-// to got, when one is close enough, or "".
+// to got, when one is a typo of it (suggest.Typo), or "".
 func didYouMean(got string, candidates []string) string {
-	lower := strings.ToLower(got)
-	best, bestDist := "", min(3, max(2, len(got)/3))+1
-	for _, c := range candidates {
-		d := levenshtein.ComputeDistance(lower, strings.ToLower(c))
-		if d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return suggest.DidYouMean(got, candidates, suggest.Typo)
 }

@@ -16,7 +16,7 @@ func TestCancelReaderPassesData(t *testing.T) {
 	data := bytes.Repeat([]byte("LY1,m1@example.fr,purchase,1,2.50\n"), 10000)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := iotest.TestReader(newCancelReader(ctx, iotest.HalfReader(bytes.NewReader(data))), data); err != nil {
+	if err := iotest.TestReader(readAhead(ctx, iotest.HalfReader(bytes.NewReader(data)), cancelReadSize, 2), data); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -27,7 +27,7 @@ func TestCancelReaderStops(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	r := newCancelReader(ctx, pr)
+	r := readAhead(ctx, pr, cancelReadSize, 2)
 	done := make(chan error, 1)
 	go func() {
 		_, err := r.Read(make([]byte, 10))

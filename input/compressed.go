@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -13,12 +12,13 @@ import (
 	"path"
 	"strings"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
 
 // Compressed inputs are recognised by their first bytes, never by their
 // names: a gzip'd export called orders.csv reads as one, and so does
-// standard input. Decompression runs on a goroutine of its own (readAhead),
+// standard input. Decompression runs on a goroutine of its own (inflateAhead),
 // so that it overlaps the decoding and cutting of the records it makes.
 
 // Magic numbers of the containers an export may arrive in.
@@ -102,9 +102,14 @@ func openRaw(path string, stdin io.Reader) (*opened, error) {
 // content: decompressed on a goroutine of its own for gzip and zstd; for a
 // zip archive, the member asked for (or its only file). A zip archive read
 // from a pipe is first copied to a temporary file, since zip keeps its
-// directory at its end. Errors name the input.
+// directory at its end; so is a gzip'd or zstd'd workbook, Parquet file or
+// zip archive (see decompressed). Errors name the input.
 func uncompress(ctx context.Context, name string, o *opened) error {
-	br := bufio.NewReaderSize(newCancelReader(ctx, o.r), peekSize)
+	src := o.r
+	if ctx.Done() != nil { // else nothing can stop a run: no goroutine
+		src = o.readAhead(ctx, src, cancelReadSize, 2)
+	}
+	br := bufio.NewReaderSize(src, peekSize)
 	head, err := br.Peek(8)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 		return fmt.Errorf("read %s: %w", name, err)
@@ -119,41 +124,74 @@ func uncompress(ctx context.Context, name string, o *opened) error {
 		if err != nil {
 			return fmt.Errorf("read %s: gzip: %w", name, err)
 		}
-		o.r = readAhead(ctx, &named{what: "gzip", r: gz})
+		return decompressed(ctx, name, o, "gzip", o.inflateAhead(ctx, "gzip", gz))
 	case zstded:
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
 		if err != nil {
 			return fmt.Errorf("read %s: zstd: %w", name, err)
 		}
 		o.closer = closers{zr.IOReadCloser(), o.closer}
-		o.r = readAhead(ctx, &named{what: "zstd", r: zr})
-	case zipped:
-		return openZip(ctx, name, o, br)
-	case parquetFile:
+		return decompressed(ctx, name, o, "zstd", o.inflateAhead(ctx, "zstd", zr))
+	case zipped, parquetFile:
 		ra, size, err := readerAt(o, br)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", name, err)
 		}
-		o.ra, o.size = ra, size
+		return random(ctx, name, o, ra, size)
 	default:
 		o.r = br
 	}
 	return nil
 }
 
-// openZip opens the zip archive o and positions o.r on its member: the one
-// named, or the only file it holds. A workbook (.xlsx) is left to
-// openWorkbook: o.kind says so, o.ra reads it.
-func openZip(ctx context.Context, name string, o *opened, br *bufio.Reader) error {
-	ra, size, err := readerAt(o, br)
+// decompressed looks at the first bytes of r, the decompressed content of
+// o (format names its compression). Text is read as it comes. A zip archive
+// (a workbook is one) or a Parquet file needs random access: it is copied
+// to a temporary file first, at most maxSpool bytes of it (spool). Content
+// compressed again is refused, naming the input.
+func decompressed(ctx context.Context, name string, o *opened, format string, r io.Reader) error {
+	br := bufio.NewReaderSize(r, peekSize)
+	head, err := br.Peek(8)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	inner := sniff(head)
+	switch inner {
+	case plain:
+		o.r = br
+		return nil
+	case gzipped, zstded:
+		return fmt.Errorf("read %s: its %s content is compressed again: decompress it first and give the file itself", name, format)
+	}
+	what := "zip archive"
+	if inner == parquetFile {
+		what = "Parquet file"
+	}
+	tmp, size, err := spool(o, br, fmt.Sprintf("%s'd %s", format, what), maxSpool)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", name, err)
 	}
-	zr, err := zip.NewReader(ra, size)
+	o.kind = inner
+	return random(ctx, name, o, tmp, size)
+}
+
+// random opens o, a zip archive or a Parquet file, through ra, its bytes.
+func random(ctx context.Context, name string, o *opened, ra io.ReaderAt, size int64) error {
+	o.ra, o.size = ra, size
+	if o.kind == zipped {
+		return openZip(ctx, name, o)
+	}
+	return nil
+}
+
+// openZip opens the zip archive o (o.ra) and positions o.r on its member:
+// the one named, or the only file it holds. A workbook (.xlsx) is left to
+// openWorkbook: o.kind says so.
+func openZip(ctx context.Context, name string, o *opened) error {
+	zr, err := zip.NewReader(o.ra, o.size)
 	if err != nil {
 		return fmt.Errorf("read %s: zip: %w", name, err)
 	}
-	o.ra, o.size = ra, size
 	if o.member == "" && isWorkbook(zr) {
 		o.kind = workbookFile
 		return nil
@@ -174,29 +212,8 @@ func openZip(ctx context.Context, name string, o *opened, br *bufio.Reader) erro
 		return fmt.Errorf("read %s: zip member %s is itself compressed, a workbook or a Parquet file: unzip it and give it alone", name, f.Name)
 	}
 	o.closer = closers{rc, o.closer}
-	o.r = readAhead(ctx, &named{what: "zip member " + f.Name, r: mr})
+	o.r = o.inflateAhead(ctx, "zip member "+f.Name, mr)
 	return nil
-}
-
-// readerAt gives random access to the zip archive o: its file, or a
-// temporary copy of a pipe (removed at once: the open file keeps it).
-func readerAt(o *opened, br *bufio.Reader) (io.ReaderAt, int64, error) {
-	if f := o.file; f != nil {
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			return f, fi.Size(), nil
-		}
-	}
-	tmp, err := os.CreateTemp("", "csv2activity-zip-*")
-	if err != nil {
-		return nil, 0, fmt.Errorf("copy the zip archive to a temporary file: %w", err)
-	}
-	os.Remove(tmp.Name())
-	o.closer = closers{tmp, o.closer}
-	n, err := io.Copy(tmp, br)
-	if err != nil {
-		return nil, 0, fmt.Errorf("copy the zip archive to %s: %w", tmp.Name(), err)
-	}
-	return tmp, n, nil
 }
 
 // zipMember is the member called name, or when name is "" the archive's
@@ -235,6 +252,20 @@ func isWorkbook(zr *zip.Reader) bool {
 		}
 	}
 	return false
+}
+
+// readAhead reads r ahead on a goroutine of its own (see cancelReader),
+// stopped when o is closed.
+func (o *opened) readAhead(ctx context.Context, r io.Reader, size, n int) io.Reader {
+	c := readAhead(ctx, r, size, n)
+	o.closer = closers{c, o.closer}
+	return c
+}
+
+// inflateAhead decompresses r on a goroutine of its own, up to
+// inflateBlocks blocks ahead of its reader; what names the format in errors.
+func (o *opened) inflateAhead(ctx context.Context, what string, r io.Reader) io.Reader {
+	return o.readAhead(ctx, &named{what: what, r: r}, inflateBlock, inflateBlocks)
 }
 
 // named fills each read from a decompressor (whose reads stop at its window,

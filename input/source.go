@@ -191,6 +191,9 @@ func (s *source) cut() *Batch {
 	}
 	nb := bufpool.Get(max(2*len(rest), bufSize))[:len(rest)] // not cap(s.buf): a long row must not make every batch as big
 	copy(nb, rest)
+	// The batch takes the rest of the buffer too: put back once parsed, it
+	// is of the size the reader asks for (else each batch is a new buffer).
+	b.Data = s.buf[s.start:s.lastEnd]
 	s.scanned -= s.lastEnd
 	s.end -= s.lastEnd
 	s.start, s.lastEnd = 0, 0

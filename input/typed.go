@@ -50,8 +50,20 @@ func typedRows(ctx context.Context, path string, o *opened, sheet string) (*type
 	}
 	text := &csvText{rows: rows}
 	text.w = csv.NewWriter(&text.buf)
-	o.r, o.closer = readAhead(ctx, text), closers{rows, o.closer}
+	c := readAhead(ctx, text, cancelReadSize, 2)
+	o.r, o.closer = c, closers{waited{c}, rows, o.closer}
 	return t, nil
+}
+
+// waited closes a read-ahead and waits for its goroutine to end, so that
+// what it reads can be closed next (a typed input's rows, read from files:
+// its pending Read always returns).
+type waited struct{ c *cancelReader }
+
+func (w waited) Close() error {
+	w.c.Close()
+	<-w.c.exited
+	return nil
 }
 
 // rowSource hands out the rows of a typed input, header first, as text.

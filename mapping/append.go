@@ -86,6 +86,81 @@ func (ev *Evaluator) KeyRow(fields []string, keep bool) (key string, vals []any,
 	return key, vals, true, nil
 }
 
+// KeyCells is KeyRow for a row that waits for the rest of its group as a
+// stored record: it types the row, as KeyRow does, and appends to dst the
+// binary form of its typed values (AppendCells) after a byte 1, or a byte
+// 0 when they have none (the row is then typed again with Row). The cells
+// that neither where nor group_by read are typed straight into their
+// binary form, without boxing their values. It returns dst as it was with
+// an error, or when where leaves the row out.
+func (ev *Evaluator) KeyCells(dst []byte, fields []string) (out []byte, key string, pass bool, err error) {
+	p := ev.p
+	if p.keyBoxed == nil { // where or group_by reads the whole row
+		var vals []any
+		if key, vals, pass, err = ev.KeyRow(fields, false); err != nil || !pass {
+			return dst, "", pass, err
+		}
+		if out, ok := p.AppendCells(append(dst, 1), vals); ok {
+			return out, key, true, nil
+		}
+		return append(dst, 0), key, true, nil
+	}
+	start := len(dst)
+	vals, out, ok, err := p.keyCellsInto(ev.scratch, append(dst, 1), fields)
+	if err != nil {
+		return dst, "", false, err
+	}
+	ev.scratch = vals
+	if pass, err = ev.where(vals); err != nil || !pass {
+		return dst, "", false, err
+	}
+	if p.GroupBy != nil {
+		if key, err = ev.keyOf(vals); err != nil {
+			return dst, "", false, err
+		}
+	}
+	if !ok {
+		out = append(out[:start], 0)
+	}
+	return out, key, true, nil
+}
+
+// keyCellsInto types the cells of a row, in order, for KeyCells: the
+// columns of keyBoxed into vals, the others that are not text straight into
+// their binary form, appended to dst; ok is false when a value has no
+// binary form.
+func (p *Program) keyCellsInto(vals []any, dst []byte, fields []string) ([]any, []byte, bool, error) {
+	if cap(vals) < len(p.cols) {
+		vals = make([]any, len(p.cols))
+	}
+	vals = vals[:len(p.cols)]
+	clear(vals)
+	ok := true
+	for i, c := range p.cols {
+		if p.skip[i] || c.Type == String && !p.keyBoxed[i] {
+			continue
+		}
+		var err error
+		if p.keyBoxed[i] {
+			var v any
+			if v, err = c.parse(fields[i]); err == nil {
+				vals[i] = v
+				if c.Type != String && ok {
+					dst, ok = c.appendValue(dst, v)
+				}
+			}
+		} else if ok {
+			dst, ok, err = c.appendCell(dst, fields[i])
+		} else {
+			_, err = c.parse(fields[i]) // checked all the same
+		}
+		if err != nil {
+			return vals, dst, false, &CellError{Column: c.Name, Value: fields[i], Err: err}
+		}
+	}
+	return vals, dst, ok, nil
+}
+
 // AppendGroup builds the activity of a group of typed rows (Row), in input
 // order, checks it and appends it and a line break to dst; or returns dst
 // and the typed error that rejects the group.

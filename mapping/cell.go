@@ -49,16 +49,27 @@ func (c *Column) parse(s string) (any, error) {
 	}
 	switch c.Type {
 	case Int:
-		return c.parseInt(t)
+		i, err := c.intOf(t)
+		return boxed(int(i), err)
 	case Float:
-		return c.parseFloat(t)
+		return boxed(c.floatOf(t))
 	case Decimal:
-		return c.parseDecimal(t)
+		return boxed(c.decimalOf(t))
 	case Bool:
-		return parseBool(t)
+		return boxed(boolOf(t))
 	default:
-		return c.parseTime(t)
+		return boxed(c.timeOf(t))
 	}
+}
+
+// boxed is v in an interface, or err. The typed parsers (intOf, floatOf,
+// decimalOf, boolOf, timeOf) box nothing: a stored row's cells are typed
+// straight into their binary form (appendCell).
+func boxed[T any](v T, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 func (c *Column) hint(t string) string {
@@ -91,26 +102,26 @@ func looksGrouped(t string) bool {
 	return groups > 0
 }
 
-func (c *Column) parseInt(t string) (any, error) {
+func (c *Column) intOf(t string) (int64, error) {
 	n, ok := c.scan(t, false)
 	if !ok || n.point {
-		return nil, fmt.Errorf("%q is not an integer%s", t, c.hint(t))
+		return 0, fmt.Errorf("%q is not an integer%s", t, c.hint(t))
 	}
 	i, err := strconv.ParseInt(n.goSyntax(t), 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("%q is outside the range of a 64-bit integer (%d to %d)", t, math.MinInt64, math.MaxInt64)
+		return 0, fmt.Errorf("%q is outside the range of a 64-bit integer (%d to %d)", t, math.MinInt64, math.MaxInt64)
 	}
-	return int(i), nil
+	return i, nil
 }
 
-func (c *Column) parseFloat(t string) (any, error) {
+func (c *Column) floatOf(t string) (float64, error) {
 	n, ok := c.scan(t, true)
 	if !ok {
-		return nil, fmt.Errorf("%q is not a number%s", t, c.hint(t))
+		return 0, fmt.Errorf("%q is not a number%s", t, c.hint(t))
 	}
 	f, err := strconv.ParseFloat(n.goSyntax(t), 64)
 	if err != nil {
-		return nil, fmt.Errorf("%q is outside the range of a float (±1.8e308)", t)
+		return 0, fmt.Errorf("%q is outside the range of a float (±1.8e308)", t)
 	}
 	return f, nil
 }
@@ -119,51 +130,44 @@ func (c *Column) parseFloat(t string) (any, error) {
 // 19 of them after the point.
 const maxDecimalDigits = 19
 
-func (c *Column) parseDecimal(t string) (any, error) {
+func (c *Column) decimalOf(t string) (decimal.Decimal, error) {
 	n, ok := c.scan(t, false)
 	if !ok {
-		return nil, fmt.Errorf("%q is not a decimal number%s", t, c.hint(t))
+		return decimal.Decimal{}, fmt.Errorf("%q is not a decimal number%s", t, c.hint(t))
 	}
 	if !n.exact() {
 		// Trailing zeros of the fraction say nothing: 1.50000000000000000000 is 1.5.
 		n.frac = strings.TrimRight(n.frac, "0")
 		n.plain = false
 		if !n.exact() {
-			return nil, fmt.Errorf("%q has more digits than a decimal holds (%d significant digits, %d after the point): it would be rounded", t, maxDecimalDigits, maxDecimalDigits)
+			return decimal.Decimal{}, fmt.Errorf("%q has more digits than a decimal holds (%d significant digits, %d after the point): it would be rounded", t, maxDecimalDigits, maxDecimalDigits)
 		}
 	}
 	d, err := decimal.Parse(n.goSyntax(t))
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a decimal number: %w", t, err)
+		return decimal.Decimal{}, fmt.Errorf("%q is not a decimal number: %w", t, err)
 	}
 	return d, nil
 }
 
-func parseBool(t string) (any, error) {
+func boolOf(t string) (bool, error) {
 	switch strings.ToLower(t) {
 	case "true", "t", "yes", "y", "1", "oui", "o", "vrai":
 		return true, nil
 	case "false", "f", "no", "n", "0", "non", "faux":
 		return false, nil
 	}
-	return nil, fmt.Errorf("%q is not a boolean (true/false, yes/no, 1/0)", t)
+	return false, fmt.Errorf("%q is not a boolean (true/false, yes/no, 1/0)", t)
 }
 
-func (c *Column) parseTime(t string) (any, error) {
-	var tm time.Time
-	var err error
+func (c *Column) timeOf(t string) (time.Time, error) {
 	switch c.Format {
 	case "iso8601":
-		tm, err = strftime.ParseISO8601(t, c.Timezone)
+		return strftime.ParseISO8601(t, c.Timezone)
 	case "unix":
-		tm, err = strftime.ParseUnix(t, time.Second)
+		return strftime.ParseUnix(t, time.Second)
 	case "unix_ms":
-		tm, err = strftime.ParseUnix(t, time.Millisecond)
-	default:
-		tm, err = c.layout.Parse(t, c.Timezone)
+		return strftime.ParseUnix(t, time.Millisecond)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return tm, nil
+	return c.layout.Parse(t, c.Timezone)
 }

@@ -6,11 +6,10 @@ import (
 	"testing"
 )
 
-// TestCellsMatchRow types random rows with Row, writes their typed values
-// with AppendCells and reads them back with CellsRow: the same values,
-// times with the same zone, or ok false and nothing written.
-func TestCellsMatchRow(t *testing.T) {
-	columns := `input: {timezone: America/New_York}
+// cellColumns declares a column of each type, optional or not, and
+// cellChoices are cells for them (one list a column of testHeader): values
+// with a binary form and values without one.
+const cellColumns = `input: {timezone: America/New_York}
 columns:
   Order ID: {type: bool, optional: true}
   Order Date: {type: time, format: "%Y-%m-%d %H:%M"}
@@ -20,17 +19,22 @@ columns:
   Sales: {type: decimal, decimal_separator: ","}
   Discount: {type: float, optional: true}
 `
-	cells := [][]string{
-		{"yes", "0", "", "faux"},
-		{"2016-11-08 10:30", "2024-03-10 02:30", "1969-12-31 23:59"},
-		{"", "2016-11-08T10:30:00Z", "2016-11-08T10:30:00+02:00", "2016-11-08T10:30:00.123456789"},
-		{"", "1478601000"},
-		{"", "3", "-9223372036854775808", "9223372036854775807"},
-		{"731,94", "-0,10", "0", "9999999999999999999", "-9223372036854775807", "0,0000000000000000001"},
-		{"", "0.2", "-1e300", "5e-324"},
-		{"Chairs", "", "x"},
-	}
-	m, err := parse("m.yaml", []byte("version: 1\n"+columns+"activity:\n  v: ${ row }\n"), false)
+
+var cellChoices = [][]string{
+	{"yes", "0", "", "faux"},
+	{"2016-11-08 10:30", "2024-03-10 02:30", "1969-12-31 23:59"},
+	{"", "2016-11-08T10:30:00Z", "2016-11-08T10:30:00+02:00", "2016-11-08T10:30:00.123456789"},
+	{"", "1478601000"},
+	{"", "3", "-9223372036854775808", "9223372036854775807"},
+	{"731,94", "-0,10", "0", "9999999999999999999", "-9223372036854775807", "0,0000000000000000001"},
+	{"", "0.2", "-1e300", "5e-324"},
+	{"Chairs", "", "x"},
+}
+
+// compileCells compiles cellColumns with the rest of a mapping.
+func compileCells(t *testing.T, rest string) *Program {
+	t.Helper()
+	m, err := parse("m.yaml", []byte("version: 1\n"+cellColumns+rest), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +42,15 @@ columns:
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// TestCellsMatchRow types random rows with Row, writes their typed values
+// with AppendCells and reads them back with CellsRow: the same values,
+// times with the same zone, or ok false and nothing written.
+func TestCellsMatchRow(t *testing.T) {
+	cells := cellChoices
+	p := compileCells(t, "activity:\n  v: ${ row }\n")
 	rng := rand.New(rand.NewChaCha8([32]byte{7}))
 	stored, declined := 0, 0
 	for range 3000 {
@@ -69,5 +82,54 @@ columns:
 	}
 	if _, err := p.CellsRow(make([]string, len(cells)), []byte{cellInt}); err == nil {
 		t.Error("truncated cells read back without an error")
+	}
+}
+
+// TestKeyCellsMatchKeyRow types random rows, good and bad, with KeyCells and
+// with KeyRow then AppendCells, for mappings whose where and group_by read
+// some columns, none, or the whole row: the same stored cells, key and
+// verdict, or the same error.
+func TestKeyCellsMatchKeyRow(t *testing.T) {
+	bad := [][]string{{"maybe"}, {"2016-13-45 10:30", ""}, {"tomorrow"}, {"x"}, {"1.5", "x"}, {"", "1,2,3"}, {"abc"}, {}}
+	for _, rest := range []string{
+		"",
+		"group_by: ${ Sub_Category }\n",
+		"where: ${ Sales > 0 }\ngroup_by: '${ string(Quantity) }'\n",
+		"where: ${ Order_ID ?? true }\ngroup_by: ${ Product_ID }\n",
+		"where: ${ row[\"Quantity\"] != 0 }\ngroup_by: ${ Sub_Category }\n",
+	} {
+		p := compileCells(t, rest+"activity:\n  v: ${ Discount }\n")
+		keyCells, keyRow := p.NewEvaluator(), p.NewEvaluator()
+		rng := rand.New(rand.NewChaCha8([32]byte{9}))
+		kept, refused := 0, 0
+		for range 3000 {
+			fields := make([]string, len(cellChoices))
+			for c := range cellChoices {
+				fields[c] = cellChoices[c][rng.IntN(len(cellChoices[c]))]
+				if len(bad[c]) > 0 && rng.IntN(20) == 0 {
+					fields[c] = bad[c][rng.IntN(len(bad[c]))]
+				}
+			}
+			wantKey, want, wantPass, wantErr := keyRow.KeyRow(fields, false)
+			wantOut := "x"
+			if wantErr == nil && wantPass {
+				out, ok := p.AppendCells([]byte("x\x01"), want)
+				if wantOut = string(out); !ok {
+					wantOut = "x\x00"
+				}
+			}
+			out, key, pass, err := keyCells.KeyCells([]byte("x"), fields)
+			if string(out) != wantOut || key != wantKey || pass != wantPass || (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+				t.Fatalf("%q, row %q:\n  KeyCells: %q %q %v %v\nKeyRow and AppendCells: %q %q %v %v", rest, fields, out, key, pass, err, wantOut, wantKey, wantPass, wantErr)
+			}
+			if len(out) > 1 {
+				kept++
+			} else {
+				refused++
+			}
+		}
+		if kept == 0 || refused == 0 {
+			t.Errorf("%q: %d rows kept, %d refused: the rows do not test both", rest, kept, refused)
+		}
 	}
 }

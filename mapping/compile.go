@@ -36,20 +36,21 @@ type Program struct {
 	// line (or input.names without one), which the other inputs must repeat.
 	InputHeader []string
 
-	cols    []*Column         // one per header column
-	skip    []bool            // columns no expression reads and no type checks
-	text    []bool            // columns only the compiled template reads, as text (template.go)
-	keyText []bool            // string columns where and group_by do not read (KeyRow)
-	idents  map[string]int    // column identifier -> header index
-	shared  map[string][]int  // identifiers several columns make -> those columns (header.go)
-	used    []binding         // the columns that expressions name, bound per row
-	rows    bool              // whether an expression names rows
-	row     bool              // whether an expression names row
-	item    bool              // whether an expression names item
-	recKeys []recKey          // the fields of a Record
-	direct  *direct           // the compiled template, when there is one (template.go)
-	grouped *groupedTemplates // the grouped templates, when there are (grouped.go)
-	stop    atomic.Bool       // set by StopWhen: every evaluation gives up
+	cols     []*Column         // one per header column
+	skip     []bool            // columns no expression reads and no type checks
+	text     []bool            // columns only the compiled template reads, as text (template.go)
+	keyText  []bool            // string columns where and group_by do not read (KeyRow)
+	keyBoxed []bool            // the columns where and group_by read (KeyCells); nil: the whole row
+	idents   map[string]int    // column identifier -> header index
+	shared   map[string][]int  // identifiers several columns make -> those columns (header.go)
+	used     []binding         // the columns that expressions name, bound per row
+	rows     bool              // whether an expression names rows
+	row      bool              // whether an expression names row
+	item     bool              // whether an expression names item
+	recKeys  []recKey          // the fields of a Record
+	direct   *direct           // the compiled template, when there is one (template.go)
+	grouped  *groupedTemplates // the grouped templates, when there are (grouped.go)
+	stop     atomic.Bool       // set by StopWhen: every evaluation gives up
 
 	// The columns group_by and where read, for the group of a row
 	// rejected for another cell (GroupOfRejected, GroupKey); nil when the
@@ -112,8 +113,10 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	p.keyCells, p.whereCells = p.cellsOf(c.groupNames), p.cellsOf(c.whereNames)
 	p.keyText = make([]bool, len(p.cols))
 	if !keyNames[NameRow] && !keyNames[NameRows] && !keyNames[NameItem] {
+		p.keyBoxed = make([]bool, len(p.cols))
 		for i, col := range p.cols {
 			p.keyText[i] = col.Type == String && !keyNames[Ident(col.Name)]
+			p.keyBoxed[i] = keyNames[Ident(col.Name)]
 		}
 	}
 	return p, nil

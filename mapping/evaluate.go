@@ -121,8 +121,11 @@ type Evaluator struct {
 	seen    []uint32
 	gen     uint32
 
-	values  []any // the values of the compiled template's holes (appendLine)
-	scratch []any // the row being mapped, when the caller does not keep it
+	values  []any        // the values of the compiled template's holes (appendLine)
+	scratch []any        // the row being mapped, when the caller does not keep it
+	oneRow  [1]StoredRow // the cells of the row appendLine maps
+	stored  [][]any      // the typed rows of a stored group (stored.go)
+	item    scope        // the scope of an item of a grouped template without VM expressions
 
 	guard guard // what the expressions of the current activity have spent
 }

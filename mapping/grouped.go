@@ -69,6 +69,8 @@ func (p *Program) groupTemplate(g *groupedTemplates, n int) *direct {
 	if d == nil {
 		if d = p.planTemplate(&directBuilder{rows: n, row: -1}); d == nil {
 			d = noTemplate
+		} else {
+			p.planStored(d)
 		}
 		g.by[n].Store(d) // two workers may make it at once: either is right
 	}
@@ -109,25 +111,40 @@ func (b *directBuilder) forEach(n *Node) (any, bool) {
 // appendGrouped appends the activity of a group and a line break to dst
 // through the grouped template d, made for len(group) rows. As appendLine,
 // it returns dst and an error when the group is rejected, and dst and done
-// false when a value is null: the general path builds that one.
-func (ev *Evaluator) appendGrouped(dst []byte, d *direct, group [][]any) (out []byte, done bool, err error) {
+// false when a value is null: the general path builds that one. With rows
+// (the group's stored rows, typed as d.stored says), a hole of a text column
+// takes its cell (valid UTF-8: StoredRow), and no expression runs on the VM:
+// the rows are not bound for it.
+func (ev *Evaluator) appendGrouped(dst []byte, d *direct, group [][]any, rows []StoredRow) (out []byte, done bool, err error) {
 	ev.newActivity()
-	top := ev.bind(group[0], group)
+	var top *scope
+	if rows != nil {
+		ev.top = scope{env: ev.env, vals: group[0], group: group}
+		top = &ev.top
+	} else {
+		top = ev.bind(group[0], group)
+	}
 	var item *scope
 	row := -1
 	values := ev.values[:0]
 	for _, h := range d.holes {
+		if h.text >= 0 && rows != nil {
+			if h.cell(rows) == "" && ev.p.cols[h.text].Optional {
+				clear(values)
+				return dst, false, nil // null
+			}
+			values = append(values, nil) // read from the cells by write
+			continue
+		}
 		sc, depth := top, 0
 		if h.row >= 0 {
-			if item == nil {
-				item = ev.itemScope(top, 0)
-			}
 			if h.row != row {
 				if err := ev.guard.stopped(); err != nil {
+					clear(values)
 					return dst, false, &EvalError{Path: d.each.Path, Line: d.each.Expr.Line, Err: err}
 				}
 				row = h.row
-				ev.setItem(item, group[row], nil, row)
+				item = ev.itemOf(item, top, group, row, rows != nil)
 			}
 			sc, depth = item, 1
 		}
@@ -143,7 +160,21 @@ func (ev *Evaluator) appendGrouped(dst []byte, d *direct, group [][]any) (out []
 		values = append(values, v)
 	}
 	ev.values = values
-	return d.write(dst, values, nil, true)
+	return d.write(dst, values, rows, true)
+}
+
+// itemOf makes item (nil before the first item) the scope of the item of
+// group[row]; bare, it binds nothing for the VM.
+func (ev *Evaluator) itemOf(item, top *scope, group [][]any, row int, bare bool) *scope {
+	if bare {
+		ev.item = scope{vals: group[row], group: group}
+		return &ev.item
+	}
+	if item == nil {
+		item = ev.itemScope(top, 0)
+	}
+	ev.setItem(item, group[row], nil, row)
+	return item
 }
 
 // GroupTemplated reports whether groups of n rows go through a grouped
@@ -164,5 +195,5 @@ func (ev *Evaluator) appendTemplated(dst []byte, group [][]any) ([]byte, bool, e
 	if d == nil {
 		return dst, false, nil
 	}
-	return ev.appendGrouped(dst, d, group)
+	return ev.appendGrouped(dst, d, group, nil)
 }

@@ -8,8 +8,9 @@ import (
 
 // BenchmarkAppendGroup is the stage that turns a typed order of three lines
 // into its ndjson line (the grouped benchmark's mapping, groupedMappings[0]):
-// through the grouped template (template), and through the general path it
-// shortcuts (general: Apply, Validate, AppendJSON).
+// through the grouped template (template), the same from its stored rows,
+// typing what the template reads (stored: AppendStoredGroup), and through
+// the general path it shortcuts (general: Apply, Validate, AppendJSON).
 func BenchmarkAppendGroup(b *testing.B) {
 	p := compileGroupedMapping(b, 0)
 	var group [][]any
@@ -31,6 +32,24 @@ func BenchmarkAppendGroup(b *testing.B) {
 		}
 		if !p.GroupTemplated(len(group)) {
 			b.Fatal("the group did not go through its template")
+		}
+	})
+	b.Run("stored", func(b *testing.B) {
+		var rows []StoredRow
+		for i, r := range [][]string{row1, row2, row3} {
+			cells, ok := p.AppendCells(nil, group[i])
+			if !ok {
+				b.Fatalf("row %d has no binary form", i)
+			}
+			rows = append(rows, StoredRow{Fields: r, Cells: cells})
+		}
+		ev := p.NewEvaluator()
+		var dst []byte
+		for b.Loop() {
+			var err error
+			if dst, err = ev.AppendStoredGroup(dst[:0], rows); err != nil || len(dst) == 0 {
+				b.Fatalf("AppendStoredGroup: %q, %v", dst, err)
+			}
 		}
 	})
 	b.Run("general", func(b *testing.B) {

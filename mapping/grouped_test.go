@@ -2,16 +2,20 @@ package mapping
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"csv2activity/activity"
 )
 
 // groupedMappings are mappings with a for_each over rows, whose activity
-// compiles to grouped templates (wantTemplate) or not.
+// compiles to grouped templates (wantTemplate) or not, and whose templates
+// type stored rows as they read them (wantStored: no expression of theirs
+// runs on the VM) or not.
 var groupedMappings = []struct {
 	text         string
 	wantTemplate bool
+	wantStored   bool
 }{
 	{`columns:
   Order Date: {type: time, format: "%Y-%m-%d"}
@@ -38,7 +42,7 @@ activity:
             $qty: ${ Quantity }
             $price: ${ Sales / Quantity }
             $category2: ${ Sub_Category }
-`, true},
+`, true, true},
 	{`columns:
   Order Date: {type: time, format: "%Y-%m-%d"}
   Quantity: int
@@ -71,7 +75,7 @@ activity:
     - $event_name: after
       $ts: ${ Order_Date }
       $properties: {n: '${ len(rows) }', d: '${ Discount ?? 0 }'}
-`, true},
+`, true, false},
 	{`columns:
   Quantity: int
 activity:
@@ -85,7 +89,7 @@ activity:
         list:
           for_each: rows
           item: [1, '${ Quantity }']
-`, true},
+`, true, true},
 	{`columns:
   Quantity: int
 group_by: ${ Order_ID }
@@ -98,7 +102,7 @@ activity:
     item:
       $event_name: ${ Sub_Category }
       $ts: 1600000000000
-`, false},
+`, false, false},
 	{`columns:
   Quantity: int
 group_by: ${ Order_ID }
@@ -112,7 +116,36 @@ activity:
       $properties:
         a: {for_each: rows, item: '${ Quantity }'}
         b: {for_each: rows, item: '${ Quantity }'}
-`, false},
+`, false, false},
+	{`columns:
+  Order Date: {type: time, format: "%Y-%m-%d"}
+  Quantity: int
+  Sales: decimal
+  Discount: {type: decimal, optional: true}
+  Sub-Category: {type: string, optional: true}
+group_by: ${ Order_ID }
+activity:
+  $type: TOUCH
+  $ts: ${ last(rows).Order_Date }
+  $user_account_id: ${ Customer_ID }
+  $events:
+    - $event_name: $transaction_confirmed
+      $ts: ${ Order_Date }
+      $properties:
+        lines: ${ len(rows) }
+        first: ${ first(rows)["Product ID"] }
+        category: ${ Sub_Category }
+        discount: '${ sum(rows, #.Discount) }'
+        big: ${ Quantity > 2 }
+        label: 'order ${ Order_ID } of ${ Customer_ID }'
+        $items:
+          for_each: rows
+          item:
+            $id: ${ Product_ID }
+            $qty: ${ Quantity }
+            $price: ${ Sales / Quantity }
+            $category1: ${ Sub_Category }
+`, true, true},
 }
 
 // compileGroupedMapping compiles groupedMappings[i] against testHeader.
@@ -190,7 +223,7 @@ func compareGrouped(t *testing.T, p *Program, tmpl, general *Evaluator, group []
 		}
 		return directDeclined
 	}
-	got, done, err := tmpl.appendGrouped([]byte("prefix "), d, group)
+	got, done, err := tmpl.appendGrouped([]byte("prefix "), d, group, nil)
 	switch {
 	case err != nil:
 		if string(got) != "prefix " || wantErr == "" || reason(err) != wantErr {
@@ -223,7 +256,8 @@ func generalGroup(ev *Evaluator, group [][]any) (string, string) {
 
 // FuzzGrouped compares the two paths on any group of one to three rows
 // made of the fuzzed cells (each row a rotation of them), for the mappings
-// of groupedMappings that compile to templates.
+// of groupedMappings that compile to templates; and the group stored
+// (AppendStoredGroup) with the group typed (AppendGroup).
 func FuzzGrouped(f *testing.F) {
 	f.Add(uint8(2), "CA-1", "2016-11-08", "C-042", "P-1", "3", "731.94", "0.2", "Chairs")
 	f.Add(uint8(3), "", "2016-11-08", "", "USD", "0", "1e3", "", "x\xffy")
@@ -237,6 +271,7 @@ func FuzzGrouped(f *testing.F) {
 		cells := []string{id, date, customer, product, qty, sales, discount, sub}
 		for _, p := range progs {
 			var group [][]any
+			var rows [][]string
 			for r := range 1 + int(n%3) {
 				fields := make([]string, len(cells))
 				for c := range cells {
@@ -245,10 +280,14 @@ func FuzzGrouped(f *testing.F) {
 				fields[4], fields[5] = cells[4], cells[5] // numbers stay numbers, so that groups type
 				if vals, err := p.Row(fields); err == nil {
 					group = append(group, vals)
+					rows = append(rows, fields)
 				}
 			}
 			if len(group) > 0 {
 				compareGrouped(t, p, p.NewEvaluator(), p.NewEvaluator(), group)
+			}
+			if len(rows) > 0 && storable(slices.Concat(rows...)) {
+				compareStored(t, p, p.NewEvaluator(), p.NewEvaluator(), rows, n&4 != 0)
 			}
 		}
 	})

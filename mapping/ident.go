@@ -1,11 +1,10 @@
 package mapping
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 
-	"github.com/agnivade/levenshtein"
+	"csv2activity/internal/suggest"
 )
 
 // Ident is the name by which expressions reach a column: every run of
@@ -34,28 +33,13 @@ func Ident(name string) string {
 
 // didYouMean returns ` (did you mean "X"?)` for the closest of known, or "".
 func didYouMean(name string, known []string) string {
-	if best := closest(name, known); best != "" {
-		return fmt.Sprintf(" (did you mean %q?)", best)
-	}
-	return ""
+	return suggest.DidYouMean(name, known, suggest.Typo)
 }
 
 // closest returns the entry of known nearest to name when it is near enough to
-// be a typo, or "".
+// be a typo (suggest.Typo), or "".
 func closest(name string, known []string) string {
-	best, bestDist := "", 0
-	lname := strings.ToLower(name)
-	for _, k := range known {
-		d := levenshtein.ComputeDistance(lname, strings.ToLower(k))
-		if best == "" || d < bestDist {
-			best, bestDist = k, d
-		}
-	}
-	limit := max(2, len([]rune(name))/3)
-	if best == "" || bestDist > limit {
-		return ""
-	}
-	return best
+	return suggest.Closest(name, known, suggest.Typo)
 }
 
 // isIdent reports whether name is its own identifier: letters, digits and

@@ -18,9 +18,10 @@ import "csv2activity/activity"
 
 // direct is a compiled template.
 type direct struct {
-	holes []directHole
-	tail  []byte // the JSON after the last hole
-	each  *Node  // a grouped template's for_each over rows (grouped.go)
+	holes  []directHole
+	tail   []byte      // the JSON after the last hole
+	each   *Node       // a grouped template's for_each over rows (grouped.go)
+	stored *storedPlan // what a grouped template reads of stored rows (stored.go)
 }
 
 // directHole is a value computed per row, and the constant JSON before it.
@@ -195,18 +196,22 @@ func (ev *Evaluator) appendLine(dst []byte, vals []any, fields []string, validUT
 		values = append(values, v)
 	}
 	ev.values = values
-	return d.write(dst, values, fields, validUTF8)
+	ev.oneRow[0].Fields = fields
+	out, done, err = d.write(dst, values, ev.oneRow[:], validUTF8)
+	ev.oneRow[0].Fields = nil
+	return out, done, err
 }
 
 // write checks each value against the rule of its place, in the order of
 // the holes, and appends the activity and a line break to dst; or returns
 // dst unchanged and the *RuleError of the first value that breaks its rule.
-// A hole of a text column takes its cell from fields.
-func (d *direct) write(dst []byte, values []any, fields []string, validUTF8 bool) ([]byte, bool, error) {
+// With rows, a hole of a text column takes its cell from the fields of its
+// row (the first one outside of the items).
+func (d *direct) write(dst []byte, values []any, rows []StoredRow, validUTF8 bool) ([]byte, bool, error) {
 	for i, h := range d.holes {
 		var err error
-		if h.text >= 0 {
-			err = h.hole.CheckString(fields[h.text], validUTF8)
+		if h.text >= 0 && rows != nil {
+			err = h.hole.CheckString(h.cell(rows), validUTF8)
 		} else {
 			err = h.hole.Check(values[i])
 		}
@@ -217,8 +222,8 @@ func (d *direct) write(dst []byte, values []any, fields []string, validUTF8 bool
 	}
 	for i, h := range d.holes {
 		dst = append(dst, h.lit...)
-		if h.text >= 0 {
-			dst = activity.AppendString(dst, fields[h.text])
+		if h.text >= 0 && rows != nil {
+			dst = activity.AppendString(dst, h.cell(rows))
 		} else {
 			dst = activity.AppendJSON(dst, values[i])
 		}
@@ -226,4 +231,10 @@ func (d *direct) write(dst []byte, values []any, fields []string, validUTF8 bool
 	dst = append(dst, d.tail...)
 	clear(values) // let the values go
 	return append(dst, '\n'), true, nil
+}
+
+// cell is the cell of a text hole: in the row of its item, else in the
+// first row.
+func (h *directHole) cell(rows []StoredRow) string {
+	return rows[max(h.row, 0)].Fields[h.text]
 }

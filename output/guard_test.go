@@ -99,3 +99,41 @@ func TestGuardWritesTo(t *testing.T) {
 		t.Errorf("got %v, want ErrSameFile", err)
 	}
 }
+
+// TestGuardNewOutputs: outputs that do not exist yet are compared by where
+// they will be created: the same name, through a symlinked folder or a
+// dangling symlink, is one file; other names are not.
+func TestGuardNewOutputs(t *testing.T) {
+	dir := t.TempDir()
+	os.Symlink(".", filepath.Join(dir, "here"))
+	os.Symlink("new.ndjson", filepath.Join(dir, "dangling.json"))
+	tests := []struct {
+		name, path string
+		want       error
+	}{
+		{"the same name", filepath.Join(dir, "new.ndjson"), ErrSameFile},
+		{"another spelling", filepath.Join(dir, ".", "new.ndjson"), ErrSameFile},
+		{"through a symlinked folder", filepath.Join(dir, "here", "new.ndjson"), ErrSameFile},
+		{"a dangling symlink to it", filepath.Join(dir, "dangling.json"), ErrSameFile},
+		{"another name", filepath.Join(dir, "sum.json"), nil},
+		{"in a folder that does not exist", filepath.Join(dir, "none", "new.ndjson"), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var g Guard
+			if err := g.Writes("-o", filepath.Join(dir, "new.ndjson"), true); err != nil {
+				t.Fatal(err)
+			}
+			err := g.Writes("--summary-json", tt.path, true)
+			var oe *OutputError
+			switch {
+			case tt.want == nil && err != nil:
+				t.Fatalf("got %v, want no error", err)
+			case tt.want != nil && !errors.As(err, &oe):
+				t.Fatalf("got %v, want an *OutputError wrapping %v", err, tt.want)
+			case oe != nil && oe.Other != "-o "+filepath.Join(dir, "new.ndjson"):
+				t.Errorf("got other %q, want -o %s", oe.Other, filepath.Join(dir, "new.ndjson"))
+			}
+		})
+	}
+}

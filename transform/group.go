@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 
 	"csv2activity/internal/bytesize"
 )
@@ -95,8 +94,9 @@ func tooBig(cap int64) *fall {
 // still in memory are merged back into groups, in order of first appearance,
 // each group's rows in input order.
 //
-// The index of distinct keys (key -> group number) stays in memory, about 50
-// bytes a key; it counts against the budget, so many keys mean smaller runs,
+// The index of distinct keys (keyindex.go: key -> group number) stays in
+// memory, about 50 bytes a key besides its text; it counts against the
+// budget, so many keys mean smaller runs,
 // but rows always get at least a quarter of it (the index can then take the
 // process past the budget: a million distinct keys take about 50 MB).
 //
@@ -104,37 +104,45 @@ func tooBig(cap int64) *fall {
 // they are rejected, each with the reason, when the groups are handed out.
 type groupStore struct {
 	budget int64
-	seqs   map[string]uint32
+	keys   keyIndex
 	keyMem int64
-	rows   []storedRow
-	chunks [][]byte // the records of rows, end to end
-	free   [][]byte // chunks emptied by a spill, to be used again
-	rowMem int64
-	sorted bool // rows arrived in group order since the last spill
-	spill  *spillDir
-	runs   []*spillRun
-	fallen map[uint32]*fall
+	// lastKey is the key seq numbered last (the index's copy), and lastSeq
+	// its number.
+	lastKey string
+	lastSeq uint32
+	rows    []storedRow
+	chunks  [][]byte // the records of rows, end to end
+	free    [][]byte // chunks emptied by a spill, to be used again
+	rowMem  int64
+	sorted  bool // rows arrived in group order since the last spill
+	spill   *spillDir
+	runs    []*spillRun
+	fallen  map[uint32]*fall
 }
 
 func newGroupStore(budget int64) *groupStore {
-	return &groupStore{budget: budget, seqs: map[string]uint32{}, sorted: true, fallen: map[uint32]*fall{}}
+	return &groupStore{budget: budget, sorted: true, fallen: map[uint32]*fall{}}
 }
 
-// seq returns the number of key's group, numbering a new one.
-func (g *groupStore) seq(key string) uint32 {
-	seq, ok := g.seqs[key]
-	if !ok {
-		seq = uint32(len(g.seqs))
-		g.seqs[strings.Clone(key)] = seq // the key may point into its whole record
+// seq returns the number of key's group (h its keyHash), numbering a new
+// one. The rows of an order mostly stand together: the key numbered last is
+// not looked up again.
+func (g *groupStore) seq(key string, h uint64) uint32 {
+	if key == g.lastKey && key != "" {
+		return g.lastSeq
+	}
+	seq, kept, added := g.keys.lookup(key, h)
+	if added {
 		g.keyMem += int64(len(key)) + 48
 	}
+	g.lastKey, g.lastSeq = kept, seq
 	return seq
 }
 
 // fail makes key's group fall for the rejected row; it returns true when
 // the group falls now (false when an earlier row made it fall).
 func (g *groupStore) fail(key, file string, line int, y *why) bool {
-	seq := g.seq(key)
+	seq := g.seq(key, keyHash(key))
 	if g.fallen[seq] != nil {
 		return false
 	}
@@ -145,7 +153,12 @@ func (g *groupStore) fail(key, file string, line int, y *why) bool {
 // add files a row under its key, with its stored record (copied); rows
 // arrive in input order.
 func (g *groupStore) add(key string, input uint32, line int, rec []byte) error {
-	seq := g.seq(key)
+	return g.addKeyed(key, keyHash(key), input, line, rec)
+}
+
+// addKeyed is add for a key whose keyHash, h, is known.
+func (g *groupStore) addKeyed(key string, h uint64, input uint32, line int, rec []byte) error {
+	seq := g.seq(key, h)
 	if n := len(g.rows); n > 0 && g.rows[n-1].seq > seq {
 		g.sorted = false
 	}
@@ -155,6 +168,9 @@ func (g *groupStore) add(key string, input uint32, line int, rec []byte) error {
 		last++
 	}
 	c := g.chunks[last]
+	if len(g.rows) == cap(g.rows) { // doubled: append grows a long slice by a quarter, copying it often
+		g.rows = slices.Grow(g.rows, max(1024, len(g.rows)))
+	}
 	g.rows = append(g.rows, storedRow{seq: seq, input: input, line: line, off: len(c), n: len(rec),
 		chunk: uint32(last), raw: len(recordRaw(rec))})
 	g.chunks[last] = append(c, rec...)
@@ -245,6 +261,7 @@ func (g *groupStore) compact() error {
 		if err := w.write(part.rows, part.rec); err != nil {
 			return err
 		}
+		m.cut(true)
 	}
 	run, err := w.close()
 	if err != nil {
@@ -263,7 +280,7 @@ func (g *groupStore) compact() error {
 // whole, so that no group larger than that is ever held.
 func (g *groupStore) groups(emit func([]storedGroup) bool) error {
 	defer g.close()
-	g.seqs, g.free = nil, nil
+	g.keys, g.lastKey, g.free = keyIndex{}, "", nil
 	g.sortRows()
 	m, err := newMerger(g.runs, g.rows, g.rec)
 	if err != nil {
@@ -299,6 +316,7 @@ func (g *groupStore) groups(emit func([]storedGroup) bool) error {
 				return nil
 			}
 			unit, rows = nil, 0
+			m.cut(false)
 		}
 	}
 	if len(unit) > 0 {

@@ -292,10 +292,23 @@ func readRow(r *bufio.Reader, buf []byte, size int64) (row storedRow, rec []byte
 }
 
 // merger merges sorted sources into whole groups. Sources are in input
-// order, so that rows of one group come out in input order.
+// order, so that rows of one group come out in input order. The groups it
+// hands out stand end to end in its rows and data until cut.
 type merger struct {
 	srcs []*rowSource
 	h    srcHeap
+	rows []storedRow
+	data []byte
+}
+
+// cut starts the memory of the next groups: the groups handed out keep
+// theirs, or, with reuse, no longer need it.
+func (m *merger) cut(reuse bool) {
+	if reuse {
+		m.rows, m.data = m.rows[:0], m.data[:0]
+		return
+	}
+	m.rows, m.data = make([]storedRow, 0, min(len(m.rows), 4096)), make([]byte, 0, min(len(m.data), 1<<20))
 }
 
 // newMerger merges runs and the rows in memory (their records given by
@@ -336,6 +349,7 @@ func (m *merger) next(limit int64) (grp storedGroup, over bool, err error) {
 	}
 	seq := m.srcs[m.h.items[0]].cur.seq
 	size := int64(0)
+	r0, d0 := len(m.rows), len(m.data)
 	for m.h.Len() > 0 {
 		s := m.srcs[m.h.items[0]]
 		if s.cur.seq != seq {
@@ -343,9 +357,9 @@ func (m *merger) next(limit int64) (grp storedGroup, over bool, err error) {
 		}
 		for s.ok && s.cur.seq == seq && size <= limit {
 			r := s.cur
-			r.off, r.chunk = len(grp.data), 0
-			grp.rows = append(grp.rows, r)
-			grp.data = append(grp.data, s.rec...)
+			r.off, r.chunk = len(m.data)-d0, 0
+			m.rows = append(m.rows, r)
+			m.data = append(m.data, s.rec...)
 			size += int64(r.raw) + rowCost
 			if err := s.advance(); err != nil {
 				m.close()
@@ -361,6 +375,7 @@ func (m *merger) next(limit int64) (grp storedGroup, over bool, err error) {
 			break
 		}
 	}
+	grp.rows, grp.data = m.rows[r0:len(m.rows):len(m.rows)], m.data[d0:len(m.data):len(m.data)]
 	return grp, size > limit, nil
 }
 

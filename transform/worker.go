@@ -39,6 +39,7 @@ type result struct {
 // falls with it.
 type groupRow struct {
 	key   string
+	hash  uint64 // the key's keyHash, computed by the worker
 	vals  []any
 	file  string
 	input uint32
@@ -69,9 +70,11 @@ type worker struct {
 	trace       bool     // record the rows of each activity (origin.go)
 	origin      []uint32 // the rows of the activity being built: input, line…
 	records     recordWriter
-	fields      []string // the fields of a stored record being read back
-	keys        bool     // compute each activity's dedupe key (keys.go)
-	key         string   // the dedupe key of the activity being built
+	fields      []string            // the fields of the stored records being read back
+	rows        []mapping.StoredRow // the rows of the stored group being built
+	batchRows   int                 // with collect: the rows of the last batch, to size the next one's
+	keys        bool                // compute each activity's dedupe key (keys.go)
+	key         string              // the dedupe key of the activity being built
 }
 
 func newWorker(p *mapping.Program) *worker {
@@ -87,13 +90,18 @@ func (w *worker) batch(b *batch) *result {
 		w.reject(res, b.input, b.malformed(), nil)
 		return res
 	}
-	res.out = bufpool.Get(3 * len(b.Data))
+	if w.collect { // the activities are built once the groups are whole
+		res.rows = make([]groupRow, 0, w.batchRows+w.batchRows/8)
+	} else {
+		res.out = bufpool.Get(3 * len(b.Data))
+	}
 	input.Parse(b.Data, b.Line, b.Comma, func(rec *input.Record) {
 		res.read++
 		if y := w.safeRow(b, rec, res); y != nil {
 			w.rejectRecord(res, b, rec, y)
 		}
 	})
+	w.batchRows = len(res.rows)
 	bufpool.Put(b.Data)
 	b.Data = nil
 	return res
@@ -179,29 +187,40 @@ func (w *worker) malformed(b *batch, rec *input.Record) *why {
 }
 
 // keyed keeps a row that where lets through among the rows, with its group
-// key (and its values for previews), for its group to be built once whole.
+// key, for its group to be built once whole: its stored record (its typed
+// values written by KeyCells), or for previews its values.
 func (w *worker) keyed(b *batch, rec *input.Record, res *result) *why {
-	key, vals, pass, err := w.ev.KeyRow(rec.Fields, w.keepVals)
+	if w.keepVals {
+		key, vals, pass, err := w.ev.KeyRow(rec.Fields, true)
+		if y := w.verdict(res, pass, err); y != nil || !pass {
+			return y
+		}
+		res.rows = append(res.rows, groupRow{key: key, hash: keyHash(key), file: b.File, input: b.input, line: rec.Line, vals: vals, raw: string(rec.Raw)})
+		return nil
+	}
+	if res.recs == nil {
+		res.recs = bufpool.Get(len(b.Data) + len(b.Data)/2)
+	}
+	start := len(res.recs)
+	out, key, pass, err := w.ev.KeyCells(w.records.append(res.recs, rec.Raw, rec.Fields, b.Comma), rec.Fields)
+	if y := w.verdict(res, pass, err); y != nil || !pass {
+		res.recs = out[:start]
+		return y
+	}
+	res.recs = out
+	res.rows = append(res.rows, groupRow{key: key, hash: keyHash(key), file: b.File, input: b.input, line: rec.Line, rec: [2]int{start, len(res.recs)}})
+	return nil
+}
+
+// verdict is why a row keyed with err is rejected, or nil; a row where
+// leaves out (pass false) is counted.
+func (w *worker) verdict(res *result, pass bool, err error) *why {
 	switch {
 	case err != nil:
 		return whyOf(err)
 	case !pass:
 		res.filtered++
-		return nil
 	}
-	row := groupRow{key: key, file: b.File, input: b.input, line: rec.Line}
-	if w.keepVals {
-		row.vals, row.raw = vals, string(rec.Raw)
-	} else {
-		if res.recs == nil {
-			res.recs = bufpool.Get(len(b.Data) + len(b.Data)/2)
-		}
-		start := len(res.recs)
-		res.recs = w.records.append(res.recs, rec.Raw, rec.Fields, b.Comma)
-		res.recs = appendCells(res.recs, w.p, vals)
-		row.rec = [2]int{start, len(res.recs)}
-	}
-	res.rows = append(res.rows, row)
 	return nil
 }
 
@@ -257,8 +276,8 @@ func (w *worker) overLong(res *result, start int) *why {
 
 // groups builds the activities of a run of complete groups from their
 // stored records: the typed values written when they were read, or, for a
-// row whose values have no binary form, its fields typed again. The rows of a group that fell are rejected, each
-// with the reason.
+// row whose values have no binary form, its fields typed again. The rows of
+// a group that fell are rejected, each with the reason.
 func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 	size := 0
 	for i := range unit {
@@ -266,7 +285,6 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 	}
 	// An activity takes about as many bytes as its rows' records.
 	res := &result{out: bufpool.Get(max(64<<10, size+size/4))}
-	var vals [][]any
 	for i := range unit {
 		g := &unit[i]
 		res.settled += len(g.rows)
@@ -277,20 +295,8 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 			w.rejectWhole(res, g, inputs, g.fall)
 			continue
 		}
-		vals = vals[:0]
-		var y *why
-		for _, r := range g.rows {
-			v, err := w.storedVals(g.rec(r))
-			if err != nil && y == nil {
-				y = whyOf(err)
-			}
-			vals = append(vals, v)
-		}
-		if y == nil {
-			originOfGroup(w, g.rows, func(r storedRow) (uint32, int) { return r.input, r.line })
-			y = w.safeActivity(vals, res)
-		}
-		if y != nil {
+		originOfGroup(w, g.rows, func(r storedRow) (uint32, int) { return r.input, r.line })
+		if y := w.safeStored(g, res); y != nil {
 			res.groupsRejected++
 			w.rejectWhole(res, g, inputs, &fall{why: y})
 		}
@@ -298,14 +304,56 @@ func (w *worker) groups(unit []storedGroup, inputs []inputInfo) *result {
 	return res
 }
 
-// storedVals is the typed values of a row from its stored record: those
-// written when it was read, or its fields typed again.
-func (w *worker) storedVals(rec []byte) ([]any, error) {
-	var cells []byte
-	if w.fields, cells = recordFields(w.fields[:0], rec); cells != nil {
-		return w.p.CellsRow(w.fields, cells)
+// safeStored is stored, turning a panic into the group's rejection.
+func (w *worker) safeStored(g *storedGroup, res *result) (y *why) {
+	defer func() {
+		if r := recover(); r != nil {
+			y = because(RejectInternal, "internal error on this group (please report it): %v", r)
+		}
+	}()
+	return w.stored(g, res)
+}
+
+// stored builds, checks and writes the activity of a stored group; it
+// returns why it was refused, or nil. Its rows are typed by the mapping as
+// it needs them (mapping.Evaluator.AppendStoredGroup), or, for a dedupe
+// key, in full.
+func (w *worker) stored(g *storedGroup, res *result) *why {
+	w.fields = w.fields[:0]
+	w.rows = w.rows[:0]
+	for _, r := range g.rows {
+		start := len(w.fields)
+		var cells []byte
+		w.fields, cells = recordFields(w.fields, g.rec(r))
+		w.rows = append(w.rows, mapping.StoredRow{Fields: w.fields[start:len(w.fields):len(w.fields)], Cells: cells})
 	}
-	return w.p.Row(w.fields)
+	if w.keys {
+		var group [][]any
+		for _, r := range w.rows {
+			vals, err := w.storedVals(r)
+			if err != nil {
+				return whyOf(err)
+			}
+			group = append(group, vals)
+		}
+		return w.activity(group, res)
+	}
+	start := len(res.out)
+	out, err := w.ev.AppendStoredGroup(res.out, w.rows)
+	if err != nil {
+		return whyOf(err)
+	}
+	res.out = out
+	return w.written(res, start, len(g.rows))
+}
+
+// storedVals is the typed values of a stored row: those written when it
+// was read, or its fields typed again.
+func (w *worker) storedVals(r mapping.StoredRow) ([]any, error) {
+	if r.Cells != nil {
+		return w.p.CellsRow(r.Fields, r.Cells)
+	}
+	return w.p.Row(r.Fields)
 }
 
 // rejectWhole rejects every row of a group that fell.

@@ -1,7 +1,6 @@
 package upload
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -14,13 +13,15 @@ import (
 	"strconv"
 	"strings"
 
+	"csv2activity/internal/ndjson"
 	"csv2activity/internal/plural"
 	"csv2activity/output"
 )
 
 // The error file of an execution lists the lines the platform refused. Its
 // format is not documented: it is kept raw beside the state file (the token
-// blanked out should it appear), and what can be read of each entry — a
+// blanked out should it appear, an entry longer than maxEntrySize replaced
+// by a line saying so), and what can be read of each entry — a
 // line number in the execution's body, the line's text, a reason — is read
 // from JSON objects under the usual names; any other entry is a reason in
 // itself. Reading it never fails the run.
@@ -71,21 +72,40 @@ func (c *client) fetchErrorFile(ctx context.Context, uri, path string) error {
 	return nil
 }
 
-// copyRedacted copies r to w line by line, the token blanked out.
+// copyRedacted copies an error file to w an entry at a time (eachLine),
+// the token blanked out (client.redact).
 func (c *client) copyRedacted(w io.Writer, r io.Reader) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+	return eachLine(r, func(line []byte) error {
+		_, err := io.WriteString(w, c.redact(string(line)))
+		return err
+	})
+}
+
+// maxEntrySize bounds the entry of an error file held in memory, in bytes:
+// one refused line, quoted with its reason.
+const maxEntrySize = 1 << 20
+
+// entryTooLong stands for an entry longer than maxEntrySize, in the copy
+// kept and as its reason.
+var entryTooLong = fmt.Sprintf("(an entry of more than %d bytes, left out by csv2activity)\n", maxEntrySize)
+
+// eachLine calls fn with every line of an error file, its line break
+// included, through an ndjson.Reader bounded to maxEntrySize: a longer line
+// is given as entryTooLong.
+func eachLine(r io.Reader, fn func(line []byte) error) error {
+	lr := ndjson.NewReader(r, 64<<10)
+	lr.Max = maxEntrySize
 	for {
-		line, err := br.ReadBytes('\n')
-		if c.token != "" {
-			line = bytes.ReplaceAll(line, []byte(c.token), []byte("[token]"))
-		}
-		if _, werr := w.Write(line); werr != nil {
-			return werr
-		}
-		if err == io.EOF {
+		line, err := lr.Next()
+		switch {
+		case err == io.EOF:
 			return nil
+		case errors.Is(err, ndjson.ErrLineTooLong):
+			line = []byte(entryTooLong)
+		case err != nil:
+			return err
 		}
-		if err != nil {
+		if err := fn(line); err != nil {
 			return err
 		}
 	}
@@ -134,7 +154,8 @@ var (
 )
 
 // eachEntry calls fn with every entry of an error file (its non-blank
-// lines), in order, and returns how many there were.
+// lines, entryTooLong for one too long to hold), in order, and returns how
+// many there were.
 func eachEntry(path string, fn func(errorEntry) error) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -142,22 +163,14 @@ func eachEntry(path string, fn func(errorEntry) error) (int, error) {
 	}
 	defer f.Close()
 	n := 0
-	br := bufio.NewReaderSize(f, 64<<10)
-	for {
-		line, err := br.ReadString('\n')
-		if strings.TrimSpace(line) != "" {
-			n++
-			if ferr := fn(parseEntry(line)); ferr != nil {
-				return n, ferr
-			}
+	err = eachLine(f, func(line []byte) error {
+		if len(bytes.TrimSpace(line)) == 0 {
+			return nil
 		}
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
-	}
+		n++
+		return fn(parseEntry(string(line)))
+	})
+	return n, err
 }
 
 // parseEntry reads one entry: a JSON object under the usual names, or a
