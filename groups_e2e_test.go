@@ -181,7 +181,7 @@ func TestWholeOrdersE2E(t *testing.T) {
 		encode        func(string) string
 		modes         [][]string
 	}{
-		{"american", usMapping, us, identity, [][]string{{"--workers", "1"}, {"--workers", "3"}, {"--sorted"}, {"--max-memory", "1MiB"}}},
+		{"american", usMapping(t), us, identity, [][]string{{"--workers", "1"}, {"--workers", "3"}, {"--sorted"}, {"--max-memory", "1MiB"}}},
 		{"french windows-1252 shuffled", frMapping, fr, encode, [][]string{{"--workers", "1"}, {"--workers", "3"}, {"--max-memory", "1MiB"}}},
 	}
 	for _, ex := range exports {

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,37 +13,50 @@ import (
 	"testing"
 )
 
-// binary is the csv2activity executable built once by TestMain; the
-// end-to-end tests drive it as a user would.
+// binary is the csv2activity the end-to-end tests drive as a user would: a
+// link named csv2activity to this test executable, which runs the program's
+// main when it is started under that name. The program is so built once, by
+// go test itself, instead of compiled and linked again by TestMain (a link
+// of several seconds before any test could start); what runs is the same
+// main, the same packages.
 var binary string
 
 func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == "csv2activity" {
+		main()
+	}
 	dir, err := os.MkdirTemp("", "csv2activity-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "csv2activity")
+	code := runTests(m, dir)
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runTests links binary to this executable in dir, points the children's
+// temporary files at a folder of dir, and runs the tests.
+func runTests(m *testing.M, dir string) int {
+	self, err := os.Executable()
+	if err == nil {
+		binary = filepath.Join(dir, "csv2activity")
+		err = os.Symlink(self, binary)
+	}
 	// The children's temporary files (spill folders) go to a folder of
 	// these tests' own: their clean-up of dead runs' spill folders then
 	// never meets another package's tests' running at the same time.
 	tmp := filepath.Join(dir, "tmp")
-	if err := os.Mkdir(tmp, 0o700); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	if err == nil {
+		err = os.Mkdir(tmp, 0o700)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "csv2activity for the tests:", err)
+		return 1
 	}
 	os.Setenv("TMPDIR", tmp)
-	statSources()
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build csv2activity:", err)
-		os.Exit(1)
-	}
 	moreParallel()
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	return m.Run()
 }
 
 // moreParallel lets four tests run at once unless -parallel says otherwise:
@@ -57,23 +69,6 @@ func moreParallel() {
 	if !set {
 		flag.Set("test.parallel", "4")
 	}
-}
-
-// statSources looks at every Go file of the module, so that go test's cache,
-// which records the files a test opens or stats, knows that these tests
-// (through the binary they build) depend on all of them: a change to any
-// package then runs them again instead of replaying an old result.
-func statSources() {
-	filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-		case d.IsDir() && path != "." && strings.HasPrefix(d.Name(), "."):
-			return filepath.SkipDir
-		case strings.HasSuffix(path, ".go"):
-			os.Stat(path)
-		}
-		return nil
-	})
 }
 
 // cliResult is what one run of the binary did.

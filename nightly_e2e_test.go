@@ -106,14 +106,14 @@ func TestNightlyImportKill9E2E(t *testing.T) {
 	dir := t.TempDir()
 	mapping := writeFile(t, dir, "mapping.yaml", nightlyMapping)
 	journal := filepath.Join(dir, "nightly.journal")
-	night1 := nightlyExport(t, dir, "night1.csv", 1, 150)
-	night2 := nightlyExport(t, dir, "night2.csv", 101, 400)
+	night1 := nightlyExport(t, dir, "night1.csv", 1, 75)
+	night2 := nightlyExport(t, dir, "night2.csv", 51, 200)
 	flags := []string{"import", "-m", mapping, "--only-new", "--journal", journal, "--chunk-size", "2KB",
 		"--retry-wait", "10ms", "--settle", "300ms", "--max-retries", "20"}
 
 	state1 := filepath.Join(dir, "night1.state.json")
 	res := runCLI(t, "", nil, sb.env("6"), slices.Concat(flags, []string{"--state", state1, night1})...)
-	if res.code != 0 || !strings.Contains(res.stderr, "only-new: 150 sent, 0 already imported, skipped") {
+	if res.code != 0 || !strings.Contains(res.stderr, "only-new: 75 sent, 0 already imported, skipped") {
 		t.Fatalf("night 1: exit %d\n%s", res.code, res.stderr)
 	}
 
@@ -129,16 +129,16 @@ func TestNightlyImportKill9E2E(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("the resumed night 2: exit %d\n%s", res.code, res.stderr)
 	}
-	if !strings.Contains(res.stderr, "only-new: 250 sent, 50 already imported, skipped") {
-		t.Errorf("the resumed night 2 says:\n%s\nwant 250 sent, 50 skipped", res.stderr)
+	if !strings.Contains(res.stderr, "only-new: 125 sent, 25 already imported, skipped") {
+		t.Errorf("the resumed night 2 says:\n%s\nwant 125 sent, 25 skipped", res.stderr)
 	}
 	if _, _, before := uploadSummary(t, res.stderr); before == 0 {
 		t.Errorf("the resumed night 2 found no chunk sent before it: the kills did not stop it midway")
 	}
 
 	perImport, perOrder := importsStored(t, sb, "6")
-	if len(perOrder) != 400 {
-		t.Errorf("the sandbox holds %d orders, want 400", len(perOrder))
+	if len(perOrder) != 200 {
+		t.Errorf("the sandbox holds %d orders, want 200", len(perOrder))
 	}
 	for id, n := range perOrder {
 		if n != 1 {
@@ -157,13 +157,13 @@ func TestNightlyImportKill9E2E(t *testing.T) {
 			t.Errorf("run %d (import %s): status %s, want succeeded", r.ID, r.ImportID, r.Status)
 		}
 	}
-	if sent != 400 {
-		t.Errorf("the journal records %d lines sent, want 400", sent)
+	if sent != 200 {
+		t.Errorf("the journal records %d lines sent, want 200", sent)
 	}
 	// An order of the killed night was sent once, by night 2.
-	res = runCLI(t, "", nil, nil, "history", "--journal", journal, "--key", "T300")
-	if res.code != 0 || strings.Count(res.stdout, "T300 sent ") != 1 {
-		t.Errorf("history --key T300: exit %d\n%s\nwant one sending", res.code, res.stdout)
+	res = runCLI(t, "", nil, nil, "history", "--journal", journal, "--key", "T150")
+	if res.code != 0 || strings.Count(res.stdout, "T150 sent ") != 1 {
+		t.Errorf("history --key T150: exit %d\n%s\nwant one sending", res.code, res.stdout)
 	}
 	if fi, err := os.Stat(journal); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("journal: %v, mode %v, want 0600", err, fi.Mode().Perm())

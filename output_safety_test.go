@@ -68,7 +68,7 @@ func TestSpillOfDeadRunRemoved(t *testing.T) {
 	rand.New(rand.NewSource(6)).Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
 	export := usExport(lines)
 	dir := t.TempDir()
-	writeFile(t, dir, "us.yaml", usMapping)
+	writeFile(t, dir, "us.yaml", usMapping(t))
 	tmp := filepath.Join(dir, "tmp")
 	foreign := writeFile(t, tmp, "csv2activity-spill-notes/notes.txt", "not a spill file\n")
 

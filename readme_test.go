@@ -273,11 +273,13 @@ func readmeUpload(t *testing.T) {
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	text := strings.ReplaceAll(script.String(), "--addr 127.0.0.1:8089", "--addr fd:3")
 	text = strings.ReplaceAll(text, "127.0.0.1:8089", "127.0.0.1:"+port)
-	// Test settings only: the socket listens before the script starts, and
+	// Test settings only: the socket listens before the script starts, the
+	// sandbox keeps an execution 20ms in each status (instead of 200ms), and
 	// uploads retry after 10ms, give a killed run's chunks 200ms to show and
 	// look at executions every 50ms at first (instead of 500ms, 5s and 1s),
 	// so that the rehearsal is quick.
 	text = strings.ReplaceAll(text, "--quiet &\nsleep 1\n", "--quiet &\n")
+	text = strings.ReplaceAll(text, "csv2activity sandbox ", "csv2activity sandbox --step 20ms ")
 	text = strings.ReplaceAll(text, "csv2activity status ", "csv2activity status --poll-interval 50ms ")
 	for _, c := range []string{"upload", "import"} {
 		text = strings.ReplaceAll(text, "csv2activity "+c+" ", "csv2activity "+c+" "+strings.Join(fastUpload, " ")+" ")

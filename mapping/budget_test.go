@@ -10,7 +10,10 @@ import (
 )
 
 // TestBudgetRejects runs expressions that would take gigabytes or minutes:
-// each must fail with ErrBudget, quickly, having allocated little.
+// each must fail with ErrBudget, quickly, having allocated little. The step
+// budget (MaxSteps closure steps, seconds of work to reach) and a join that
+// builds 64 MiB are paid once, through the binary:
+// testdata/script/expression_budget.txtar, steps.yaml and joining.yaml.
 func TestBudgetRejects(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{`repeat(repeat("x", 100000), 1000000)`, "repeat would build a string of 100000000000 bytes"},
@@ -19,7 +22,6 @@ func TestBudgetRejects(t *testing.T) {
 		{`reduce(1..100, #acc + #acc, Customer_ID)`, "+ would build"},
 		{`let s = repeat("x", 600000); s + s`, "s + s: expression budget exceeded"},
 		{`join(map(1..2000, repeat("x", 1000)), "")`, "join would build a string of 2000000 bytes"},
-		{`join(map(1..100000, repeat("x", 1000)))`, "built more than 64 MiB"},
 		{`replace(repeat("x", 2000), "x", repeat("y", 2000))`, "replace would build a string of 4000000 bytes"},
 		{`replace(repeat("x", 400000), "", "yy")`, "replace would build a string of 1200002 bytes"},
 		{`let s = repeat("x", 1000000); map(1..100, upper(s))`, "built more than 64 MiB"},
@@ -31,7 +33,6 @@ func TestBudgetRejects(t *testing.T) {
 		{`let s = repeat("x", 1000000); map(1..100, s)`, "built more than 64 MiB"},
 		{`1..2000000`, "lists and maps of more than 1000000 elements"},
 		{`map(1..600000, [#, #])`, "lists and maps of more than 1000000 elements"},
-		{`let r = 1..999; count(r, count(r, count(r, # > 5) == 0) == 999)`, "more than 10000000 steps"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
@@ -115,7 +116,7 @@ func TestStopWhen(t *testing.T) {
 	select {
 	case err := <-done:
 		t.Fatalf("the expression ended before it was stopped: %v", err)
-	case <-time.After(500 * time.Millisecond):
+	case <-time.After(100 * time.Millisecond): // running: it would take hours
 	}
 	stopped := time.Now()
 	cancel()

@@ -171,9 +171,9 @@ func ordersCSV(n int, seed int64) []byte {
 // TestDeterministic checks that the output does not depend on the number of
 // workers or on how the input is cut into batches.
 func TestDeterministic(t *testing.T) {
-	input := ordersCSV(20000, 1)
+	input := ordersCSV(8000, 1) // 240 KB: two batches of 128 KiB
 	want, wantRej, sum := convertString(t, orderMapping, input, 1)
-	if sum.Rejected == 0 || sum.Filtered == 0 || sum.Activities < 6000 {
+	if sum.Rejected == 0 || sum.Filtered == 0 || sum.Activities < 2400 {
 		t.Fatalf("test input too tame: %+v", sum)
 	}
 	defer func(n int) { batchSize = n }(batchSize)
@@ -246,7 +246,7 @@ func TestBareQuotes(t *testing.T) {
 // go through many spill files, and checks that the output is the in-memory
 // one byte for byte and that no spill file is left behind.
 func TestSpill(t *testing.T) {
-	input := ordersCSV(20000, 3)
+	input := ordersCSV(10000, 3) // 300 KB: more than every budget below
 	want, wantRej, _ := convertString(t, orderMapping, input, 2)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
@@ -254,7 +254,7 @@ func TestSpill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, budget := range []int64{16 << 10, 64 << 10, 300 << 10} {
+	for _, budget := range []int64{16 << 10, 64 << 10, 160 << 10} {
 		var out, rej bytes.Buffer
 		cfg := Config{Mapping: m, MaxErrors: -1, Workers: 2, MaxMemory: budget, Stdin: bytes.NewReader(input)}
 		if _, err := Run(context.Background(), cfg, []string{"-"}, &out, &rej); err != nil {

@@ -22,8 +22,8 @@ func TestManyExecutionsAreFollowedByTheList(t *testing.T) {
 		chunkSize int64
 		list      bool
 	}{
-		{lines: 120, chunkSize: 1000, list: true}, // about a line a chunk: more than listPast executions
-		{lines: 30, chunkSize: 4096},              // a few executions
+		{lines: 70, chunkSize: 1000, list: true}, // about a line a chunk: more than listPast executions
+		{lines: 30, chunkSize: 4096},             // a few executions
 	}
 	for _, tt := range tests {
 		log := &testenv.Buffer{}

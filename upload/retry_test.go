@@ -39,8 +39,13 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 
 func TestRateLimitedUploadCompletes(t *testing.T) {
 	t.Parallel()
-	a := newTestAPI(t, sandbox.Options{RateLimit: 15})
-	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 200, 1)
+	// More than twice the limit's requests: however they fall across
+	// clock seconds, one second holds more than the limit unless the
+	// machine sends fewer than 5 a second. Each 429 waits its Retry-After
+	// of 1s, so the test takes about requests/limit seconds.
+	const limit = 4
+	a := newTestAPI(t, sandbox.Options{RateLimit: limit})
+	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 30, 1)
 	var out printed
 	opts := a.options(t, &out, path)
 	opts.ChunkSize = 2048
@@ -49,8 +54,11 @@ func TestRateLimitedUploadCompletes(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertStoredOnce(t, a.dir, lines)
+	if sum.Chunks <= 2*limit {
+		t.Fatalf("%d chunks, want more than %d to go past the limit", sum.Chunks, 2*limit)
+	}
 	if sum.Retries == 0 {
-		t.Errorf("got no retry for %d requests at 15 a second, want some 429s", a.requests.Load())
+		t.Errorf("got no retry for %d requests at %d a second, want some 429s", a.requests.Load(), limit)
 	}
 }
 
