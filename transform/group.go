@@ -170,7 +170,10 @@ func (g *groupStore) addKeyed(key string, h uint64, input uint32, line int, rec 
 	}
 	c := g.chunks[last]
 	if len(g.rows) == cap(g.rows) { // doubled: append grows a long slice by a quarter, copying it often
-		g.rows = slices.Grow(g.rows, max(1024, len(g.rows)))
+		// The first growth is at most an eighth of what the rows may
+		// take: a slice larger than the budget would spill every row.
+		first := int(min(1024, max(1, g.rowBudget()/rowCost/8)))
+		g.rows = slices.Grow(g.rows, max(first, len(g.rows)))
 	}
 	g.rows = append(g.rows, storedRow{seq: seq, input: input, line: line, off: len(c), n: len(rec),
 		chunk: uint32(last), raw: len(recordRaw(rec))})

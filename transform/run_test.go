@@ -254,7 +254,7 @@ func TestSpill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, budget := range []int64{16 << 10, 64 << 10, 160 << 10} {
+	for _, budget := range []int64{32 << 10, 64 << 10, 160 << 10} {
 		var out, rej bytes.Buffer
 		cfg := Config{Mapping: m, MaxErrors: -1, Workers: 2, MaxMemory: budget, Stdin: bytes.NewReader(input)}
 		if _, err := Run(context.Background(), cfg, []string{"-"}, &out, &rej); err != nil {
