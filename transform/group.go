@@ -197,7 +197,11 @@ func (g *groupStore) chunkCap() int { return int(min(chunkSize, max(4<<10, g.bud
 // sortRows puts the rows in group order, keeping input order within a group.
 func (g *groupStore) sortRows() {
 	if !g.sorted {
-		slices.SortStableFunc(g.rows, func(a, b storedRow) int { return cmp.Compare(a.seq, b.seq) })
+		// Rows arrive in input order, so (input, line) orders a group's
+		// rows as a stable sort would; an unstable sort is twice as fast.
+		slices.SortFunc(g.rows, func(a, b storedRow) int {
+			return cmp.Or(cmp.Compare(a.seq, b.seq), cmp.Compare(a.input, b.input), cmp.Compare(a.line, b.line))
+		})
 	}
 	g.sorted = true
 }
