@@ -125,7 +125,7 @@ type Evaluator struct {
 	scratch []any        // the row being mapped, when the caller does not keep it
 	oneRow  [1]StoredRow // the cells of the row appendLine maps
 	stored  [][]any      // the typed rows of a stored group (stored.go)
-	item    scope        // the scope of an item of a grouped template without VM expressions
+	item    scope        // the scope of an item of a grouped template (appendGrouped)
 
 	guard guard // what the expressions of the current activity have spent
 }
@@ -445,6 +445,13 @@ func (ev *Evaluator) elements(e *Expr, sc *scope) ([]any, [][]any, error) {
 // itemScope is the scope of a for_each's items at depth: the enclosing
 // names, copied once, then rebound per element by setItem.
 func (ev *Evaluator) itemScope(parent *scope, depth int) *scope {
+	sc := ev.itemScopeOf(parent, depth)
+	return &sc
+}
+
+// itemScopeOf is itemScope as a value, for a caller that keeps it in the
+// Evaluator's memory.
+func (ev *Evaluator) itemScopeOf(parent *scope, depth int) scope {
 	for len(ev.envs) <= depth {
 		ev.envs = append(ev.envs, map[string]any{})
 	}
@@ -453,7 +460,7 @@ func (ev *Evaluator) itemScope(parent *scope, depth int) *scope {
 	for k, v := range parent.env {
 		env[k] = v
 	}
-	return &scope{env: env, vals: parent.vals, group: parent.group}
+	return scope{env: env, vals: parent.vals, group: parent.group}
 }
 
 // setItem makes the item scope see element i: a row (vals) or another value

@@ -170,8 +170,9 @@ func (ev *Evaluator) itemOf(item, top *scope, group [][]any, row int, bare bool)
 		ev.item = scope{vals: group[row], group: group}
 		return &ev.item
 	}
-	if item == nil {
-		item = ev.itemScope(top, 0)
+	if item == nil { // kept in the Evaluator: no scope allocated per group
+		ev.item = ev.itemScopeOf(top, 0)
+		item = &ev.item
 	}
 	ev.setItem(item, group[row], nil, row)
 	return item
