@@ -124,14 +124,32 @@ func (ev *Evaluator) appendGrouped(dst []byte, d *direct, group [][]any, rows []
 	} else {
 		top = ev.bind(group[0], group)
 	}
+	values, done, err := ev.holeValues(d, top, rows, rows != nil)
+	if !done {
+		return dst, false, err
+	}
+	return d.write(dst, values, rows, true)
+}
+
+// holeValues computes the values of d's holes, in order, into the
+// Evaluator's memory: an item's holes against their row of top.group, the
+// others against top. A hole of a text column, with rows, is nil: write
+// takes its cell. done is false, and the values are cleared, when a value
+// is null (the general path builds that activity) or with the error of an
+// expression. bare, an item's row is not bound for the VM.
+func (ev *Evaluator) holeValues(d *direct, top *scope, rows []StoredRow, bare bool) (values []any, done bool, err error) {
+	values = ev.values[:0]
+	defer func() {
+		if ev.values = values; !done {
+			clear(values)
+		}
+	}()
 	var item *scope
 	row := -1
-	values := ev.values[:0]
 	for _, h := range d.holes {
 		if h.text >= 0 && rows != nil {
 			if h.cell(rows) == "" && ev.p.cols[h.text].Optional {
-				clear(values)
-				return dst, false, nil // null
+				return values, false, nil // null
 			}
 			values = append(values, nil) // read from the cells by write
 			continue
@@ -140,27 +158,20 @@ func (ev *Evaluator) appendGrouped(dst []byte, d *direct, group [][]any, rows []
 		if h.row >= 0 {
 			if h.row != row {
 				if err := ev.guard.stopped(); err != nil {
-					clear(values)
-					return dst, false, &EvalError{Path: d.each.Path, Line: d.each.Expr.Line, Err: err}
+					return values, false, &EvalError{Path: d.each.Path, Line: d.each.Expr.Line, Err: err}
 				}
 				row = h.row
-				item = ev.itemOf(item, top, group, row, rows != nil)
+				item = ev.itemOf(item, top, top.group, row, bare)
 			}
 			sc, depth = item, 1
 		}
 		v, err := ev.node(h.node, sc, depth)
-		if err != nil {
-			clear(values)
-			return dst, false, err
-		}
-		if v == nil {
-			clear(values)
-			return dst, false, nil
+		if err != nil || v == nil {
+			return values, false, err
 		}
 		values = append(values, v)
 	}
-	ev.values = values
-	return d.write(dst, values, rows, true)
+	return values, true, nil
 }
 
 // itemOf makes item (nil before the first item) the scope of the item of

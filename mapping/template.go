@@ -177,27 +177,12 @@ func (ev *Evaluator) appendLine(dst []byte, vals []any, fields []string, validUT
 	d := ev.p.direct
 	ev.newActivity()
 	sc := ev.bind(vals, ev.single(vals))
-	values := ev.values[:0]
-	for _, h := range d.holes {
-		if h.text >= 0 {
-			if fields[h.text] == "" && ev.p.cols[h.text].Optional {
-				return dst, false, nil // null
-			}
-			values = append(values, nil) // read from fields below
-			continue
-		}
-		v, err := ev.node(h.node, sc, 0)
-		if err != nil {
-			return dst, false, err
-		}
-		if v == nil {
-			return dst, false, nil
-		}
-		values = append(values, v)
-	}
-	ev.values = values
 	ev.oneRow[0].Fields = fields
-	out, done, err = d.write(dst, values, ev.oneRow[:], validUTF8)
+	out = dst
+	values, done, err := ev.holeValues(d, sc, ev.oneRow[:], false)
+	if done {
+		out, done, err = d.write(dst, values, ev.oneRow[:], validUTF8)
+	}
 	ev.oneRow[0].Fields = nil
 	return out, done, err
 }
