@@ -75,15 +75,24 @@ func (ev *Evaluator) KeyRow(fields []string, keep bool) (key string, vals []any,
 	if err != nil {
 		return "", nil, false, err
 	}
-	if pass, err = ev.where(vals); err != nil || !pass {
+	if key, pass, err = ev.whereKey(vals); err != nil || !pass {
 		return "", nil, false, err
+	}
+	return key, vals, true, nil
+}
+
+// whereKey reports whether where keeps the row of vals, and its group key
+// ("" without group_by).
+func (ev *Evaluator) whereKey(vals []any) (key string, pass bool, err error) {
+	if pass, err = ev.where(vals); err != nil || !pass {
+		return "", false, err
 	}
 	if ev.p.GroupBy != nil {
 		if key, err = ev.keyOf(vals); err != nil {
-			return "", nil, false, err
+			return "", false, err
 		}
 	}
-	return key, vals, true, nil
+	return key, true, nil
 }
 
 // KeyCells is KeyRow for a row that waits for the rest of its group as a
@@ -111,13 +120,8 @@ func (ev *Evaluator) KeyCells(dst []byte, fields []string) (out []byte, key stri
 		return dst, "", false, err
 	}
 	ev.scratch = vals
-	if pass, err = ev.where(vals); err != nil || !pass {
+	if key, pass, err = ev.whereKey(vals); err != nil || !pass {
 		return dst, "", false, err
-	}
-	if p.GroupBy != nil {
-		if key, err = ev.keyOf(vals); err != nil {
-			return dst, "", false, err
-		}
 	}
 	if !ok {
 		out = append(out[:start], 0)
