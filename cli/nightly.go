@@ -294,16 +294,20 @@ func (n *nightly) keysOf(keys []string) error {
 	return nil
 }
 
-// Write takes the conversion's lines.
+// Write takes the conversion's lines. The whole lines of p are read where
+// they are (each copied once, as an item); only a line not yet whole is kept.
 func (n *nightly) Write(p []byte) (int, error) {
-	n.partial = append(n.partial, p...)
+	buf := p
+	if len(n.partial) > 0 {
+		buf = append(n.partial, p...)
+	}
 	for {
-		i := bytes.IndexByte(n.partial, '\n')
+		i := bytes.IndexByte(buf, '\n')
 		if i < 0 {
 			break
 		}
-		line := append([]byte(nil), n.partial[:i]...)
-		n.partial = n.partial[i+1:]
+		line := append([]byte(nil), buf[:i]...)
+		buf = buf[i+1:]
 		it := nightlyItem{line: line}
 		switch {
 		case n.keyOfLine != nil:
@@ -321,9 +325,7 @@ func (n *nightly) Write(p []byte) (int, error) {
 		}
 		n.items = append(n.items, it)
 	}
-	if len(n.partial) == 0 {
-		n.partial = n.partial[:0:0]
-	}
+	n.partial = append(n.partial[:0], buf...) // p is not kept
 	return len(p), nil
 }
 
