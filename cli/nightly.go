@@ -581,15 +581,3 @@ func (n *nightly) close() error {
 // refused reports whether --only-new refused activities sent before with
 // other content.
 func (n *nightly) refused() bool { return n != nil && n.conflicts > 0 }
-
-// nightOpener opens the journal side of an import run (openNightly), once
-// the rejects are open.
-type nightOpener func(cfg *transform.Config, opts *upload.Options, rejects io.Writer) (*nightly, error)
-
-// importNightly runs import with its journal.
-func importNightly(c *cli.Context, cfg transform.Config, opts upload.Options, rep *runReport) error {
-	open := func(cfg *transform.Config, opts *upload.Options, rejects io.Writer) (*nightly, error) {
-		return openNightly(c, cfg, opts, rejects)
-	}
-	return importRun(c.Context, cfg, opts, c.String("rejects"), rep, rep.display.Lines(c.App.ErrWriter), open)
-}
