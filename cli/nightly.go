@@ -134,6 +134,7 @@ type nightly struct {
 type nightlyItem struct {
 	key  string
 	line []byte
+	sum  journal.LineSum // of line, hashed once for its key and its entry
 	rows []transform.RowRef
 }
 
@@ -308,7 +309,7 @@ func (n *nightly) Write(p []byte) (int, error) {
 		}
 		line := append([]byte(nil), buf[:i]...)
 		buf = buf[i+1:]
-		it := nightlyItem{line: line}
+		it := nightlyItem{line: line, sum: journal.Sum(line)}
 		switch {
 		case n.keyOfLine != nil:
 			key, err := n.keyOfLine(line)
@@ -317,7 +318,7 @@ func (n *nightly) Write(p []byte) (int, error) {
 			}
 			it.key = key
 		case !n.keyed:
-			it.key = lineKey(line)
+			it.key = lineKey(it.sum)
 		case len(n.keyq) == 0:
 			return 0, errors.New("journal: a line came without its dedupe key")
 		default:
@@ -329,10 +330,9 @@ func (n *nightly) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// lineKey is the key of a line when nothing names one: its checksum, so
+// lineKey is the key of a line when nothing names one: its checksum sum, so
 // that only the very same line is found sent before.
-func lineKey(line []byte) string {
-	sum := journal.Sum(line)
+func lineKey(sum journal.LineSum) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
@@ -373,7 +373,7 @@ func (n *nightly) batch() error {
 	}
 	v := verdicts{items: n.items, entries: make([]journal.Entry, len(n.items))}
 	for i, it := range v.items {
-		v.entries[i] = journal.Entry{Key: it.key, Sum: journal.Sum(it.line)}
+		v.entries[i] = journal.Entry{Key: it.key, Sum: it.sum}
 	}
 	n.items, n.traced = make([]nightlyItem, 0, nightlyBatch), 0
 	done := make(chan verdicts, 1)
