@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -267,15 +268,7 @@ func (n *nightly) currentState(path string, files []journal.File) (*upload.State
 
 // sameFiles reports whether two runs read the same files, by checksum.
 func sameFiles(a, b []journal.File) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].SHA256 != b[i].SHA256 {
-			return false
-		}
-	}
-	return true
+	return slices.EqualFunc(a, b, func(x, y journal.File) bool { return x.SHA256 == y.SHA256 })
 }
 
 // filter puts the nightly filter between the conversion and w, taking over
