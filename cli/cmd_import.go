@@ -55,14 +55,16 @@ func importCommand() *cli.Command {
 				return err
 			}
 			opts.Stderr = rep.display.Lines(opts.Stderr) // the upload's lines, between the conversion's progress draws
-			return importNightly(c, cfg, opts, rep)
+			return importRun(c, cfg, opts, rep)
 		},
 	}
 }
 
-// importRun converts and uploads in one stream, then prints both
-// summaries; a cancelled ctx (SIGINT, SIGTERM) stops it with its state saved.
-func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, rejectsPath string, rep *runReport, stderr io.Writer, night nightOpener) error {
+// importRun converts and uploads in one stream, with its journal
+// (openNightly), then prints both summaries; a cancelled context (SIGINT,
+// SIGTERM) stops it with its state saved.
+func importRun(c *cli.Context, cfg transform.Config, opts upload.Options, rep *runReport) error {
+	ctx, rejectsPath, stderr := c.Context, c.String("rejects"), rep.display.Lines(c.App.ErrWriter)
 	if err := checkImportPaths(cfg, opts, rejectsPath, stderr); err != nil {
 		return err
 	}
@@ -77,7 +79,7 @@ func importRun(ctx context.Context, cfg transform.Config, opts upload.Options, r
 	if opts.ChunkSize > 0 {
 		cfg.MaxLineSize = opts.ChunkSize // a longer activity could not be sent
 	}
-	n, err := night(&cfg, &opts, rejects)
+	n, err := openNightly(c, &cfg, &opts, rejects)
 	if err != nil {
 		closeRejects(rej, false)
 		return err

@@ -97,26 +97,25 @@ func uploadOptions(c *cli.Context, inputs []string) (upload.Options, error) {
 	if err != nil {
 		return upload.Options{}, err
 	}
-	o := upload.Options{
-		Inputs:      inputs,
-		APIURL:      c.String("api-url"),
-		Token:       token,
-		Datamart:    c.String("datamart"),
-		ImportID:    c.String("import-id"),
-		Name:        c.String("name"),
-		ChunkSize:   size,
-		StatePath:   c.String("state"),
-		Wait:        c.Bool("wait"),
-		DryRun:      c.Bool("dry-run"),
-		MaxRetries:  retries,
-		WaitTimeout: c.Duration("wait-timeout"),
-		RetryWait:   c.Duration("retry-wait"),
-		Settle:      c.Duration("settle"),
-		Stdout:      c.App.Writer,
-		Stderr:      c.App.ErrWriter,
-	}
-	o.PollInterval = c.Duration("poll-interval")
-	return o, nil
+	return upload.Options{
+		Inputs:       inputs,
+		APIURL:       c.String("api-url"),
+		Token:        token,
+		Datamart:     c.String("datamart"),
+		ImportID:     c.String("import-id"),
+		Name:         c.String("name"),
+		ChunkSize:    size,
+		StatePath:    c.String("state"),
+		Wait:         c.Bool("wait"),
+		DryRun:       c.Bool("dry-run"),
+		MaxRetries:   retries,
+		WaitTimeout:  c.Duration("wait-timeout"),
+		PollInterval: c.Duration("poll-interval"),
+		RetryWait:    c.Duration("retry-wait"),
+		Settle:       c.Duration("settle"),
+		Stdout:       c.App.Writer,
+		Stderr:       c.App.ErrWriter,
+	}, nil
 }
 
 // pollIntervalFlag is --poll-interval, of upload, import and status.

@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -134,6 +135,7 @@ type nightly struct {
 type nightlyItem struct {
 	key  string
 	line []byte
+	sum  journal.LineSum // of line, hashed once for its key and its entry
 	rows []transform.RowRef
 }
 
@@ -266,15 +268,7 @@ func (n *nightly) currentState(path string, files []journal.File) (*upload.State
 
 // sameFiles reports whether two runs read the same files, by checksum.
 func sameFiles(a, b []journal.File) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].SHA256 != b[i].SHA256 {
-			return false
-		}
-	}
-	return true
+	return slices.EqualFunc(a, b, func(x, y journal.File) bool { return x.SHA256 == y.SHA256 })
 }
 
 // filter puts the nightly filter between the conversion and w, taking over
@@ -294,17 +288,21 @@ func (n *nightly) keysOf(keys []string) error {
 	return nil
 }
 
-// Write takes the conversion's lines.
+// Write takes the conversion's lines. The whole lines of p are read where
+// they are (each copied once, as an item); only a line not yet whole is kept.
 func (n *nightly) Write(p []byte) (int, error) {
-	n.partial = append(n.partial, p...)
+	buf := p
+	if len(n.partial) > 0 {
+		buf = append(n.partial, p...)
+	}
 	for {
-		i := bytes.IndexByte(n.partial, '\n')
+		i := bytes.IndexByte(buf, '\n')
 		if i < 0 {
 			break
 		}
-		line := append([]byte(nil), n.partial[:i]...)
-		n.partial = n.partial[i+1:]
-		it := nightlyItem{line: line}
+		line := append([]byte(nil), buf[:i]...)
+		buf = buf[i+1:]
+		it := nightlyItem{line: line, sum: journal.Sum(line)}
 		switch {
 		case n.keyOfLine != nil:
 			key, err := n.keyOfLine(line)
@@ -313,7 +311,7 @@ func (n *nightly) Write(p []byte) (int, error) {
 			}
 			it.key = key
 		case !n.keyed:
-			it.key = lineKey(line)
+			it.key = lineKey(it.sum)
 		case len(n.keyq) == 0:
 			return 0, errors.New("journal: a line came without its dedupe key")
 		default:
@@ -321,16 +319,13 @@ func (n *nightly) Write(p []byte) (int, error) {
 		}
 		n.items = append(n.items, it)
 	}
-	if len(n.partial) == 0 {
-		n.partial = n.partial[:0:0]
-	}
+	n.partial = append(n.partial[:0], buf...) // p is not kept
 	return len(p), nil
 }
 
-// lineKey is the key of a line when nothing names one: its checksum, so
+// lineKey is the key of a line when nothing names one: its checksum sum, so
 // that only the very same line is found sent before.
-func lineKey(line []byte) string {
-	sum := journal.Sum(line)
+func lineKey(sum journal.LineSum) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
@@ -371,7 +366,7 @@ func (n *nightly) batch() error {
 	}
 	v := verdicts{items: n.items, entries: make([]journal.Entry, len(n.items))}
 	for i, it := range v.items {
-		v.entries[i] = journal.Entry{Key: it.key, Sum: journal.Sum(it.line)}
+		v.entries[i] = journal.Entry{Key: it.key, Sum: it.sum}
 	}
 	n.items, n.traced = make([]nightlyItem, 0, nightlyBatch), 0
 	done := make(chan verdicts, 1)
@@ -579,15 +574,3 @@ func (n *nightly) close() error {
 // refused reports whether --only-new refused activities sent before with
 // other content.
 func (n *nightly) refused() bool { return n != nil && n.conflicts > 0 }
-
-// nightOpener opens the journal side of an import run (openNightly), once
-// the rejects are open.
-type nightOpener func(cfg *transform.Config, opts *upload.Options, rejects io.Writer) (*nightly, error)
-
-// importNightly runs import with its journal.
-func importNightly(c *cli.Context, cfg transform.Config, opts upload.Options, rep *runReport) error {
-	open := func(cfg *transform.Config, opts *upload.Options, rejects io.Writer) (*nightly, error) {
-		return openNightly(c, cfg, opts, rejects)
-	}
-	return importRun(c.Context, cfg, opts, c.String("rejects"), rep, rep.display.Lines(c.App.ErrWriter), open)
-}

@@ -45,14 +45,7 @@ func ParseType(s string) (Type, error) {
 // Rules returns the rules of t's lines, or nil for USER_ACTIVITY, whose
 // rules are package activity's.
 func (t Type) Rules() *Rules {
-	if t == UserActivity || t == "" {
-		return nil
-	}
-	r, ok := rulesOf[t]
-	if !ok {
-		return nil
-	}
-	return r
+	return rulesOf[t] // USER_ACTIVITY (and "") has no entry
 }
 
 // rulesOf holds the rules of every type but USER_ACTIVITY.

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+
+	"csv2activity/document"
 )
 
 // docImport is a document import, as the API shows it. Its exported fields
@@ -68,11 +70,13 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 
 // checkImport returns why a document import is refused, or "".
 func checkImport(docType, mimeType, encoding, name string) string {
-	switch {
-	case docType == "":
+	if docType == "" {
 		return "document_type is required"
-	case !knownType(docType):
-		return fmt.Sprintf("unsupported document_type %q: %v", docType, typeError(docType))
+	}
+	if _, err := document.ParseType(docType); err != nil {
+		return fmt.Sprintf("unsupported document_type %q: %v", docType, err)
+	}
+	switch {
 	case mimeType != "APPLICATION_X_NDJSON":
 		return fmt.Sprintf("mime_type must be APPLICATION_X_NDJSON (the sandbox takes ndjson for every document type), got %q", mimeType)
 	case encoding != "" && encoding != "utf-8" && encoding != "UTF-8":

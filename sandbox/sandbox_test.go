@@ -380,8 +380,12 @@ func TestServeListensPrintsAndStops(t *testing.T) {
 	out := &testenv.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- Serve(ctx, Options{Dir: t.TempDir(), Token: testToken}, "127.0.0.1:0", out) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(out.String(), "listening on http://127.0.0.1:") && time.Now().Before(deadline) {
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(out.String(), "listening on http://127.0.0.1:") {
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("Serve printed %q in 30s, want a line \"listening on http://127.0.0.1:PORT\"", out.String())
+		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	url := strings.Fields(strings.SplitN(out.String(), "listening on ", 2)[1])[0]

@@ -14,17 +14,6 @@ import (
 // an execution is checked with the rules of its import's type, and GET
 // …/document_imports lists a datamart's imports with their type.
 
-// knownType reports whether t is a document type of the bulk import.
-func knownType(t string) bool {
-	return slices.Contains(document.Types, document.Type(t))
-}
-
-// typeError says why t is not a document type, with the types there are.
-func typeError(t string) error {
-	_, err := document.ParseType(t)
-	return err
-}
-
 // lineRules returns the check of one line of an import of document type t.
 func lineRules(t string) func(line []byte) error {
 	if r := document.Type(t).Rules(); r != nil {
