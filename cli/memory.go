@@ -55,7 +55,8 @@ func setGC(limit int64) {
 
 // addMemory raises the Go memory limit set by tuneMemory by n bytes, for a
 // run that holds more than its conversion (the import journal's page
-// cache, the keys --sorted keeps: transform.Config.KeptMemory): else the
+// cache, the keys --sorted keeps, the group index past three quarters of
+// --max-memory: transform.Config.KeptMemory): else the
 // collector would run without end near the limit. A limit set by
 // GOMEMLIMIT is left as it is.
 func addMemory(n int64) {

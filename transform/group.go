@@ -98,7 +98,8 @@ func tooBig(cap int64) *fall {
 // memory, about 50 bytes a key besides its text; it counts against the
 // budget, so many keys mean smaller runs,
 // but rows always get at least a quarter of it (the index can then take the
-// process past the budget: a million distinct keys take about 50 MB).
+// process past the budget, by keysOver: a million distinct keys take about
+// 50 MB).
 //
 // A group that a rejected row made fall (fail) keeps its rows in the store:
 // they are rejected, each with the reason, when the groups are handed out.
@@ -118,6 +119,9 @@ type groupStore struct {
 	spill   *spillDir
 	runs    []*spillRun
 	fallen  map[uint32]*fall
+	// grew, when set, is told of the memory the index takes past the
+	// budget (keysOver), as it grows (Config.KeptMemory).
+	grew func(n int64)
 }
 
 func newGroupStore(budget int64) *groupStore {
@@ -133,7 +137,11 @@ func (g *groupStore) seq(key string, h uint64) uint32 {
 	}
 	seq, kept, added := g.keys.lookup(key, h)
 	if added {
+		over := g.keysOver()
 		g.keyMem += int64(len(key)) + 48
+		if n := g.keysOver() - over; n > 0 && g.grew != nil {
+			g.grew(n)
+		}
 	}
 	g.lastKey, g.lastSeq = kept, seq
 	return seq
@@ -189,6 +197,11 @@ func (g *groupStore) addKeyed(key string, h uint64, input uint32, line int, rec 
 // and at least a quarter of it. The rows' memory (rowMem) counts the
 // chunks their records fill, whole, and their slice, to its capacity.
 func (g *groupStore) rowBudget() int64 { return max(g.budget-g.keyMem, g.budget/4) }
+
+// keysOver is how far the rows and the index together may go past the
+// budget: what the index takes beyond three quarters of it, as the rows
+// keep a quarter (rowBudget).
+func (g *groupStore) keysOver() int64 { return max(0, g.keyMem-g.budget+g.budget/4) }
 
 // chunkCap is the size of the chunks the store keeps records in: chunkSize,
 // or less for a budget that small ones fill better.
