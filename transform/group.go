@@ -234,6 +234,9 @@ func (g *groupStore) spillRows() error {
 		return err
 	}
 	g.runs = append(g.runs, run)
+	if spilled != nil {
+		spilled()
+	}
 	// A slice of rows that would take much of what the rows may take is
 	// let go, and only the chunks the rows may fill again beside it are
 	// kept.
@@ -254,6 +257,10 @@ func (g *groupStore) spillRows() error {
 	}
 	return nil
 }
+
+// spilled, when set (by tests), is called on each spill of the rows held
+// to a new run, on the goroutine that files rows.
+var spilled func()
 
 // newChunk returns an empty chunk for at least n bytes: one a spill emptied,
 // or a new one.
