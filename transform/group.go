@@ -158,14 +158,10 @@ func (g *groupStore) fail(key, file string, line int, y *why) bool {
 	return true
 }
 
-// add files a row under its key, with its stored record (copied); rows
-// arrive in input order.
-func (g *groupStore) add(key string, input uint32, line int, rec []byte) error {
-	return g.addKeyed(key, keyHash(key), input, line, rec)
-}
-
-// addKeyed is add for a key whose keyHash, h, is known.
-func (g *groupStore) addKeyed(key string, h uint64, input uint32, line int, rec []byte) error {
+// add files a row under its key (h its keyHash, computed by the worker that
+// keyed the row), with its stored record (copied); rows arrive in input
+// order.
+func (g *groupStore) add(key string, h uint64, input uint32, line int, rec []byte) error {
 	seq := g.seq(key, h)
 	if n := len(g.rows); n > 0 && g.rows[n-1].seq > seq {
 		g.sorted = false

@@ -292,7 +292,7 @@ func (r *run) file(store *groupStore, res *result) error {
 		row := &res.rows[i]
 		switch {
 		case row.why == nil:
-			if err := store.addKeyed(row.key, row.hash, row.input, row.line, res.record(row)); err != nil {
+			if err := store.add(row.key, row.hash, row.input, row.line, res.record(row)); err != nil {
 				return err
 			}
 			res.held++
