@@ -10,7 +10,8 @@ import (
 
 // pipelineMemory is the heap a pipeline of batches needs (the batches in
 // flight between the reader, the workers and the writer, and their
-// buffers): the whole limit without group_by and for init.
+// buffers): the whole limit without group_by; init adds the order ids it
+// remembers (tuneInitMemory).
 const pipelineMemory = 48 << 20
 
 // sortedMemory is the heap of --sorted's two pipelines (their queues
