@@ -29,10 +29,10 @@ func withSheet(c *cli.Context, m *mapping.Mapping) {
 	}
 }
 
-// conversionFlags are the mapping and the run's limits; maxErrors is the
-// command's default for --max-errors.
+// conversionFlags are the mapping, the run's limits and the report's flags
+// (reportFlags); maxErrors is the command's default for --max-errors.
 func conversionFlags(maxErrors int) []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		mappingFlag(),
 		sheetFlag(),
 		&cli.IntFlag{Name: "max-errors", Usage: "stop with exit 1 after more than `N` rejected rows (-1: no limit)", Value: maxErrors},
@@ -40,8 +40,7 @@ func conversionFlags(maxErrors int) []cli.Flag {
 		&cli.StringFlag{Name: "max-row-size", Usage: "reject a row longer than `SIZE` instead of buffering it", Value: "4MiB"},
 		&cli.BoolFlag{Name: "sorted", Usage: "with group_by, the rows of a group stand together: write each group as soon as its key changes, in flat memory (a row of a group already complete is rejected)"},
 		&cli.StringFlag{Name: "max-memory", Usage: "with group_by, hold at most `SIZE` of rows in memory, spilling the rest to temporary files; a group larger than 1/16 of it is rejected whole", Value: "256MiB"},
-		reportFlags()[0], reportFlags()[1],
-	}
+	}, reportFlags()...)
 }
 
 // conversionConfig loads the mapping and copies the conversion flags into a

@@ -10,7 +10,8 @@ import (
 
 // pipelineMemory is the heap a pipeline of batches needs (the batches in
 // flight between the reader, the workers and the writer, and their
-// buffers): the whole limit without group_by and for init.
+// buffers): the whole limit without group_by; init adds the order ids it
+// remembers (tuneInitMemory).
 const pipelineMemory = 48 << 20
 
 // sortedMemory is the heap of --sorted's two pipelines (their queues
@@ -55,7 +56,8 @@ func setGC(limit int64) {
 
 // addMemory raises the Go memory limit set by tuneMemory by n bytes, for a
 // run that holds more than its conversion (the import journal's page
-// cache, the keys --sorted keeps: transform.Config.KeptMemory): else the
+// cache, the keys --sorted keeps, the group index past three quarters of
+// --max-memory: transform.Config.KeptMemory): else the
 // collector would run without end near the limit. A limit set by
 // GOMEMLIMIT is left as it is.
 func addMemory(n int64) {

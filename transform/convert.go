@@ -48,7 +48,7 @@ func Convert(ctx context.Context, o Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	rejPath := rejectsPath(o)
+	rejPath := o.RejectsPath()
 	rej, err := openOutput(ctx, rejPath, o.Stderr)
 	if err != nil {
 		out.Abort()
@@ -112,7 +112,7 @@ func (o Options) Check() error {
 	if err := checkActivities(&g, o); err != nil {
 		return err
 	}
-	rej := rejectsPath(o)
+	rej := o.RejectsPath()
 	if rej == "-" {
 		return g.WritesTo("standard error", o.Stderr)
 	}
@@ -169,14 +169,15 @@ func openActivities(ctx context.Context, o Options) (activities, error) {
 // toStdout says whether the activities go to standard output.
 func toStdout(o Options) bool { return o.Output == "" || o.Output == "-" }
 
-// rejectsPath is --rejects, or by default OUT.rejects.ndjson beside a file
-// output, and standard error ("-") beside standard output, a device or a
-// FIFO (-o /dev/null must not make /dev/null.rejects.ndjson).
-func rejectsPath(o Options) string {
+// RejectsPath is where a conversion's rejects go: Rejects when given, else
+// OUT.rejects.ndjson beside Output, or "-" (Stderr) when the output is
+// standard output, a device or a FIFO (-o /dev/null must not make
+// /dev/null.rejects.ndjson).
+func (o Options) RejectsPath() string {
 	switch {
 	case o.Rejects != "":
 		return o.Rejects
-	case o.Output == "" || o.Output == "-":
+	case toStdout(o):
 		return "-"
 	}
 	if fi, err := os.Stat(o.Output); err == nil && output.Direct(fi.Mode()) && !o.split() {

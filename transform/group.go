@@ -98,7 +98,8 @@ func tooBig(cap int64) *fall {
 // memory, about 50 bytes a key besides its text; it counts against the
 // budget, so many keys mean smaller runs,
 // but rows always get at least a quarter of it (the index can then take the
-// process past the budget: a million distinct keys take about 50 MB).
+// process past the budget, by keysOver: a million distinct keys take about
+// 50 MB).
 //
 // A group that a rejected row made fall (fail) keeps its rows in the store:
 // they are rejected, each with the reason, when the groups are handed out.
@@ -118,6 +119,9 @@ type groupStore struct {
 	spill   *spillDir
 	runs    []*spillRun
 	fallen  map[uint32]*fall
+	// grew, when set, is told of the memory the index takes past the
+	// budget (keysOver), as it grows (Config.KeptMemory).
+	grew func(n int64)
 }
 
 func newGroupStore(budget int64) *groupStore {
@@ -133,7 +137,11 @@ func (g *groupStore) seq(key string, h uint64) uint32 {
 	}
 	seq, kept, added := g.keys.lookup(key, h)
 	if added {
+		over := g.keysOver()
 		g.keyMem += int64(len(key)) + 48
+		if n := g.keysOver() - over; n > 0 && g.grew != nil {
+			g.grew(n)
+		}
 	}
 	g.lastKey, g.lastSeq = kept, seq
 	return seq
@@ -150,14 +158,10 @@ func (g *groupStore) fail(key, file string, line int, y *why) bool {
 	return true
 }
 
-// add files a row under its key, with its stored record (copied); rows
-// arrive in input order.
-func (g *groupStore) add(key string, input uint32, line int, rec []byte) error {
-	return g.addKeyed(key, keyHash(key), input, line, rec)
-}
-
-// addKeyed is add for a key whose keyHash, h, is known.
-func (g *groupStore) addKeyed(key string, h uint64, input uint32, line int, rec []byte) error {
+// add files a row under its key (h its keyHash, computed by the worker that
+// keyed the row), with its stored record (copied); rows arrive in input
+// order.
+func (g *groupStore) add(key string, h uint64, input uint32, line int, rec []byte) error {
 	seq := g.seq(key, h)
 	if n := len(g.rows); n > 0 && g.rows[n-1].seq > seq {
 		g.sorted = false
@@ -190,6 +194,11 @@ func (g *groupStore) addKeyed(key string, h uint64, input uint32, line int, rec 
 // chunks their records fill, whole, and their slice, to its capacity.
 func (g *groupStore) rowBudget() int64 { return max(g.budget-g.keyMem, g.budget/4) }
 
+// keysOver is how far the rows and the index together may go past the
+// budget: what the index takes beyond three quarters of it, as the rows
+// keep a quarter (rowBudget).
+func (g *groupStore) keysOver() int64 { return max(0, g.keyMem-g.budget+g.budget/4) }
+
 // chunkCap is the size of the chunks the store keeps records in: chunkSize,
 // or less for a budget that small ones fill better.
 func (g *groupStore) chunkCap() int { return int(min(chunkSize, max(4<<10, g.budget/64))) }
@@ -221,6 +230,9 @@ func (g *groupStore) spillRows() error {
 		return err
 	}
 	g.runs = append(g.runs, run)
+	if spilled != nil {
+		spilled()
+	}
 	// A slice of rows that would take much of what the rows may take is
 	// let go, and only the chunks the rows may fill again beside it are
 	// kept.
@@ -241,6 +253,10 @@ func (g *groupStore) spillRows() error {
 	}
 	return nil
 }
+
+// spilled, when set (by tests), is called on each spill of the rows held
+// to a new run, on the goroutine that files rows.
+var spilled func()
 
 // newChunk returns an empty chunk for at least n bytes: one a spill emptied,
 // or a new one.

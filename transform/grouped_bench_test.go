@@ -52,7 +52,7 @@ func BenchmarkGroupedStages(b *testing.B) {
 		{"store", func(b *testing.B) {
 			g := newGroupStore(DefaultMaxMemory)
 			for i, r := range rows {
-				if err := g.add(r.key, 0, i+2, r.rec); err != nil {
+				if err := g.add(r.key, keyHash(r.key), 0, i+2, r.rec); err != nil {
 					b.Fatal(err)
 				}
 			}

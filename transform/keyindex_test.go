@@ -31,3 +31,32 @@ func TestKeyIndex(t *testing.T) {
 		t.Fatalf("a new key got %d, added %v; want %d, added", seq, added, len(keys))
 	}
 }
+
+// TestGroupStoreKeysOver checks that the group store tells Config.KeptMemory
+// of what its index of keys takes past three quarters of the budget, and of
+// nothing below it.
+func TestGroupStoreKeysOver(t *testing.T) {
+	const budget = 64 << 10
+	g := newGroupStore(budget)
+	var told int64
+	g.grew = func(n int64) {
+		if n <= 0 {
+			t.Errorf("told of %d bytes, want more than 0", n)
+		}
+		told += n
+	}
+	for i := range 2000 {
+		key := fmt.Sprintf("order-%06d", i)
+		g.seq(key, keyHash(key))
+		if want := max(0, g.keyMem-budget*3/4); told != want {
+			t.Fatalf("after %d keys (%d bytes of index): told %d, want %d", i+1, g.keyMem, told, want)
+		}
+	}
+	if told == 0 {
+		t.Fatalf("told nothing: the index (%d bytes) never passed three quarters of %d", g.keyMem, budget)
+	}
+	g.seq("order-000000", keyHash("order-000000")) // a key already there takes nothing more
+	if want := g.keyMem - budget*3/4; told != want {
+		t.Errorf("told %d after a known key, want %d", told, want)
+	}
+}

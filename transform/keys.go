@@ -13,12 +13,7 @@ func (w *worker) keyGroup(group [][]any) *why {
 	if !w.keys {
 		return nil
 	}
-	key, err := w.ev.DedupeKeyOf(group)
-	if err != nil {
-		return whyOf(err)
-	}
-	w.key = key
-	return nil
+	return w.keepKey(w.ev.DedupeKeyOf(group))
 }
 
 // keyRow computes the dedupe key of the activity of one row: its cells are
@@ -28,7 +23,12 @@ func (w *worker) keyRow(fields []string) *why {
 	if !w.keys {
 		return nil
 	}
-	key, err := w.ev.DedupeKeyRow(fields)
+	return w.keepKey(w.ev.DedupeKeyRow(fields))
+}
+
+// keepKey keeps key for keyWritten, or returns why the activity is
+// rejected when err says it has none.
+func (w *worker) keepKey(key string, err error) *why {
 	if err != nil {
 		return whyOf(err)
 	}

@@ -67,7 +67,9 @@ type Config struct {
 	// KeptMemory, when set, is told of the memory a run keeps to its end
 	// beyond its pipeline, as it grows, n bytes at a time: with Sorted, the
 	// keys of the groups already complete (about 20 bytes a key besides its
-	// text). A caller that limits the heap raises the limit by as much.
+	// text); otherwise, with group_by, what the index of group keys takes
+	// past three quarters of MaxMemory (the rows held keep a quarter). A
+	// caller that limits the heap raises the limit by as much.
 	KeptMemory func(n int64)
 }
 
@@ -261,6 +263,7 @@ func (r *run) convert(ctx context.Context, first *input.Reader, prog *mapping.Pr
 		return r.convertSorted(ctx, prog, produce)
 	}
 	store := newGroupStore(r.cfg.MaxMemory)
+	store.grew = r.cfg.KeptMemory
 	defer store.close()
 	consume := func(res *result) error {
 		if err := r.file(store, res); err != nil {
@@ -289,7 +292,7 @@ func (r *run) file(store *groupStore, res *result) error {
 		row := &res.rows[i]
 		switch {
 		case row.why == nil:
-			if err := store.addKeyed(row.key, row.hash, row.input, row.line, res.record(row)); err != nil {
+			if err := store.add(row.key, row.hash, row.input, row.line, res.record(row)); err != nil {
 				return err
 			}
 			res.held++

@@ -243,8 +243,9 @@ func TestBareQuotes(t *testing.T) {
 }
 
 // TestSpill gives group_by a memory budget far below the input, so that rows
-// go through many spill files, and checks that the output is the in-memory
-// one byte for byte and that no spill file is left behind.
+// go through many spill files (more than maxRuns at the smallest, so that
+// they are compacted), and checks that they do, that the output is the
+// in-memory one byte for byte and that no spill file is left behind.
 func TestSpill(t *testing.T) {
 	input := ordersCSV(10000, 3) // 300 KB: more than every budget below
 	want, wantRej, _ := convertString(t, orderMapping, input, 2)
@@ -254,7 +255,11 @@ func TestSpill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	runs := 0
+	spilled = func() { runs++ }
+	defer func() { spilled = nil }()
 	for _, budget := range []int64{32 << 10, 64 << 10, 160 << 10} {
+		runs = 0
 		var out, rej bytes.Buffer
 		cfg := Config{Mapping: m, MaxErrors: -1, Workers: 2, MaxMemory: budget, Stdin: bytes.NewReader(input)}
 		if _, err := Run(context.Background(), cfg, []string{"-"}, &out, &rej); err != nil {
@@ -262,6 +267,12 @@ func TestSpill(t *testing.T) {
 		}
 		if out.String() != want || rej.String() != wantRej {
 			t.Errorf("budget %d: output differs from the in-memory run", budget)
+		}
+		if runs < 2 {
+			t.Errorf("budget %d: got %d spill runs, want several", budget, runs)
+		}
+		if budget == 32<<10 && runs <= maxRuns {
+			t.Errorf("budget %d: got %d spill runs, want more than %d, so that runs are compacted", budget, runs, maxRuns)
 		}
 	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {

@@ -28,7 +28,7 @@ func TestSpillRunsMerge(t *testing.T) {
 	for i, r := range rows {
 		raw := r.fields[0] + "," + r.fields[1] + `,"say ""hi"""`
 		rec := append(w.append(nil, []byte(raw), r.fields, ','), 1, byte(i))
-		if err := g.add(r.key, 0, i+2, rec); err != nil {
+		if err := g.add(r.key, keyHash(r.key), 0, i+2, rec); err != nil {
 			t.Fatal(err)
 		}
 		if i == 9 || i == 19 {

@@ -72,6 +72,7 @@ type worker struct {
 	records     recordWriter
 	fields      []string            // the fields of the stored records being read back
 	rows        []mapping.StoredRow // the rows of the stored group being built
+	vals        [][]any             // with keys: their typed values
 	batchRows   int                 // with collect: the rows of the last batch, to size the next one's
 	keys        bool                // compute each activity's dedupe key (keys.go)
 	key         string              // the dedupe key of the activity being built
@@ -328,15 +329,15 @@ func (w *worker) stored(g *storedGroup, res *result) *why {
 		w.rows = append(w.rows, mapping.StoredRow{Fields: w.fields[start:len(w.fields):len(w.fields)], Cells: cells})
 	}
 	if w.keys {
-		var group [][]any
+		w.vals = w.vals[:0]
 		for _, r := range w.rows {
 			vals, err := w.storedVals(r)
 			if err != nil {
 				return whyOf(err)
 			}
-			group = append(group, vals)
+			w.vals = append(w.vals, vals)
 		}
-		return w.activity(group, res)
+		return w.activity(w.vals, res)
 	}
 	start := len(res.out)
 	out, err := w.ev.AppendStoredGroup(res.out, w.rows)
