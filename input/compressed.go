@@ -65,6 +65,25 @@ func sniff(head []byte) container {
 	return plain
 }
 
+// what names a container that needs random access, in errors.
+func (c container) what() string {
+	if c == parquetFile {
+		return "Parquet file"
+	}
+	return "zip archive"
+}
+
+// peek buffers r and says which container its first bytes start; errors
+// name the input.
+func peek(name string, r io.Reader) (*bufio.Reader, container, error) {
+	br := bufio.NewReaderSize(r, peekSize)
+	head, err := br.Peek(8)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, plain, fmt.Errorf("read %s: %w", name, err)
+	}
+	return br, sniff(head), nil
+}
+
 // opened is an input as found: what reads its content, and what to close.
 type opened struct {
 	r      io.Reader
@@ -109,12 +128,11 @@ func uncompress(ctx context.Context, name string, o *opened) error {
 	if ctx.Done() != nil { // else nothing can stop a run: no goroutine
 		src = o.readAhead(ctx, src, cancelReadSize, 2)
 	}
-	br := bufio.NewReaderSize(src, peekSize)
-	head, err := br.Peek(8)
-	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-		return fmt.Errorf("read %s: %w", name, err)
+	br, kind, err := peek(name, src)
+	if err != nil {
+		return err
 	}
-	o.kind = sniff(head)
+	o.kind = kind
 	if o.member != "" && o.kind != zipped {
 		return fmt.Errorf("open input %s: %s is not a zip archive", name, strings.TrimSuffix(name, ":"+o.member))
 	}
@@ -150,12 +168,10 @@ func uncompress(ctx context.Context, name string, o *opened) error {
 // to a temporary file first, at most maxSpool bytes of it (spool). Content
 // compressed again is refused, naming the input.
 func decompressed(ctx context.Context, name string, o *opened, format string, r io.Reader) error {
-	br := bufio.NewReaderSize(r, peekSize)
-	head, err := br.Peek(8)
-	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-		return fmt.Errorf("read %s: %w", name, err)
+	br, inner, err := peek(name, r)
+	if err != nil {
+		return err
 	}
-	inner := sniff(head)
 	switch inner {
 	case plain:
 		o.r = br
@@ -163,11 +179,7 @@ func decompressed(ctx context.Context, name string, o *opened, format string, r 
 	case gzipped, zstded:
 		return fmt.Errorf("read %s: its %s content is compressed again: decompress it first and give the file itself", name, format)
 	}
-	what := "zip archive"
-	if inner == parquetFile {
-		what = "Parquet file"
-	}
-	tmp, size, err := spool(o, br, fmt.Sprintf("%s'd %s", format, what), maxSpool)
+	tmp, size, err := spool(o, br, fmt.Sprintf("%s'd %s", format, inner.what()), maxSpool)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", name, err)
 	}

@@ -17,10 +17,9 @@ import (
 // time with parquet-go; its header is its columns' names, and each cell is
 // written from the column's type in the file's schema (typed.go): integers
 // exactly, decimals to their scale, floats in their shortest form, dates as
-// 2024-01-31,
-// timestamps in ISO 8601 (with Z when the schema says UTC), byte arrays as
-// text, null as an empty cell. Only flat schemas are read: a repeated or
-// nested column is an error naming it.
+// 2024-01-31, timestamps in ISO 8601 (with Z when the schema says UTC), byte
+// arrays as text, null as an empty cell. Only flat schemas are read: a
+// repeated or nested column is an error naming it (TestParquetFlatOnly).
 
 // parquetRows reads a Parquet file's rows as text.
 type parquetRows struct {

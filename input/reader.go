@@ -44,17 +44,15 @@ type Reader struct {
 
 // Open opens path ("-" is standard input), decompresses it (gzip, zstd, or
 // a zip archive's only file or ARCHIVE:MEMBER, recognised by their first
-// bytes), decodes it, sniffs its delimiter and reads its header line. Its reads stop once ctx is done, even one
-// blocked on a silent pipe. Errors name the input; an input without even a
+// bytes), decodes it, sniffs its delimiter and reads its header line. Its
+// reads stop once ctx is done, even one blocked on a silent pipe. Errors name the input; an input without even a
 // header line is ErrEmptyInput.
 func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 	o, err := openRaw(path, opts.Stdin)
-	if err == nil {
-		o.r = opts.Progress.Reader(o.r)
-	}
 	if err != nil {
 		return nil, err
 	}
+	o.r = opts.Progress.Reader(o.r)
 	if err := uncompress(ctx, path, o); err != nil {
 		o.closer.Close()
 		return nil, err
@@ -128,7 +126,7 @@ func (r *Reader) Name() string { return r.name }
 func (r *Reader) Header() []string { return r.header }
 
 // Typed reports whether the input's cells carry their type (an Excel
-// workbook): numbers are then written in their shortest decimal form and
+// workbook or a Parquet file): numbers are then written in their shortest decimal form and
 // dates and times in ISO 8601, whatever their display.
 func (r *Reader) Typed() bool { return r.typed }
 

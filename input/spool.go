@@ -29,11 +29,7 @@ func readerAt(o *opened, br *bufio.Reader) (io.ReaderAt, int64, error) {
 			return f, fi.Size(), nil
 		}
 	}
-	what := "zip archive"
-	if o.kind == parquetFile {
-		what = "Parquet file"
-	}
-	return spool(o, br, what, 0)
+	return spool(o, br, o.kind.what(), 0)
 }
 
 // spool copies r, the content of o that what names, to a temporary file

@@ -52,16 +52,22 @@ func Read(ctx context.Context, path string, opts Options) (*Profile, Source, err
 	return p, src, nil
 }
 
-// sampled profiles the sample alone. Rows convert would reject whatever the
-// mapping (malformed, or with another number of fields than the header) are
-// counted, not profiled.
+// sampled profiles the sample alone, as readAll profiles the whole file. Rows
+// convert would reject whatever the mapping (malformed, or with another number
+// of fields than the header) are counted, not profiled; a column named like an
+// earlier one reads as blank, as mapping reads it. It blanks those cells of
+// sample.Rows in place.
 func sampled(sample *input.Sample, src *Source, n int) *Profile {
 	p := NewProfile(sample.Header)
+	dup := duplicates(sample.Header)
 	var bad []int
 	for i, row := range sample.Rows {
 		if len(row) != len(sample.Header) {
 			bad = append(bad, sample.Lines[i])
 			continue
+		}
+		for _, c := range dup {
+			row[c] = ""
 		}
 		p.Add(row)
 	}

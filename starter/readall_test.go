@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
@@ -70,12 +69,12 @@ func TestReadAllIsAddInOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, wantBad := addInOrder(t, path)
+		want, wantSrc := addInOrder(t, path)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("seed %d: readAll's profile differs from Add's (rows: got %d, want %d)", seed, got.Rows, want.Rows)
 		}
-		if src.Malformed != len(wantBad) || !reflect.DeepEqual(src.MalformedLines, wantBad[:min(len(wantBad), maxMalformedLines)]) {
-			t.Errorf("seed %d: got %d malformed rows (lines %v), want %d (lines %v)", seed, src.Malformed, src.MalformedLines, len(wantBad), wantBad)
+		if src.Malformed != wantSrc.Malformed || !reflect.DeepEqual(src.MalformedLines, wantSrc.MalformedLines) {
+			t.Errorf("seed %d: got %d malformed rows (lines %v), want %d (lines %v)", seed, src.Malformed, src.MalformedLines, wantSrc.Malformed, wantSrc.MalformedLines)
 		}
 		if src.Malformed == 0 || got.Rows < 5000 {
 			t.Errorf("seed %d: the export has %d malformed rows and %d profiled: want some of both", seed, src.Malformed, got.Rows)
@@ -84,31 +83,16 @@ func TestReadAllIsAddInOrder(t *testing.T) {
 }
 
 // addInOrder profiles every row of path one after the other, on one
-// goroutine, and returns the lines of the rows refused.
-func addInOrder(t *testing.T, path string) (*Profile, []int) {
+// goroutine, as init --quick profiles its sample (sampled), and returns the
+// profile and the rows refused.
+func addInOrder(t *testing.T, path string) (*Profile, Source) {
 	t.Helper()
 	all, err := input.ReadSample(context.Background(), path, input.Options{Encoding: "auto", Header: true}, 1<<30)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := NewProfile(all.Header)
-	dup := duplicates(all.Header)
-	var bad []int
-	for i, row := range all.Rows {
-		if len(row) != len(all.Header) {
-			bad = append(bad, all.Lines[i])
-			continue
-		}
-		for _, c := range dup {
-			row[c] = ""
-		}
-		p.Add(row)
-	}
-	for _, r := range all.Rejected {
-		bad = append(bad, r.Line)
-	}
-	sort.Ints(bad)
-	return p, bad
+	var src Source
+	return sampled(all, &src, 1<<30), src
 }
 
 // TestReadProgress wants the meter to have counted, once the file is read,
