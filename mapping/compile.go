@@ -51,6 +51,7 @@ type Program struct {
 	direct   *direct           // the compiled template, when there is one (template.go)
 	grouped  *groupedTemplates // the grouped templates, when there are (grouped.go)
 	stop     atomic.Bool       // set by StopWhen: every evaluation gives up
+	typed    bool              // cells are read as a typed input writes them (TypedCells)
 
 	// The columns group_by and where read, for the group of a row
 	// rejected for another cell (GroupOfRejected, GroupKey); nil when the

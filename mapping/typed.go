@@ -20,6 +20,7 @@ import (
 // Call it once, after Compile and before any Evaluator; p's Mapping is left
 // as it was.
 func (p *Program) TypedCells() {
+	p.typed = true
 	for i, c := range p.cols {
 		if c.Type == String || c.Type == Bool {
 			continue
@@ -79,3 +80,7 @@ func plainNumber(t string) bool {
 	}
 	return digits > 0 && t[len(t)-1] != '.'
 }
+
+// Typed reports whether p reads its input's cells as a typed input writes
+// them (TypedCells).
+func (p *Program) Typed() bool { return p.typed }

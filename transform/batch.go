@@ -33,7 +33,25 @@ func (b *batch) malformed() Reject {
 // errHeaderMismatch is the cause when a later input's header differs.
 var errHeaderMismatch = errors.New("header differs from the first input's")
 
+// errKindMismatch is the cause when a later input is not of the first one's
+// kind (sameKind).
+var errKindMismatch = errors.New("not of the first input's kind")
+
 // sameHeader checks that a later input has the first one's columns.
+// sameKind refuses an input that is not of the first input's kind: a
+// workbook or Parquet file writes its numbers and dates in one form
+// (mapping.TypedCells) and CSV text in the forms its columns declare, so
+// that a cell of one read as the other could give another value ("1.234"
+// under decimal_separator ",").
+func sameKind(name string, typed, firstTyped bool) error {
+	if typed == firstTyped {
+		return nil
+	}
+	kind := map[bool]string{true: "a workbook or Parquet file", false: "CSV"}
+	return fmt.Errorf("%s: %w: it is %s and the first input is %s; convert them in separate runs",
+		name, errKindMismatch, kind[typed], kind[firstTyped])
+}
+
 func sameHeader(name string, got, want []string) error {
 	if slices.Equal(got, want) {
 		return nil

@@ -204,6 +204,10 @@ func (r *run) open(path string, prog *mapping.Program) (*input.Reader, *mapping.
 		header = m.Input.Names
 	}
 	if prog != nil {
+		if err := sameKind(path, in.Typed(), prog.Typed()); err != nil {
+			in.Close()
+			return nil, nil, err
+		}
 		return in, prog, sameHeader(path, header, prog.InputHeader)
 	}
 	prog, err = m.Compile(header)
