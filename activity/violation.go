@@ -37,6 +37,19 @@ func (v *Violation) Error() string {
 	return v.Path + ": " + v.Msg
 }
 
+// FieldPath returns the path of the value under key in the object at path,
+// spelt as Violation.Path spells it ("" is the activity itself).
+func FieldPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// ElemPath returns the path of the i-th element of the array at path, spelt
+// as Violation.Path spells it.
+func ElemPath(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
 // path is the place of a value in an activity, built on the stack while the
 // activity is walked and turned into text only when a rule is broken. A nil
 // *path is the activity itself.

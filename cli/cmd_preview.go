@@ -232,7 +232,7 @@ func (pr *pretty) value(prefix, path string, v any, depth int, comma string) {
 		pr.add(pad+prefix+"{", path, false)
 		for i, f := range v.Fields {
 			key := pr.pal.key(string(activity.AppendJSON(nil, f.Key))) + ": "
-			pr.value(key, joinPath(path, f.Key), f.Value, depth+1, separator(i, len(v.Fields)))
+			pr.value(key, activity.FieldPath(path, f.Key), f.Value, depth+1, separator(i, len(v.Fields)))
 		}
 		pr.add(pad+"}"+comma, path, true)
 	case []any:
@@ -254,13 +254,6 @@ func (pr *pretty) value(prefix, path string, v any, depth int, comma string) {
 // a list, which a violation is never shown beside.
 func (pr *pretty) add(text, path string, closing bool) {
 	pr.lines = append(pr.lines, prettyLine{text: text, path: path, closing: closing})
-}
-
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
 }
 
 func separator(i, n int) string {

@@ -3,7 +3,6 @@ package document
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -60,9 +59,9 @@ func (c *checker) object(path string, pl place, o *activity.Object) {
 		s, ok := pl.spec(f.Key)
 		switch {
 		case ok:
-			c.value(join(path, f.Key), s, f.Value)
+			c.value(activity.FieldPath(path, f.Key), s, f.Value)
 		case pl.takesCustomKeys() && !strings.HasPrefix(f.Key, "$"):
-			c.custom(join(path, f.Key), f.Value)
+			c.custom(activity.FieldPath(path, f.Key), f.Value)
 		default:
 			c.unknownKey(path, pl, f.Key)
 		}
@@ -132,14 +131,14 @@ func (c *checker) custom(path string, v any) {
 		if v != nil {
 			for _, f := range v.Fields {
 				if !utf8.ValidString(f.Key) {
-					c.report(join(path, f.Key), "", "key is not valid UTF-8")
+					c.report(activity.FieldPath(path, f.Key), "", "key is not valid UTF-8")
 				}
-				c.custom(join(path, f.Key), f.Value)
+				c.custom(activity.FieldPath(path, f.Key), f.Value)
 			}
 		}
 	case []any:
 		for i, e := range v {
-			c.custom(elem(path, i), e)
+			c.custom(activity.ElemPath(path, i), e)
 		}
 	default:
 		if msg := activity.NumberProblem(v); msg != "" {
@@ -223,16 +222,6 @@ func show(v any) string {
 	}
 	return string(activity.AppendJSON(nil, v))
 }
-
-// join and elem spell paths as activity.Violation does.
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func elem(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
 // didYouMean returns ` (did you mean "X"?)` for the closest of candidates
 // to got, when one is a typo of it (suggest.Typo), or "".

@@ -205,7 +205,7 @@ func (c *checker) identifiers(path string, v any) {
 	switch list := v.(type) {
 	case *activity.Repeat:
 		if c.mode == modeTemplate && list != nil {
-			c.entry(elem(path, 0), list.Item)
+			c.entry(activity.ElemPath(path, 0), list.Item)
 			return
 		}
 	case []any:
@@ -215,7 +215,7 @@ func (c *checker) identifiers(path string, v any) {
 				repeats = true
 				e = rep.Item
 			}
-			c.entry(elem(path, i), e)
+			c.entry(activity.ElemPath(path, i), e)
 		}
 		if len(list) < 2 && !repeats {
 			c.report(path, "", "%d identifier(s): an association declares two identifiers or more", len(list))
@@ -260,10 +260,10 @@ func (c *checker) typed(path string, in place, o *activity.Object) {
 	allowed := s.enum
 	switch {
 	case !ok:
-		c.report(join(path, "type"), "", "%s is not one of %s%s", show(v), strings.Join(allowed, ", "), didYouMean(typ, allowed))
+		c.report(activity.FieldPath(path, "type"), "", "%s is not one of %s%s", show(v), strings.Join(allowed, ", "), didYouMean(typ, allowed))
 		return
 	case !slices.Contains(allowed, typ):
-		c.report(join(path, "type"), "", "%s is not one of %s: only USER_POINTS_DELETION lines name a user point", show(v), strings.Join(allowed, ", "))
+		c.report(activity.FieldPath(path, "type"), "", "%s is not one of %s: only USER_POINTS_DELETION lines name a user point", show(v), strings.Join(allowed, ", "))
 		return
 	}
 	if pl == placeEmail && in != placeAssociation {

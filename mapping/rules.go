@@ -1,8 +1,6 @@
 package mapping
 
 import (
-	"strconv"
-
 	"github.com/goccy/go-yaml/ast"
 
 	"csv2activity/activity"
@@ -97,7 +95,7 @@ func (t *templateCheck) value(n *Node, path string, pos Pos) (any, bool) {
 	case ObjectNode:
 		obj := &activity.Object{}
 		for i, key := range n.Keys {
-			if v, ok := t.value(n.Values[i], fieldPath(path, key), n.KeyPos[i]); ok {
+			if v, ok := t.value(n.Values[i], activity.FieldPath(path, key), n.KeyPos[i]); ok {
 				obj.Fields = append(obj.Fields, activity.Field{Key: key, Value: v})
 			}
 		}
@@ -105,29 +103,17 @@ func (t *templateCheck) value(n *Node, path string, pos Pos) (any, bool) {
 	case ListNode:
 		list := []any{}
 		for _, item := range n.Values {
-			if v, ok := t.value(item, elemPath(path, len(list)), pos); ok {
+			if v, ok := t.value(item, activity.ElemPath(path, len(list)), pos); ok {
 				list = append(list, v)
 			}
 		}
 		return list, true
 	case ForEachNode:
-		item, ok := t.value(n.Item, elemPath(path, 0), pos)
+		item, ok := t.value(n.Item, activity.ElemPath(path, 0), pos)
 		if !ok {
 			return []any{}, true
 		}
 		return &activity.Repeat{Item: item}, true
 	}
 	return &activity.Hole{}, true // an expression
-}
-
-// fieldPath and elemPath spell paths as activity.Violation does.
-func fieldPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func elemPath(path string, i int) string {
-	return path + "[" + strconv.Itoa(i) + "]"
 }
