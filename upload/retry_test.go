@@ -64,6 +64,7 @@ func TestRateLimitedUploadCompletes(t *testing.T) {
 }
 
 func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 	tests := []struct {
 		in   string
@@ -85,6 +86,7 @@ func TestParseRetryAfter(t *testing.T) {
 }
 
 func TestRetryClassification(t *testing.T) {
+	t.Parallel()
 	api := func(code int) error { return &APIError{Method: "POST", Path: "/x", Code: code} }
 	tests := []struct {
 		name                             string
@@ -120,6 +122,7 @@ func TestRetryClassification(t *testing.T) {
 }
 
 func TestBackoffGrowsWithJitter(t *testing.T) {
+	t.Parallel()
 	o := &Options{MaxRetries: 6, RetryWait: 100 * time.Millisecond}
 	a := newAttempts(o)
 	err := &APIError{Code: 503}
