@@ -2,8 +2,6 @@ package input
 
 import (
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 )
 
 func TestScaled(t *testing.T) {
@@ -28,26 +26,30 @@ func TestScaled(t *testing.T) {
 }
 
 func TestIsDateFormat(t *testing.T) {
-	custom := func(s string) *excelize.Style { return &excelize.Style{CustomNumFmt: &s} }
 	tests := []struct {
-		name  string
-		style *excelize.Style
-		want  bool
+		name string
+		id   int    // a built-in format, when code is ""
+		code string // a custom format
+		want bool
 	}{
-		{"general", &excelize.Style{NumFmt: 0}, false},
-		{"two decimals", &excelize.Style{NumFmt: 2}, false},
-		{"built-in m/d/yy", &excelize.Style{NumFmt: 14}, true},
-		{"built-in h:mm", &excelize.Style{NumFmt: 20}, true},
-		{"text", &excelize.Style{NumFmt: 49}, false},
-		{"custom date", custom("dd/mm/yyyy"), true},
-		{"custom time", custom("hh:mm"), true},
-		{"currency with a quoted word", custom(`"Sum:" #,##0.00 [$EUR]`), false},
-		{"escaped d", custom(`0.0\d`), false},
-		{"colour and number", custom(`[Red]#,##0;[Blue]-#,##0`), false},
+		{"general", 0, "", false},
+		{"two decimals", 2, "", false},
+		{"built-in m/d/yy", 14, "", true},
+		{"built-in h:mm", 20, "", true},
+		{"text", 49, "", false},
+		{"custom date", 0, "dd/mm/yyyy", true},
+		{"custom time", 0, "hh:mm", true},
+		{"currency with a quoted word", 0, `"Sum:" #,##0.00 [$EUR]`, false},
+		{"escaped d", 0, `0.0\d`, false},
+		{"colour and number", 0, `[Red]#,##0;[Blue]-#,##0`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := isDateFormat(tt.style); got != tt.want {
+			got := isDateID(tt.id)
+			if tt.code != "" {
+				got = isDateCode(tt.code)
+			}
+			if got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})

@@ -1,0 +1,291 @@
+package input
+
+import (
+	"archive/zip"
+	"bufio"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// An Excel workbook (.xlsx) is a zip archive of XML parts. xlsxBook reads
+// the few it needs with the standard library, once: the sheets' names and
+// parts (xl/workbook.xml and its relationships), which cell styles show
+// dates (xl/styles.xml) and the shared strings (xl/sharedStrings.xml); the
+// sheet itself is then streamed a row at a time (workbook.go). Elements are
+// matched by their local names, so that Strict OOXML's namespaces read as
+// the transitional ones. Reference: TestXLSXMatchesExcelize.
+
+// xlsxBook is an opened workbook.
+type xlsxBook struct {
+	zr       *zip.Reader
+	sheets   []xlsxSheet
+	date1904 bool
+	dates    []bool // by cell style (cellXfs index): it shows a date or time
+}
+
+// xlsxSheet is a sheet: its name and its part in the archive.
+type xlsxSheet struct {
+	name, part string
+}
+
+// Parts of a workbook, where Excel and every other writer put them.
+const (
+	workbookPart = "xl/workbook.xml"
+	relsPart     = "xl/_rels/workbook.xml.rels"
+	stylesPart   = "xl/styles.xml"
+	stringsPart  = "xl/sharedStrings.xml"
+)
+
+// openXLSX reads the workbook in ra (size bytes): its sheets and styles.
+func openXLSX(ra io.ReaderAt, size int64) (*xlsxBook, error) {
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		return nil, err
+	}
+	b := &xlsxBook{zr: zr}
+	targets := map[string]string{}
+	if err := b.each(relsPart, false, func(d *xml.Decoder, e xml.StartElement) error {
+		if e.Name.Local == "Relationship" {
+			targets[attr(e, "Id")] = attr(e, "Target")
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := b.each(workbookPart, true, func(d *xml.Decoder, e xml.StartElement) error {
+		switch e.Name.Local {
+		case "workbookPr":
+			v := attr(e, "date1904")
+			b.date1904 = v == "1" || v == "true"
+		case "sheet":
+			b.sheets = append(b.sheets, xlsxSheet{name: attr(e, "name"), part: partOf(targets[attr(e, "id")])})
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return b, b.readStyles()
+}
+
+// partOf is the part a relationship of the workbook targets: relative to
+// xl/, or absolute from the archive's root.
+func partOf(target string) string {
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(path.Clean(target), "/")
+	}
+	return path.Join("xl", target)
+}
+
+// readStyles finds the cell styles that show dates: a built-in date format,
+// or a custom format with a date or time part.
+func (b *xlsxBook) readStyles() error {
+	custom := map[int]string{}
+	var xfs []int // each cell style's format, -1 when it has none
+	inXfs := false
+	err := b.each(stylesPart, false, func(d *xml.Decoder, e xml.StartElement) error {
+		switch e.Name.Local {
+		case "numFmt":
+			if id, err := strconv.Atoi(attr(e, "numFmtId")); err == nil {
+				custom[id] = attr(e, "formatCode")
+			}
+		case "cellXfs":
+			inXfs = true
+		case "cellStyleXfs", "dxfs", "cellStyles":
+			inXfs = false
+		case "xf":
+			if inXfs {
+				id, err := strconv.Atoi(attr(e, "numFmtId"))
+				if err != nil {
+					id = -1
+				}
+				xfs = append(xfs, id)
+			}
+		}
+		return nil
+	})
+	b.dates = make([]bool, len(xfs))
+	for i, id := range xfs {
+		code, ok := custom[id]
+		switch {
+		case id < 0:
+		case builtInFormat(id):
+			b.dates[i] = isDateID(id)
+		case ok:
+			b.dates[i] = isDateCode(code)
+		}
+	}
+	return err
+}
+
+// readStrings reads the workbook's shared strings into a table: each <si>'s
+// text, of its <t> and its rich text runs' <t>, without its phonetic runs
+// (<rPh>), its _xHHHH_ escapes decoded.
+func (b *xlsxBook) readStrings() (*stringTable, error) {
+	t := &stringTable{}
+	var text []byte
+	in := false // in a <si>
+	err := b.each(stringsPart, false, func(d *xml.Decoder, e xml.StartElement) error {
+		switch e.Name.Local {
+		case "si":
+			if in {
+				if err := t.add([]byte(unescapeText(string(text)))); err != nil {
+					return err
+				}
+			}
+			in, text = true, text[:0]
+		case "rPh":
+			return skipElement(d, e)
+		case "t":
+			if in {
+				var err error
+				text, err = appendText(d, e, text)
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil && in {
+		err = t.add([]byte(unescapeText(string(text))))
+	}
+	if err == nil {
+		err = t.done()
+	}
+	if err != nil {
+		t.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// each calls f on each start element of part; a part that is not in the
+// archive is an error when needed, else nothing.
+func (b *xlsxBook) each(part string, needed bool, f func(*xml.Decoder, xml.StartElement) error) error {
+	r, err := b.open(part)
+	if errors.Is(err, errNoPart) && !needed {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	d := xml.NewDecoder(bufio.NewReaderSize(r, 64<<10))
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", part, err)
+		}
+		if e, ok := tok.(xml.StartElement); ok {
+			if err := f(d, e); err != nil {
+				return fmt.Errorf("%s: %w", part, err)
+			}
+		}
+	}
+}
+
+var errNoPart = errors.New("not in the workbook")
+
+// open opens a part of the archive.
+func (b *xlsxBook) open(part string) (io.ReadCloser, error) {
+	for _, f := range b.zr.File {
+		if f.Name == part {
+			return f.Open()
+		}
+	}
+	return nil, fmt.Errorf("%s: %w", part, errNoPart)
+}
+
+// attr is the value of e's attribute of that local name, or "".
+func attr(e xml.StartElement, local string) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// appendText appends the text of e, read from d to its end, to dst.
+func appendText(d *xml.Decoder, e xml.StartElement, dst []byte) ([]byte, error) {
+	depth := 1
+	for depth > 0 {
+		tok, err := d.RawToken()
+		if err != nil {
+			return dst, unexpectedEOF(err)
+		}
+		switch tok := tok.(type) {
+		case xml.CharData:
+			if depth == 1 {
+				dst = append(dst, tok...)
+			}
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return dst, nil
+}
+
+// skipElement reads d to the end of e.
+func skipElement(d *xml.Decoder, e xml.StartElement) error {
+	_, err := appendText(d, e, nil)
+	return err
+}
+
+// unexpectedEOF is err, an end of a part inside an element, as an error.
+func unexpectedEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// builtInFormat reports whether id is one of the number formats that Excel
+// does not write in a workbook's styles (excelize's builtInNumFmt and its
+// language formats): these ids mean their built-in format even when the
+// styles define them.
+func builtInFormat(id int) bool {
+	return id >= 0 && id <= 4 || id >= 9 && id <= 22 || id >= 27 && id <= 62 || id >= 67 && id <= 81
+}
+
+// isDateID reports whether the built-in number format id shows a date or a
+// time.
+func isDateID(id int) bool {
+	return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) || (id >= 50 && id <= 58)
+}
+
+// isDateCode reports whether a custom number format shows a date or a time:
+// its first section has a date part (d, m, y, h or s outside quotes,
+// brackets and escapes).
+func isDateCode(code string) bool {
+	if i := strings.IndexByte(code, ';'); i >= 0 {
+		code = code[:i]
+	}
+	quoted, bracket := false, false
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '[':
+			bracket = true
+		case c == ']':
+			bracket = false
+		case bracket:
+		case c == '\\' || c == '_' || c == '*':
+			i++
+		case strings.IndexByte("dmyhsDMYHS", c) >= 0:
+			return true
+		}
+	}
+	return false
+}
