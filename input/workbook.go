@@ -112,6 +112,7 @@ func (wb *workbook) next() ([]string, []bool, error) {
 	if len(cells) == 0 {
 		return nil, nil, nil
 	}
+	text = text[:len(cells)]
 	for len(cells) < wb.width {
 		cells, text = append(cells, ""), append(text, false)
 	}

@@ -75,7 +75,7 @@ func dateText(v string, date1904 bool) string {
 	case n < 60:
 		day = excelTime(n+1, date1904).Day()
 	case n < 61:
-		month = 2
+		month, day = 2, 29 // the day that never was
 	}
 	b := make([]byte, 0, 19)
 	b = strconv.AppendInt(b, int64(year), 10)
