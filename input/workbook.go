@@ -1,8 +1,7 @@
 package input
 
 import (
-	"bufio"
-	"encoding/xml"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -37,7 +36,7 @@ type workbook struct {
 	book    *xlsxBook
 	strings *stringTable
 	part    io.ReadCloser
-	d       *xml.Decoder
+	x       *xmlScan
 	sheet   string
 	width   int // the header's width, once read: rows are padded to it
 
@@ -79,7 +78,7 @@ func openWorkbook(name string, o *opened, sheet string) (*workbook, string, erro
 		wb.strings.Close()
 		return nil, "", fmt.Errorf("read %s: sheet %q: %w", name, sheet, err)
 	}
-	wb.d = xml.NewDecoder(bufio.NewReaderSize(wb.part, 64<<10))
+	wb.x = newXMLScan(wb.part)
 	return wb, fmt.Sprintf("%s (sheet %s)", name, sheet), nil
 }
 
@@ -123,83 +122,87 @@ func (wb *workbook) next() ([]string, []bool, error) {
 // false at the end of the sheet's data.
 func (wb *workbook) readRow() (ok bool, err error) {
 	for {
-		tok, err := wb.d.RawToken()
+		tag, err := wb.x.next()
 		if err == io.EOF {
 			return false, nil
 		}
 		if err != nil {
 			return false, err
 		}
-		switch e := tok.(type) {
-		case xml.StartElement:
-			if e.Name.Local == "row" {
-				return true, wb.readCells(e)
-			}
-		case xml.EndElement:
-			if e.Name.Local == "sheetData" {
-				return false, nil
-			}
+		switch {
+		case string(tag.local) == "row" && !tag.end:
+			return true, wb.readCells(tag)
+		case string(tag.local) == "sheetData" && tag.end:
+			return false, nil
 		}
 	}
 }
 
-// readCells reads the cells of the row e: a cell without a value (nor a
+// readCells reads the cells of the row: a cell without a value (nor a
 // formula) is left out, and a cell after a gap is put in its column.
-func (wb *workbook) readCells(e xml.StartElement) error {
+func (wb *workbook) readCells(row xmlTag) error {
 	wb.num = wb.row + 1
-	if r := attr(e, "r"); r != "" {
-		n, err := strconv.Atoi(r)
-		if err != nil {
-			return fmt.Errorf("row %q: %w", r, err)
+	var bad error
+	err := eachAttr(row.attrs, func(name, value []byte) {
+		if string(name) != "r" {
+			return
 		}
-		if n > wb.row {
+		n, ok := atoi(value)
+		switch {
+		case !ok:
+			bad = fmt.Errorf("row %q: not a row number", value)
+		case n > wb.row:
 			wb.num = n
 		}
+	})
+	if err = cmp.Or(err, bad); err != nil {
+		return err
 	}
 	if wb.num > maxRows {
 		return fmt.Errorf("row %d is past Excel's last row, %d", wb.num, maxRows)
 	}
 	wb.cells, wb.text = wb.cells[:0], wb.text[:0]
-	for {
-		tok, err := wb.d.RawToken()
+	for !row.empty {
+		tag, err := wb.x.next()
 		if err != nil {
 			return unexpectedEOF(err)
 		}
-		switch e := tok.(type) {
-		case xml.StartElement:
-			if e.Name.Local == "c" {
-				if err := wb.readCell(e); err != nil {
-					return err
-				}
-			}
-		case xml.EndElement:
-			if e.Name.Local == "row" {
-				return nil
-			}
-		}
-	}
-}
-
-// readCell reads the cell e and appends its value to the row.
-func (wb *workbook) readCell(e xml.StartElement) error {
-	col, style, kind := len(wb.cells), 0, ""
-	for _, a := range e.Attr {
-		switch a.Name.Local {
-		case "r":
-			c, err := refColumn(a.Value)
-			if err != nil {
+		switch {
+		case string(tag.local) == "c" && !tag.end:
+			if err := wb.readCell(tag); err != nil {
 				return err
 			}
-			col = c
-		case "s":
-			style, _ = strconv.Atoi(a.Value)
-		case "t":
-			kind = a.Value
+		case string(tag.local) == "row" && tag.end:
+			return nil
 		}
 	}
-	formula, inline, err := wb.readValue()
-	if err != nil {
+	return nil
+}
+
+// readCell reads the cell c and appends its value to the row.
+func (wb *workbook) readCell(c xmlTag) error {
+	col, style, kind := len(wb.cells), 0, ""
+	var bad error
+	err := eachAttr(c.attrs, func(name, value []byte) {
+		switch string(name) {
+		case "r":
+			n, err := refColumn(value)
+			col, bad = n, cmp.Or(bad, err)
+		case "s":
+			style, _ = atoi(value)
+		case "t":
+			kind = cellKind(value)
+		}
+	})
+	if err = cmp.Or(err, bad); err != nil {
 		return err
+	}
+	formula, inline := false, false
+	wb.v, wb.is = wb.v[:0], wb.is[:0]
+	if !c.empty {
+		if formula, inline, err = wb.readValue(); err != nil {
+			return err
+		}
 	}
 	text, isText, err := wb.value(kind, style, inline)
 	if err != nil || text == "" && !formula {
@@ -212,34 +215,49 @@ func (wb *workbook) readCell(e xml.StartElement) error {
 	return nil
 }
 
+// cellKind is a cell's t attribute, of the kinds value knows; "" (a number)
+// for any other.
+func cellKind(t []byte) string {
+	for _, k := range []string{"s", "str", "inlineStr", "b", "d", "e"} {
+		if string(t) == k {
+			return k
+		}
+	}
+	return ""
+}
+
 // readValue reads a cell's content to its end: its value (<v>) into wb.v,
 // its inline string (<is>) into wb.is, and whether it has a formula.
 func (wb *workbook) readValue() (formula, inline bool, err error) {
-	wb.v, wb.is = wb.v[:0], wb.is[:0]
 	for {
-		tok, err := wb.d.RawToken()
+		tag, err := wb.x.next()
 		if err != nil {
 			return false, false, unexpectedEOF(err)
 		}
-		switch e := tok.(type) {
-		case xml.StartElement:
-			switch e.Name.Local {
-			case "v":
-				wb.v, err = appendText(wb.d, e, wb.v)
-			case "f":
-				formula = true
-				err = skipElement(wb.d, e)
-			case "is":
-				inline = true
-				wb.is, err = wb.appendInline(wb.is)
-			}
-			if err != nil {
-				return false, false, err
-			}
-		case xml.EndElement:
-			if e.Name.Local == "c" {
+		if tag.end {
+			if string(tag.local) == "c" {
 				return formula, inline, nil
 			}
+			continue
+		}
+		switch string(tag.local) {
+		case "v":
+			if !tag.empty {
+				wb.v, err = wb.x.text(wb.v)
+			}
+		case "f":
+			formula = true
+			if !tag.empty {
+				err = wb.x.skipElement()
+			}
+		case "is":
+			inline = true
+			if !tag.empty {
+				wb.is, err = wb.appendInline(wb.is)
+			}
+		}
+		if err != nil {
+			return false, false, err
 		}
 	}
 }
@@ -248,25 +266,20 @@ func (wb *workbook) readValue() (formula, inline bool, err error) {
 // <is>, to dst: its <t> and its rich text runs' <t>, not its phonetic runs.
 func (wb *workbook) appendInline(dst []byte) ([]byte, error) {
 	for {
-		tok, err := wb.d.RawToken()
-		if err != nil {
+		tag, err := wb.x.next()
+		switch {
+		case err != nil:
 			return dst, unexpectedEOF(err)
+		case tag.end && string(tag.local) == "is":
+			return dst, nil
+		case tag.end || tag.empty:
+		case string(tag.local) == "t":
+			dst, err = wb.x.text(dst)
+		case string(tag.local) == "rPh":
+			err = wb.x.skipElement()
 		}
-		switch e := tok.(type) {
-		case xml.StartElement:
-			switch e.Name.Local {
-			case "t":
-				dst, err = appendText(wb.d, e, dst)
-			case "rPh":
-				err = skipElement(wb.d, e)
-			}
-			if err != nil {
-				return dst, err
-			}
-		case xml.EndElement:
-			if e.Name.Local == "is" {
-				return dst, nil
-			}
+		if err != nil {
+			return dst, err
 		}
 	}
 }
@@ -308,7 +321,7 @@ func (wb *workbook) value(kind string, style int, inline bool) (string, bool, er
 }
 
 // refColumn is the 0-based column of a cell reference such as "C5".
-func refColumn(ref string) (int, error) {
+func refColumn(ref []byte) (int, error) {
 	col, i := 0, 0
 	for ; i < len(ref); i++ {
 		c := ref[i] | 0x20 // lower case
@@ -320,10 +333,22 @@ func refColumn(ref string) (int, error) {
 			return 0, fmt.Errorf("cell %q: past Excel's last column, XFD", ref)
 		}
 	}
-	if col == 0 || i == len(ref) {
+	if _, ok := atoi(ref[i:]); col == 0 || !ok {
 		return 0, fmt.Errorf("cell %q: not a cell reference", ref)
 	}
 	return col - 1, nil
+}
+
+// atoi reads a small decimal number, without allocating.
+func atoi(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' || n > 1<<40 {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(b) > 0
 }
 
 // Close closes the sheet and removes the shared strings' temporary file.
