@@ -1,6 +1,7 @@
 package input
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -389,5 +391,93 @@ func TestXLSXLongNumberInAStyle(t *testing.T) {
 	got, _ := readSheet(t, path, "Sheet1")
 	if got[1][0] != "3017620422003" {
 		t.Errorf("got %q, want 3017620422003", got[1][0])
+	}
+}
+
+// TestXLSXParts reads workbooks written by hand, with what excelize's
+// writer never writes: Strict OOXML's namespaces, an absolute sheet target,
+// cells without a reference, skipped rows, error, date, formula-string and
+// inline cells, phonetic runs, _xHHHH_ escapes, a 1904 workbook and
+// custom date formats.
+func TestXLSXParts(t *testing.T) {
+	const strict = `xmlns:x="http://purl.oclc.org/ooxml/spreadsheetml/main" xmlns:r="http://purl.oclc.org/ooxml/officeDocument/relationships"`
+	parts := map[string]string{
+		"[Content_Types].xml": `<Types/>`,
+		"xl/workbook.xml": `<?xml version="1.0"?><x:workbook ` + strict + `><x:workbookPr date1904="1"/><x:sheets>` +
+			`<x:sheet name="Notes" sheetId="1" r:id="rId2"/><x:sheet name="Ventes" sheetId="2" r:id="rId1"/></x:sheets></x:workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Target="/xl/worksheets/ventes.xml"/>` +
+			`<Relationship Id="rId2" Target="worksheets/../worksheets/notes.xml"/></Relationships>`,
+		"xl/styles.xml": `<x:styleSheet ` + strict + `><x:numFmts count="2"><x:numFmt numFmtId="164" formatCode="dd/mm/yyyy\ hh:mm"/>` +
+			`<x:numFmt numFmtId="165" formatCode="&quot;d&quot;0.00"/></x:numFmts>` +
+			`<x:cellStyleXfs><x:xf numFmtId="14"/></x:cellStyleXfs>` +
+			`<x:cellXfs><x:xf numFmtId="0"/><x:xf numFmtId="164"/><x:xf numFmtId="165"/><x:xf numFmtId="14"/></x:cellXfs></x:styleSheet>`,
+		"xl/sharedStrings.xml": `<x:sst ` + strict + `><x:si><x:t>Réf</x:t></x:si><x:si><x:r><x:t>Mont</x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t xml:space="preserve">ant </x:t></x:r></x:si>` +
+			`<x:si><x:t>東京</x:t><x:rPh sb="0" eb="2"><x:t>トウキョウ</x:t></x:rPh></x:si><x:si><x:t>a_x000D_b _x005F_x0041_ &amp; c</x:t></x:si><x:si/></x:sst>`,
+		"xl/worksheets/ventes.xml": `<x:worksheet ` + strict + `><x:sheetData>` +
+			`<x:row r="1"><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c><x:c t="inlineStr"><x:is><x:t>Date</x:t></x:is></x:c></x:row>` +
+			`<x:row r="3"><x:c r="A3" t="s"><x:v>2</x:v></x:c><x:c r="B3" s="2"><x:v>12.5</x:v></x:c><x:c r="C3" s="1"><x:v>43861.5</x:v></x:c></x:row>` +
+			`<x:row><x:c r="B4" t="e"><x:v>#DIV/0!</x:v></x:c><x:c r="C4" t="d"><x:v>2024-01-31T09:30:00Z</x:v></x:c></x:row>` +
+			`<x:row r="5"><x:c r="A5" t="str"><x:f>A1&amp;"x"</x:f><x:v>1.5</x:v></x:c><x:c r="B5" t="b"><x:v>1</x:v></x:c><x:c r="C5" s="3"><x:v>-3</x:v></x:c></x:row>` +
+			`<x:row r="6"><x:c r="A6" t="s"><x:v>3</x:v></x:c><x:c r="C6"><x:f>NOW()</x:f></x:c><x:c r="E6" t="s"><x:v>4</x:v></x:c></x:row>` +
+			`<!-- the end --></x:sheetData></x:worksheet>`,
+		"xl/worksheets/notes.xml": `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>note</t></is></c></row></sheetData></worksheet>`,
+	}
+	path := zipParts(t, parts)
+	got, text := readSheet(t, path, "Ventes")
+	want := [][]string{
+		{"Réf", "Montant ", "Date"},
+		nil, // row 2 is not in the sheet
+		{"東京", "12.5", "2024-02-01T12:00:00"}, // a 1904 date
+		{"", "#DIV/0!", "2024-01-31T09:30:00"},
+		{"1.5", "TRUE", "-3"},
+		{"a\rb _x0041_ & c", "", ""},
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	wantText := [][]bool{{true, true, true}, nil, {true, false, false}, {false, false, false}, {true, false, false}, {true, false, false}}
+	if !slices.EqualFunc(text, wantText, slices.Equal) {
+		t.Errorf("text cells: got %v, want %v", text, wantText)
+	}
+	if first, _ := readSheet(t, path, "Notes"); len(first) != 1 || first[0][0] != "note" {
+		t.Errorf("sheet Notes: got %q, want [[note]]", first)
+	}
+}
+
+// zipParts writes a workbook of the parts given.
+func zipParts(t *testing.T, parts map[string]string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "book.xlsx")
+	out, err := os.Create(path)
+	check(t, err)
+	zw := zip.NewWriter(out)
+	for name, content := range parts {
+		w, err := zw.Create(name)
+		check(t, err)
+		_, err = io.WriteString(w, content)
+		check(t, err)
+	}
+	check(t, zw.Close())
+	check(t, out.Close())
+	return path
+}
+
+// TestXLSXStringsSpill reads a workbook whose shared strings outgrow the
+// memory given to them: they are read back from their temporary file.
+func TestXLSXStringsSpill(t *testing.T) {
+	defer func(n int) { spillSize = n }(spillSize)
+	spillSize = 64
+	path := filepath.Join(t.TempDir(), "book.xlsx")
+	f := excelize.NewFile()
+	var want [][]string
+	for i := range 50 {
+		s := fmt.Sprintf("string %d, %s", i, strings.Repeat("é", i))
+		check(t, f.SetCellStr("Sheet1", fmt.Sprintf("A%d", i+1), s))
+		want = append(want, []string{s})
+	}
+	check(t, f.SaveAs(path))
+	check(t, f.Close())
+	if got, _ := readSheet(t, path, "Sheet1"); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
