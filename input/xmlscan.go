@@ -123,7 +123,7 @@ func (s *xmlScan) markup(text *[]byte) (tag xmlTag, ok bool, err error) {
 	case rest[1] == '?':
 		return tag, false, s.skip(2, []byte("?>"))
 	case rest[1] == '!':
-		return tag, false, s.skip(2, []byte(">"))
+		return tag, false, s.skipDirective()
 	}
 	end, err := s.tagEnd()
 	if err != nil {
@@ -160,28 +160,76 @@ func (s *xmlScan) skip(from int, end []byte) error {
 	return nil
 }
 
+// skipDirective reads past a declaration such as <!DOCTYPE …>: to its
+// '>', outside quotes and nested <…>.
+func (s *xmlScan) skipDirective() error {
+	var quote byte
+	depth := 0
+	for i := s.pos + 2; ; i++ {
+		if i == len(s.buf) {
+			i -= s.pos
+			if err := s.fill(); err != nil {
+				return unexpectedEOF(err)
+			}
+			i += s.pos
+		}
+		switch c := s.buf[i]; {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '<':
+			depth++
+		case c == '>' && depth == 0:
+			s.pos = i + 1
+			return nil
+		case c == '>':
+			depth--
+		}
+	}
+}
+
 // tagEnd returns the index, from s.pos, of the '>' that ends the tag at
 // s.pos, outside quoted attribute values.
 func (s *xmlScan) tagEnd() (int, error) {
 	from := 1
 	for {
-		var quote byte
-		for i := s.pos + from; i < len(s.buf); i++ {
-			switch c := s.buf[i]; {
-			case quote != 0:
-				if c == quote {
-					quote = 0
-				}
-			case c == '"' || c == '\'':
-				quote = c
-			case c == '>':
-				return i - s.pos, nil
+		i := bytes.IndexByte(s.buf[s.pos+from:], '>')
+		if i < 0 {
+			from = len(s.buf) - s.pos
+			if err := s.fill(); err != nil {
+				return 0, unexpectedEOF(err)
 			}
+			continue
 		}
-		if err := s.fill(); err != nil { // then scan the tag again: quotes
-			return 0, unexpectedEOF(err)
+		end := from + i
+		if quotesClosed(s.buf[s.pos+1 : s.pos+end]) {
+			return end, nil
+		}
+		from = end + 1
+	}
+}
+
+// quotesClosed reports whether the attribute values of b, a tag up to a
+// '>', are all closed: the '>' is not in one.
+func quotesClosed(b []byte) bool {
+	if bytes.IndexByte(b, '\'') < 0 {
+		return bytes.Count(b, []byte{'"'})%2 == 0
+	}
+	var quote byte
+	for _, c := range b {
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
 		}
 	}
+	return quote == 0
 }
 
 // text appends the text of the element whose start tag was just read to
