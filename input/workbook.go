@@ -253,33 +253,11 @@ func (wb *workbook) readValue() (formula, inline bool, err error) {
 		case "is":
 			inline = true
 			if !tag.empty {
-				wb.is, err = wb.appendInline(wb.is)
+				wb.is, err = wb.x.richText(wb.is, "is")
 			}
 		}
 		if err != nil {
 			return false, false, err
-		}
-	}
-}
-
-// appendInline appends the text of an inline string, read to the end of its
-// <is>, to dst: its <t> and its rich text runs' <t>, not its phonetic runs.
-func (wb *workbook) appendInline(dst []byte) ([]byte, error) {
-	for {
-		tag, err := wb.x.next()
-		switch {
-		case err != nil:
-			return dst, unexpectedEOF(err)
-		case tag.end && string(tag.local) == "is":
-			return dst, nil
-		case tag.end || tag.empty:
-		case string(tag.local) == "t":
-			dst, err = wb.x.text(dst)
-		case string(tag.local) == "rPh":
-			err = wb.x.skipElement()
-		}
-		if err != nil {
-			return dst, err
 		}
 	}
 }

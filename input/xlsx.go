@@ -123,43 +123,47 @@ func (b *xlsxBook) readStyles() error {
 }
 
 // readStrings reads the workbook's shared strings into a table: each <si>'s
-// text, of its <t> and its rich text runs' <t>, without its phonetic runs
-// (<rPh>), its _xHHHH_ escapes decoded.
+// text (richText), its _xHHHH_ escapes decoded.
 func (b *xlsxBook) readStrings() (*stringTable, error) {
 	t := &stringTable{}
-	var text []byte
-	in := false // in a <si>
-	err := b.each(stringsPart, false, func(d *xml.Decoder, e xml.StartElement) error {
-		switch e.Name.Local {
-		case "si":
-			if in {
-				if err := t.add([]byte(unescapeText(string(text)))); err != nil {
-					return err
-				}
-			}
-			in, text = true, text[:0]
-		case "rPh":
-			return skipElement(d, e)
-		case "t":
-			if in {
-				var err error
-				text, err = appendText(d, e, text)
-				return err
-			}
-		}
-		return nil
-	})
-	if err == nil && in {
-		err = t.add([]byte(unescapeText(string(text))))
-	}
-	if err == nil {
-		err = t.done()
+	r, err := b.open(stringsPart)
+	if errors.Is(err, errNoPart) {
+		return t, nil
 	}
 	if err != nil {
-		t.Close()
 		return nil, err
 	}
+	defer r.Close()
+	if err := t.read(newXMLScan(r)); err != nil {
+		t.Close()
+		return nil, fmt.Errorf("%s: %w", stringsPart, err)
+	}
 	return t, nil
+}
+
+// read adds the strings of a shared strings part to t.
+func (t *stringTable) read(x *xmlScan) error {
+	var text []byte
+	for {
+		tag, err := x.next()
+		switch {
+		case err == io.EOF:
+			return t.done()
+		case err != nil:
+			return err
+		case string(tag.local) != "si" || tag.end:
+			continue
+		case !tag.empty:
+			if text, err = x.richText(text[:0], "si"); err != nil {
+				return err
+			}
+		default:
+			text = text[:0]
+		}
+		if err := t.add([]byte(unescapeText(string(text)))); err != nil {
+			return err
+		}
+	}
 }
 
 // each calls f on each start element of part; a part that is not in the
@@ -210,34 +214,6 @@ func attr(e xml.StartElement, local string) string {
 		}
 	}
 	return ""
-}
-
-// appendText appends the text of e, read from d to its end, to dst.
-func appendText(d *xml.Decoder, e xml.StartElement, dst []byte) ([]byte, error) {
-	depth := 1
-	for depth > 0 {
-		tok, err := d.RawToken()
-		if err != nil {
-			return dst, unexpectedEOF(err)
-		}
-		switch tok := tok.(type) {
-		case xml.CharData:
-			if depth == 1 {
-				dst = append(dst, tok...)
-			}
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			depth--
-		}
-	}
-	return dst, nil
-}
-
-// skipElement reads d to the end of e.
-func skipElement(d *xml.Decoder, e xml.StartElement) error {
-	_, err := appendText(d, e, nil)
-	return err
 }
 
 // unexpectedEOF is err, an end of a part inside an element, as an error.

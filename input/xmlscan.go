@@ -267,6 +267,30 @@ func (s *xmlScan) text(dst []byte) ([]byte, error) {
 	}
 }
 
+// richText appends the text of a string, a shared string's <si> or an
+// inline string's <is> (end), whose start tag was just read, to dst, reading
+// past its end tag: its <t> and its rich text runs' <t>, not its phonetic
+// runs (<rPh>).
+func (s *xmlScan) richText(dst []byte, end string) ([]byte, error) {
+	for {
+		tag, err := s.next()
+		switch {
+		case err != nil:
+			return dst, unexpectedEOF(err)
+		case tag.end && string(tag.local) == end:
+			return dst, nil
+		case tag.end || tag.empty:
+		case string(tag.local) == "t":
+			dst, err = s.text(dst)
+		case string(tag.local) == "rPh":
+			err = s.skipElement()
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
+}
+
 // skipElement reads past the end of the element whose start tag was just
 // read.
 func (s *xmlScan) skipElement() error {
