@@ -60,23 +60,68 @@ func scriptCondition(mknod bool) func(cond string) (bool, error) {
 }
 
 // scriptSetup puts the binary on PATH and copies the shipped files a script
-// may name into its work folder.
+// names into its work folder.
 func scriptSetup(env *testscript.Env) error {
 	env.Setenv("PATH", filepath.Dir(binary)+string(os.PathListSeparator)+env.Getenv("PATH"))
 	env.Values[sandboxKey{}] = &scriptSandbox{}
 	env.Values[procsKey{}] = map[string]*scriptProc{}
+	named := namedBy(env.WorkDir)
 	for _, p := range []string{"samples", "testdata/broken", "testdata/exports", "testdata/mappings", "testdata/golden", "mappings.example.yaml"} {
-		if err := copyTree(p, filepath.Join(env.WorkDir, p)); err != nil {
+		if err := copyTree(p, filepath.Join(env.WorkDir, p), named); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// copyTree copies a file or a folder's regular files.
-func copyTree(from, to string) error {
+// namedBy returns what tells whether the script run in workDir (testscript
+// names it script-NAME) names a shipped file: by its path, or by the start of
+// it up to a character that cannot be part of a path (samples/us-o, as a
+// completion test types it; samples/us-orders\.csv in a pattern). Copying
+// every shipped file into each of a hundred folders cost more CPU than most
+// scripts do. When the script cannot be read, every file is named.
+func namedBy(workDir string) func(path string) bool {
+	name := strings.TrimPrefix(filepath.Base(workDir), "script-")
+	text, err := os.ReadFile(filepath.Join("testdata", "script", name+".txtar"))
+	if err != nil {
+		return func(string) bool { return true }
+	}
+	var refs []string // what follows each samples/ and testdata/ up to a non-path character
+	for _, root := range []string{"samples/", "testdata/"} {
+		for rest := string(text); ; {
+			i := strings.Index(rest, root)
+			if i < 0 {
+				break
+			}
+			rest = rest[i:]
+			end := strings.IndexFunc(rest, func(r rune) bool {
+				return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("./_-", r))
+			})
+			if end < 0 {
+				end = len(rest)
+			}
+			refs = append(refs, rest[:end])
+			rest = rest[end:]
+		}
+	}
+	return func(path string) bool {
+		path = filepath.ToSlash(path)
+		if !strings.Contains(path, "/") { // mappings.example.yaml
+			return strings.Contains(string(text), path)
+		}
+		for _, ref := range refs {
+			if strings.HasPrefix(path, ref) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// copyTree copies a file or a folder's regular files that named names.
+func copyTree(from, to string, named func(path string) bool) error {
 	return filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || !named(path) {
 			return err
 		}
 		b, err := os.ReadFile(path)

@@ -164,6 +164,13 @@ func buildVersion(linked string) string {
 	if !ok {
 		return "unknown (no build information)"
 	}
+	return infoVersion(info)
+}
+
+// infoVersion is the version that build information gives: the module's
+// version ((devel) when it has none), then the VCS revision, its time and
+// whether the tree had changes when there is one, then the Go version.
+func infoVersion(info *debug.BuildInfo) string {
 	v := info.Main.Version
 	if v == "" {
 		v = "(devel)"

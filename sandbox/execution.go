@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -24,8 +23,13 @@ var (
 	dependentStatuses = []string{"WAITING_DEPENDENT_JOB", "RUNNING", "SUCCEEDED"}
 )
 
-// validStatus is the form of a status given to Options.Statuses.
-var validStatus = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
+// validStatus is the form of a status given to Options.Statuses: a capital
+// letter, then up to 63 capitals, digits or '_'.
+func validStatus(s string) bool {
+	return len(s) >= 1 && len(s) <= 64 && s[0] >= 'A' && s[0] <= 'Z' && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_')
+	}) < 0
+}
 
 // execution is one accepted body. Its status follows from its age and its
 // sequence of statuses; one restored from disk by a restarted sandbox has
@@ -153,8 +157,8 @@ func errorFileURI(imp *docImport, id string) string {
 func (s *Server) dataFile(w http.ResponseWriter, r *http.Request) {
 	uri := r.URL.Query().Get("uri")
 	parts := strings.Split(strings.TrimPrefix(uri, dataFilePrefix), "/")
-	if !strings.HasPrefix(uri, dataFilePrefix) || len(parts) != 3 || !validID.MatchString(parts[0]) ||
-		!validID.MatchString(parts[1]) || !validID.MatchString(strings.TrimSuffix(parts[2], errorsSuffix)) {
+	if !strings.HasPrefix(uri, dataFilePrefix) || len(parts) != 3 || !validID(parts[0]) ||
+		!validID(parts[1]) || !validID(strings.TrimSuffix(parts[2], errorsSuffix)) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no data file at uri %q", uri))
 		return
 	}
@@ -171,7 +175,7 @@ func (s *Server) dataFile(w http.ResponseWriter, r *http.Request) {
 // upper-case word (RUNNING, or one the platform does not have).
 func CheckStatuses(seq []string) error {
 	for _, st := range seq {
-		if !validStatus.MatchString(st) {
+		if !validStatus(st) {
 			return fmt.Errorf("sandbox: status %q is not an upper-case word such as RUNNING", st)
 		}
 	}

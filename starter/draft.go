@@ -284,7 +284,7 @@ func (d *Draft) identifier() *Column {
 }
 
 func isDateOnly(format string) bool {
-	for _, f := range timeFormats {
+	for _, f := range timeFormats() {
 		if f.format == format {
 			return f.dateOnly
 		}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -30,7 +31,9 @@ type timeFormat struct {
 
 // timeFormats lists the candidates: ISO 8601 first, then dates in every
 // common order and separator, each alone and followed by a time.
-var timeFormats = buildTimeFormats()
+// Built on first use, so that a start of the program that drafts nothing
+// does not pay for it.
+var timeFormats = sync.OnceValue(buildTimeFormats)
 
 const isoFormat = 0
 

@@ -152,22 +152,22 @@ func (s *stats) timeColumn(c *Column, dayFirst, nearly bool) bool {
 	i := s.firstTime(false, nearly)
 	if i < 0 {
 		if j := s.firstTime(true, false); j >= 0 && !nearly {
-			c.TimeOfDay = timeFormats[j].format
+			c.TimeOfDay = timeFormats()[j].format
 			c.Why = "times of day: kept as text, read with the date"
 			return true
 		}
 		return false
 	}
-	f := &timeFormats[i]
+	f := &timeFormats()[i]
 	if twin := f.dayFirst; twin >= 0 && s.timeAlive(twin) {
-		c.Ambiguous = timeFormats[twin].format
+		c.Ambiguous = timeFormats()[twin].format
 		if f.monthDays == dayFirst {
 			i, c.Ambiguous = twin, f.format
 		}
 	} else if twin >= 0 {
 		c.Evidence = s.killedBy[twin]
 	}
-	c.Type, c.Format = "time", timeFormats[i].format
+	c.Type, c.Format = "time", timeFormats()[i].format
 	c.Min, c.Max = s.minTime[i], s.maxTime[i]
 	c.Misfits, c.Misfit = s.timeMiss[i], s.killedBy[i]
 	c.Why = describeFormat(c)
@@ -179,8 +179,8 @@ func (s *stats) timeColumn(c *Column, dayFirst, nearly bool) bool {
 // day instead of dates.
 func (s *stats) firstTime(timeOnly, nearly bool) int {
 	best := -1
-	for i := range timeFormats {
-		if timeFormats[i].timeOnly != timeOnly || s.times&(1<<uint(i)) == 0 {
+	for i := range timeFormats() {
+		if timeFormats()[i].timeOnly != timeOnly || s.times&(1<<uint(i)) == 0 {
 			continue
 		}
 		switch {

@@ -80,10 +80,10 @@ func NewProfile(header []string) *Profile {
 			seen = map[string]struct{}{} // only an order id's repeats matter
 		}
 		p.cols = append(p.cols, &stats{
-			times: 1<<uint(len(timeFormats)) - 1, numbers: 1<<uint(len(numberFormats)) - 1, bools: true,
-			timeMiss: make([]int, len(timeFormats)), numMiss: make([]int, len(numberFormats)),
-			killedBy: make([]string, len(timeFormats)), numKilledBy: make([]string, len(numberFormats)), minTime: make([]time.Time, len(timeFormats)),
-			maxTime: make([]time.Time, len(timeFormats)), seen: seen,
+			times: 1<<uint(len(timeFormats())) - 1, numbers: 1<<uint(len(numberFormats)) - 1, bools: true,
+			timeMiss: make([]int, len(timeFormats())), numMiss: make([]int, len(numberFormats)),
+			killedBy: make([]string, len(timeFormats())), numKilledBy: make([]string, len(numberFormats)), minTime: make([]time.Time, len(timeFormats())),
+			maxTime: make([]time.Time, len(timeFormats())), seen: seen,
 			sized: hasWord(name, discountWords...),
 		})
 	}
@@ -148,10 +148,11 @@ func (s *stats) tolerance() int { return 2 + s.values/100 }
 // addTime counts the time formats that do not read t, and stops trying those
 // that miss too many.
 func (s *stats) addTime(t string) {
+	formats := timeFormats()
 	for alive := s.times; alive != 0; alive &= alive - 1 {
 		i := bits.TrailingZeros64(alive)
 		bit := uint64(1) << uint(i)
-		tm, ok := timeFormats[i].parse(t)
+		tm, ok := formats[i].parse(t)
 		if !ok {
 			if s.timeMiss[i]++; s.timeMiss[i] > s.tolerance() {
 				s.times &^= bit
