@@ -7,9 +7,9 @@ import (
 	"io"
 )
 
-// Typed inputs, Excel workbooks (workbook.go) and Parquet files (parquet.go),
-// are read a row at a time by their own library, on a goroutine of their
-// own, and handed on as CSV text, one line a row after a header line, so that
+// Typed inputs, Excel workbooks (workbook.go, read by the program itself)
+// and Parquet files (parquet.go, read with parquet-go), are read a row at a
+// time, on a goroutine of their own, and handed on as CSV text, one line a row after a header line, so that
 // they go through the same reading, typing, mapping, rules and rejects as a
 // CSV export. Each cell becomes the text of its typed value: a number in its
 // shortest decimal form, a date or time in ISO 8601, a boolean as true/false
