@@ -463,10 +463,13 @@ func zipParts(t *testing.T, parts map[string]string) string {
 }
 
 // TestXLSXStringsSpill reads a workbook whose shared strings outgrow the
-// memory given to them: they are read back from their temporary file.
+// memory given to them: they are read back from their temporary file,
+// which is not left in the temporary folder, even while it is read.
 func TestXLSXStringsSpill(t *testing.T) {
 	defer func(n int) { spillSize = n }(spillSize)
 	spillSize = 64
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	path := filepath.Join(t.TempDir(), "book.xlsx")
 	f := excelize.NewFile()
 	var want [][]string
@@ -477,6 +480,20 @@ func TestXLSXStringsSpill(t *testing.T) {
 	}
 	check(t, f.SaveAs(path))
 	check(t, f.Close())
+	f2, err := os.Open(path)
+	check(t, err)
+	defer f2.Close()
+	fi, err := f2.Stat()
+	check(t, err)
+	wb, _, err := openWorkbook(path, &opened{file: f2, ra: f2, size: fi.Size()}, "")
+	check(t, err)
+	defer wb.Close()
+	if wb.strings.file == nil || !strings.HasPrefix(wb.strings.file.Name(), tmp) {
+		t.Fatalf("the shared strings were not spilled to a file in %s", tmp)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("%s holds %v while the workbook is read, want nothing", tmp, left)
+	}
 	if got, _ := readSheet(t, path, "Sheet1"); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
