@@ -41,7 +41,7 @@ func typedRows(ctx context.Context, path string, o *opened, opts Options) (*type
 	t := &typedInput{name: path}
 	switch o.kind {
 	case workbookFile:
-		wb, name, err := openWorkbook(path, o, opts.Sheet)
+		wb, name, err := openWorkbook(ctx, path, o, opts.Sheet)
 		if err != nil {
 			return nil, err
 		}

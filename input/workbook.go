@@ -2,6 +2,7 @@ package input
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +37,7 @@ type workbook struct {
 	book    *xlsxBook
 	strings *stringTable
 	part    io.ReadCloser
+	ahead   *cancelReader // inflates part on a goroutine of its own
 	x       *xmlScan
 	sheet   string
 	width   int // the header's width, once read: rows are padded to it
@@ -51,7 +53,7 @@ type workbook struct {
 // openWorkbook opens the workbook o (its file, or the copy of standard
 // input) at sheet ("" for the first) and returns a reader of its rows as CSV,
 // and the input's name for rejects, which names the sheet.
-func openWorkbook(name string, o *opened, sheet string) (*workbook, string, error) {
+func openWorkbook(ctx context.Context, name string, o *opened, sheet string) (*workbook, string, error) {
 	book, err := openXLSX(o.ra, o.size)
 	if err != nil {
 		return nil, "", fmt.Errorf("read %s: workbook: %w", name, err)
@@ -78,7 +80,10 @@ func openWorkbook(name string, o *opened, sheet string) (*workbook, string, erro
 		wb.strings.Close()
 		return nil, "", fmt.Errorf("read %s: sheet %q: %w", name, sheet, err)
 	}
-	wb.x = newXMLScan(wb.part)
+	// Inflating the sheet is a tenth of the work of reading it: it overlaps
+	// the scanning of the XML instead of waiting for it.
+	wb.ahead = readAhead(ctx, &named{what: "sheet " + sheet, r: wb.part}, inflateBlock, inflateBlocks)
+	wb.x = newXMLScan(wb.ahead)
 	return wb, fmt.Sprintf("%s (sheet %s)", name, sheet), nil
 }
 
@@ -329,7 +334,8 @@ func atoi(b []byte) (int, bool) {
 	return n, len(b) > 0
 }
 
-// Close closes the sheet and removes the shared strings' temporary file.
+// Close closes the sheet, once its read-ahead has stopped, and removes the
+// shared strings' temporary file.
 func (wb *workbook) Close() error {
-	return errors.Join(wb.part.Close(), wb.strings.Close())
+	return errors.Join(waited{wb.ahead}.Close(), wb.part.Close(), wb.strings.Close())
 }

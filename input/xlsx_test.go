@@ -2,6 +2,7 @@ package input
 
 import (
 	"archive/zip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -280,7 +281,7 @@ func readSheet(t *testing.T, path, sheet string) ([][]string, [][]bool) {
 	defer f.Close()
 	fi, err := f.Stat()
 	check(t, err)
-	wb, _, err := openWorkbook(path, &opened{file: f, ra: f, size: fi.Size()}, sheet)
+	wb, _, err := openWorkbook(context.Background(), path, &opened{file: f, ra: f, size: fi.Size()}, sheet)
 	check(t, err)
 	defer wb.Close()
 	var rows [][]string
@@ -485,7 +486,7 @@ func TestXLSXStringsSpill(t *testing.T) {
 	defer f2.Close()
 	fi, err := f2.Stat()
 	check(t, err)
-	wb, _, err := openWorkbook(path, &opened{file: f2, ra: f2, size: fi.Size()}, "")
+	wb, _, err := openWorkbook(context.Background(), path, &opened{file: f2, ra: f2, size: fi.Size()}, "")
 	check(t, err)
 	defer wb.Close()
 	if wb.strings.file == nil || !strings.HasPrefix(wb.strings.file.Name(), tmp) {
