@@ -14,11 +14,13 @@ import (
 // shortest form to Excel's 15 significant digits, a number in a date style
 // as 2006-01-02T15:04:05 (rounded to the second, Excel's 1900 leap-year
 // bug and 1904 dates included), TRUE/FALSE, and text with its _xHHHH_
-// escapes decoded. One difference: a number of more than 11 digits in a
-// General style other than the default (a currency or "0" style, as an
-// EAN barcode stored as a number has) was written by excelize to 10
-// significant digits (1.234567890E+12); it keeps its digits here, as it
-// does without a style.
+// escapes decoded. Two differences: a number of more than 11 digits in a
+// style that is not a date's (a currency or "0" style, as an EAN barcode
+// stored as a number has) was written by excelize to 10 significant digits
+// (1.234567890E+12): it keeps its digits here, as it does without a style
+// (TestXLSXLongNumberInAStyle); and a date cell (t="d", which Excel does
+// not write) without a date style was written as its serial number: it is
+// a date here whatever its style (TestXLSXParts).
 
 // numberText is a number cell's value v in its shortest form, to 15
 // significant digits (excelize's getCellDefault); v as it is when it is
