@@ -47,7 +47,8 @@ type workbook struct {
 	num     int  // its number
 	cells   []string
 	text    []bool
-	v, is   []byte // a cell's <v> and <is> text
+	v, is   []byte            // a cell's <v> and <is> text
+	dates   map[string]string // date cells' values and their text
 }
 
 // openWorkbook opens the workbook o (its file, or the copy of standard
@@ -270,6 +271,9 @@ func (wb *workbook) readValue() (formula, inline bool, err error) {
 // value is the text of a cell of type kind (its t attribute) and style, from
 // wb.v (or wb.is when inline), and whether it is a text cell.
 func (wb *workbook) value(kind string, style int, inline bool) (string, bool, error) {
+	if kind == "" && style > 0 && style < len(wb.book.dates) && wb.book.dates[style] {
+		return wb.date(), false, nil
+	}
 	v := string(wb.v)
 	switch kind {
 	case "b":
@@ -297,11 +301,26 @@ func (wb *workbook) value(kind string, style int, inline bool) (string, bool, er
 		}
 		return v, true, nil
 	}
-	if style > 0 && style < len(wb.book.dates) && wb.book.dates[style] {
-		return dateText(v, wb.book.date1904), false, nil
-	}
 	return numberText(v), false, nil
 }
+
+// date is the text of a number cell in a date style, wb.v: exports repeat
+// their dates, which are looked up rather than worked out again (up to
+// maxDates of them).
+func (wb *workbook) date() string {
+	if text, ok := wb.dates[string(wb.v)]; ok {
+		return text
+	}
+	if wb.dates == nil || len(wb.dates) >= maxDates {
+		wb.dates = make(map[string]string)
+	}
+	text := dateText(string(wb.v), wb.book.date1904)
+	wb.dates[string(wb.v)] = text
+	return text
+}
+
+// maxDates bounds the dates a sheet's reader remembers.
+const maxDates = 4096
 
 // refColumn is the 0-based column of a cell reference such as "C5".
 func refColumn(ref []byte) (int, error) {

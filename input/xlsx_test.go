@@ -499,3 +499,40 @@ func TestXLSXStringsSpill(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
+
+// TestShortest holds numberText's fast path to the form it works out: a
+// value it takes as it is must be the value worked out.
+func TestShortest(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	takes := 0
+	for range 200_000 {
+		var b strings.Builder
+		if r.IntN(3) == 0 {
+			b.WriteByte('-')
+		}
+		for range 1 + r.IntN(9) {
+			b.WriteByte(byte('0' + r.IntN(10)))
+		}
+		if r.IntN(2) == 0 {
+			b.WriteByte('.')
+			for range r.IntN(10) {
+				b.WriteByte(byte('0' + r.IntN(10)))
+			}
+		}
+		v := b.String()
+		if shortest(v) {
+			takes++
+			if got := numberForm(v); got != v {
+				t.Fatalf("shortest(%q) is true, but numberText works out %q", v, got)
+			}
+		}
+	}
+	for _, v := range []string{"-0", "007", "1.50", "1.", ".5", "1e3", "1234567890123456", "0.0000000000000001"} {
+		if shortest(v) {
+			t.Errorf("shortest(%q): got true, want false", v)
+		}
+	}
+	if takes < 10_000 {
+		t.Errorf("the fast path took %d values of 200,000: too few to say anything", takes)
+	}
+}

@@ -26,6 +26,14 @@ import (
 // significant digits (excelize's getCellDefault); v as it is when it is
 // not a number.
 func numberText(v string) string {
+	if shortest(v) {
+		return v
+	}
+	return numberForm(v)
+}
+
+// numberForm is numberText worked out.
+func numberForm(v string) string {
 	f, ok := xlsxNumber(v)
 	if !ok {
 		return v
@@ -35,6 +43,33 @@ func numberText(v string) string {
 		return strconv.FormatFloat(f, 'G', 15, 64)
 	}
 	return short
+}
+
+// shortest reports whether v is a number in the form numberText gives it,
+// as most number cells hold them: an optional '-', an integer part without
+// leading zeros, an optional point and digits that do not end in 0, at most
+// 15 digits in all (so that it is read back to the same digits), and not -0.
+func shortest(v string) bool {
+	digits := strings.TrimPrefix(v, "-")
+	whole, frac, point := strings.Cut(digits, ".")
+	switch {
+	case whole == "" || len(whole) > 1 && whole[0] == '0' || !allDigits(whole):
+		return false
+	case point && (frac == "" || frac[len(frac)-1] == '0' || !allDigits(frac)):
+		return false
+	case len(whole)+len(frac) > 15:
+		return false
+	}
+	return v != "-0"
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // xlsxNumber parses v as excelize's isNumeric does.
