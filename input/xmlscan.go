@@ -161,12 +161,13 @@ func (s *xmlScan) skip(from int, end []byte) error {
 }
 
 // skipDirective reads past a declaration such as <!DOCTYPE …>: to its
-// '>', outside quotes and nested <…>.
+// '>', outside quotes and nested <…>, from the second byte after "<!" as
+// encoding/xml reads it.
 func (s *xmlScan) skipDirective() error {
 	var quote byte
 	depth := 0
-	for i := s.pos + 2; ; i++ {
-		if i == len(s.buf) {
+	for i := s.pos + 3; ; i++ {
+		for i >= len(s.buf) {
 			i -= s.pos
 			if err := s.fill(); err != nil {
 				return unexpectedEOF(err)
@@ -297,8 +298,8 @@ func (s *xmlScan) skipElement() error {
 	}
 }
 
-// eachAttr calls f with the local name and the value, its entities decoded,
-// of each attribute of attrs.
+// eachAttr calls f with the local name and the value, its entities decoded
+// and its line ends made \n, of each attribute of attrs.
 func eachAttr(attrs []byte, f func(name, value []byte)) error {
 	for {
 		attrs = trimSpace(attrs)
@@ -319,7 +320,7 @@ func eachAttr(attrs []byte, f func(name, value []byte)) error {
 			return fmt.Errorf("attribute %s: unclosed value", name)
 		}
 		value := attrs[1 : 1+end]
-		if bytes.IndexByte(value, '&') >= 0 {
+		if bytes.IndexByte(value, '&') >= 0 || bytes.IndexByte(value, '\r') >= 0 {
 			v, err := appendXMLText(nil, value)
 			if err != nil {
 				return err

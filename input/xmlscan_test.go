@@ -97,6 +97,9 @@ func decodedEvents(doc []byte) ([]string, error) {
 			}
 			events = append(events, e+">")
 		case xml.EndElement:
+			if oddName(tok.Name) {
+				return nil, fmt.Errorf("name %q", tok.Name.Local)
+			}
 			events, text = flushText(events, text), text[:0]
 			events = append(events, "</"+tok.Name.Local+">")
 		}
