@@ -79,13 +79,18 @@ func (s *xmlScan) fill() error {
 	return nil
 }
 
-// next returns the next tag, skipping the text before it; io.EOF at the end
-// of the stream.
+// next returns the next tag, skipping the text before it (without holding
+// it: white space between rows takes no memory); io.EOF at the end of the
+// stream.
 func (s *xmlScan) next() (xmlTag, error) {
 	for {
-		i, err := s.find(0, []byte{'<'})
-		if err != nil {
-			return xmlTag{}, err
+		i := bytes.IndexByte(s.buf[s.pos:], '<')
+		if i < 0 {
+			s.pos = len(s.buf)
+			if err := s.fill(); err != nil {
+				return xmlTag{}, err
+			}
+			continue
 		}
 		s.pos += i
 		tag, ok, err := s.markup(nil)

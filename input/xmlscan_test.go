@@ -159,3 +159,37 @@ func flushText(events []string, text []byte) []string {
 	}
 	return append(events, string(text))
 }
+
+// TestXMLScanSkipsTextUnheld reads past 20 MB of text between two tags,
+// more than a tag or an element's text may hold, without holding it.
+func TestXMLScanSkipsTextUnheld(t *testing.T) {
+	doc := io.MultiReader(strings.NewReader("<a>"), io.LimitReader(repeatReader(' '), 20<<20), strings.NewReader("<b/></a>"))
+	s := newXMLScan(doc)
+	var got []string
+	for {
+		tag, err := s.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(tag.local))
+	}
+	if want := []string{"a", "b", "a"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if cap(s.buf) > 1<<20 {
+		t.Errorf("the buffer grew to %d bytes, want it as it was", cap(s.buf))
+	}
+}
+
+// repeatReader reads the same byte without end.
+type repeatReader byte
+
+func (r repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
+}
