@@ -2,6 +2,7 @@ package input
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -535,4 +536,51 @@ func TestShortest(t *testing.T) {
 	if takes < 10_000 {
 		t.Errorf("the fast path took %d values of 200,000: too few to say anything", takes)
 	}
+}
+
+// FuzzWorkbookSheet reads any sheet XML in a workbook: no panic, and every
+// row it gives is at least as wide as the first (padded to it), with a text
+// mark for each cell, within Excel's 16,384 columns.
+func FuzzWorkbookSheet(f *testing.F) {
+	f.Add(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="C1"><v>1.5</v></c></row>` +
+		`<row r="3"><c r="B3" s="1"><v>45322.25</v></c><c t="s"><v>0</v></c><c t="b"><v>1</v></c></row></sheetData></worksheet>`)
+	f.Add(`<x:worksheet xmlns:x="s"><x:sheetData><x:row><x:c t="d"><x:v>2024-01-31T09:30:00Z</x:v></x:c><x:c t="e"><x:v>#N/A</x:v></x:c></x:row></x:sheetData></x:worksheet>`)
+	f.Fuzz(func(t *testing.T, sheet string) {
+		var zipped bytes.Buffer
+		zw := zip.NewWriter(&zipped)
+		for name, content := range map[string]string{
+			"xl/workbook.xml":            `<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`,
+			"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>`,
+			"xl/styles.xml":              `<styleSheet><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>`,
+			"xl/sharedStrings.xml":       `<sst><si><t>1.234</t></si></sst>`,
+			"xl/worksheets/sheet1.xml":   sheet,
+		} {
+			w, err := zw.Create(name)
+			check(t, err)
+			_, err = io.WriteString(w, content)
+			check(t, err)
+		}
+		check(t, zw.Close())
+		ra := bytes.NewReader(zipped.Bytes())
+		wb, _, err := openWorkbook(context.Background(), "f.xlsx", &opened{ra: ra, size: ra.Size()}, "")
+		check(t, err)
+		defer wb.Close()
+		width := -1
+		for range 5000 { // a row numbered a million is a million empty rows first
+			cells, text, err := wb.next()
+			if err != nil {
+				return // io.EOF, or an error: both end the sheet
+			}
+			switch {
+			case cells == nil:
+			case width < 0:
+				width = len(cells)
+			case len(cells) < width:
+				t.Fatalf("a row of %d cells after a first of %d", len(cells), width)
+			}
+			if len(cells) > 16384 || len(text) != len(cells) {
+				t.Fatalf("a row of %d cells and %d text marks", len(cells), len(text))
+			}
+		}
+	})
 }
