@@ -15,6 +15,7 @@ import (
 // builds 64 MiB are paid once, through the binary:
 // testdata/script/expression_budget.txtar, steps.yaml and joining.yaml.
 func TestBudgetRejects(t *testing.T) {
+	t.Parallel() // seconds of CPU: beside the package's other tests
 	tests := []struct{ src, want string }{
 		{`repeat(repeat("x", 100000), 1000000)`, "repeat would build a string of 100000000000 bytes"},
 		{`repeat("x", 2000000)`, "repeat would build a string of 2000000 bytes"},

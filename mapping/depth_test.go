@@ -14,6 +14,7 @@ import (
 // bytes, at once, naming the line and column; text that only looks nested
 // (quoted, block scalars, comments, plain scalars) is not.
 func TestNestingRefusedBeforeParsing(t *testing.T) {
+	t.Parallel() // seconds of CPU: beside the package's other tests
 	deepIndent := "version: 1\nactivity:\n"
 	for i := range 80 {
 		deepIndent += strings.Repeat(" ", 2*i+2) + "k:\n"

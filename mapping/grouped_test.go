@@ -166,6 +166,7 @@ func compileGroupedMapping(tb testing.TB, i int) *Program {
 // the grouped template and through the general path (Apply, Validate,
 // AppendJSON): the same line, or the same reason to reject the whole group.
 func TestGroupedMatchesApply(t *testing.T) {
+	t.Parallel() // seconds of CPU: beside the package's other tests
 	rng := rand.New(rand.NewChaCha8([32]byte{5, 6}))
 	for i, gm := range groupedMappings {
 		p := compileGroupedMapping(t, i)

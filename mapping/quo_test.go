@@ -11,6 +11,7 @@ import (
 // TestQuoSmallMatchesQuo compares quoSmall with decimal's Quo, digit for
 // digit and scale for scale, on amounts and quantities of every size.
 func TestQuoSmallMatchesQuo(t *testing.T) {
+	t.Parallel() // seconds of CPU: beside the package's other tests
 	rng := rand.New(rand.NewChaCha8([32]byte{7}))
 	check := func(x, y decimal.Decimal) bool {
 		got, ok := quoSmall(x, y)

@@ -12,6 +12,7 @@ import (
 // through AppendGroup on the rows typed in full: the same line, or the same
 // reason to reject the group.
 func TestStoredMatchesGroup(t *testing.T) {
+	t.Parallel() // seconds of CPU: beside the package's other tests
 	rng := rand.New(rand.NewChaCha8([32]byte{7, 8}))
 	for i, gm := range groupedMappings {
 		p := compileGroupedMapping(t, i)

@@ -1,12 +1,14 @@
 package sandbox
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -27,8 +29,9 @@ type faults struct {
 	rng    *rand.Rand
 	rate   float64
 	limit  int
-	window int64 // the clock second being counted
-	count  int   // requests seen in that second
+	span   time.Duration // the window counted in: a second unless RateWindow
+	window int64         // the window being counted, since the epoch
+	count  int           // requests seen in that window
 	now    func() time.Time
 }
 
@@ -41,6 +44,7 @@ func newFaults(opts Options) *faults {
 		rng:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		rate:  opts.FailRate,
 		limit: opts.RateLimit,
+		span:  cmp.Or(opts.RateWindow, time.Second),
 		now:   time.Now,
 	}
 }
@@ -63,21 +67,20 @@ func (f *faults) draw() fault {
 	return faultNone
 }
 
-// throttle counts the request in the current clock second and reports
-// whether it is past the limit, with the whole seconds to wait until the
-// next one.
-func (f *faults) throttle() (retryAfter int, limited bool) {
+// throttle counts the request in the current window (a clock second unless
+// RateWindow) and reports whether it is past the limit, with the
+// Retry-After to answer: the window's length in seconds.
+func (f *faults) throttle() (retryAfter string, limited bool) {
 	if f.limit <= 0 {
-		return 0, false
+		return "", false
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	now := f.now()
-	if sec := now.Unix(); sec != f.window {
-		f.window, f.count = sec, 0
+	if w := f.now().UnixNano() / int64(f.span); w != f.window {
+		f.window, f.count = w, 0
 	}
 	f.count++
-	return 1, f.count > f.limit
+	return strconv.FormatFloat(f.span.Seconds(), 'f', -1, 64), f.count > f.limit
 }
 
 // recorder delays the answer by delay (unless the client has gone) and

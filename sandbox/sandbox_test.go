@@ -303,6 +303,24 @@ func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 	}
 }
 
+// TestRateWindow: RateLimit counts in RateWindow, and its 429s say to retry
+// after the window, a fraction of a second.
+func TestRateWindow(t *testing.T) {
+	a := newAPI(t, Options{RateLimit: 2, RateWindow: 200 * time.Millisecond})
+	now := time.Unix(1700000000, 0)
+	a.s.faults.now = func() time.Time { return now }
+	var got []string
+	for _, step := range []time.Duration{0, 50, 50, 50, 50, 50} { // ms
+		now = now.Add(step * time.Millisecond)
+		ans := a.do("GET", "/v1/datamarts/7/document_imports/1", "", "")
+		got = append(got, fmt.Sprintf("%d%s", ans.code, ans.header.Get("Retry-After")))
+	}
+	// Windows [0, 200ms) and [200ms, 400ms): two answers each, then 429s.
+	if want := "[404 404 4290.2 4290.2 404 404]"; fmt.Sprint(got) != want {
+		t.Errorf("got %v, want %s", got, want)
+	}
+}
+
 func TestLatencyDelaysEveryAnswer(t *testing.T) {
 	a := newAPI(t, Options{Latency: 80 * time.Millisecond})
 	start := time.Now()

@@ -59,8 +59,12 @@ type Options struct {
 	// read and dropped.
 	FailRate float64
 	// RateLimit answers 429 with a Retry-After header to the requests past N
-	// in one clock second; 0 means no limit.
+	// in one clock second (or RateWindow); 0 means no limit.
 	RateLimit int
+	// RateWindow is the span RateLimit counts requests in, and the
+	// Retry-After of its 429s (in seconds, with a fraction when it is not
+	// whole: 0.2); 0 means a second, as the platform counts.
+	RateWindow time.Duration
 	// Latency delays every answer by this much; the work (storing an
 	// execution) is done before the delay.
 	Latency time.Duration
@@ -183,7 +187,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if after, limited := s.faults.throttle(); limited {
-		rec.Header().Set("Retry-After", fmt.Sprint(after))
+		rec.Header().Set("Retry-After", after)
 		writeError(rec, http.StatusTooManyRequests, fmt.Sprintf("rate limit of %d requests a second exceeded", s.opts.RateLimit))
 		return
 	}

@@ -74,6 +74,7 @@ func streamChunks(t *testing.T, data []byte, max int64, cuts []int64, piece int)
 }
 
 func TestChunksAreCutBetweenLinesAsLateAsFits(t *testing.T) {
+	t.Parallel()
 	path, data := writeStream(t, randomLines(200, 1))
 	for _, max := range []int64{900, 4096, 65536, 1 << 20} {
 		t.Run(fmt.Sprint(max), func(t *testing.T) {
@@ -106,6 +107,7 @@ func TestChunksAreCutBetweenLinesAsLateAsFits(t *testing.T) {
 }
 
 func TestRecordedCutsAreKeptWhateverTheSize(t *testing.T) {
+	t.Parallel()
 	path, data := writeStream(t, randomLines(100, 2))
 	first, err := planFile(path, 0, 2000, nil, nil)
 	if err != nil {
@@ -130,6 +132,7 @@ func TestRecordedCutsAreKeptWhateverTheSize(t *testing.T) {
 }
 
 func TestCutsThatNoLongerFitAreRefused(t *testing.T) {
+	t.Parallel()
 	path, _ := writeStream(t, randomLines(20, 3))
 	chunks, _ := planFile(path, 0, 2000, nil, nil)
 	tests := []struct {
@@ -149,6 +152,7 @@ func TestCutsThatNoLongerFitAreRefused(t *testing.T) {
 }
 
 func TestLineLongerThanAChunkIsRefused(t *testing.T) {
+	t.Parallel()
 	lines := randomLines(5, 4)
 	path, data := writeStream(t, lines)
 	_, err := planFile(path, 0, 300, nil, nil)
@@ -163,6 +167,7 @@ func TestLineLongerThanAChunkIsRefused(t *testing.T) {
 }
 
 func TestLastLineWithoutNewline(t *testing.T) {
+	t.Parallel()
 	lines := randomLines(3, 5)
 	path := filepath.Join(t.TempDir(), "s.ndjson")
 	os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644)
@@ -179,6 +184,7 @@ func TestLastLineWithoutNewline(t *testing.T) {
 }
 
 func TestInvalidLinesNameFileAndLine(t *testing.T) {
+	t.Parallel()
 	lines := randomLines(4, 6)
 	tests := []struct {
 		name, line, want string
@@ -200,6 +206,7 @@ func TestInvalidLinesNameFileAndLine(t *testing.T) {
 }
 
 func TestTheFirstInvalidLineIsReportedWhateverTheCore(t *testing.T) {
+	t.Parallel()
 	lines := randomLines(12000, 7) // about 4 MB: several batches checked at once
 	lines[9000] = `{"not": "an activity"}`
 	lines[4321] = `[1, 2]`

@@ -58,6 +58,7 @@ func (p *platform) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestErrorFileOfAnUndocumentedFormatIsKeptRawAndTraced(t *testing.T) {
+	t.Parallel()
 	p := &platform{dataURI: "mics://data_file/tenants/1/errors 1.txt"}
 	srv := httptest.NewServer(p)
 	defer srv.Close()

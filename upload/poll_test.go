@@ -15,6 +15,7 @@ import (
 // per page, not one GET each (until few remain); fewer are looked at one by
 // one.
 func TestManyExecutionsAreFollowedByTheList(t *testing.T) {
+	t.Parallel()
 	getOne := regexp.MustCompile(`GET /v1/datamarts/7/document_imports/\d+/executions/\d+ `)
 	list := regexp.MustCompile(`GET /v1/datamarts/7/document_imports/\d+/executions `)
 	tests := []struct {

@@ -68,6 +68,7 @@ func redirectingAPI(t *testing.T, redirect func(w http.ResponseWriter, r *http.R
 // *RedirectError; the other server never sees the token nor the body. A
 // redirect within the origin that keeps the method is followed.
 func TestRedirectsNeverLeaveTheOrigin(t *testing.T) {
+	t.Parallel()
 	plain := newRecorder(t)
 	tests := []struct {
 		name     string
@@ -119,6 +120,7 @@ func TestRedirectsNeverLeaveTheOrigin(t *testing.T) {
 // TestSameOrigin compares scheme, host and port, a missing port being the
 // scheme's default.
 func TestSameOrigin(t *testing.T) {
+	t.Parallel()
 	base, _ := checkURL("https://api.mediarithmics.com")
 	tests := []struct {
 		url  string

@@ -8,6 +8,7 @@ import (
 )
 
 func TestProgressOnAPipeIsOneLinePerChunk(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	p := newProgress(&buf)
 	chunks := []Chunk{
@@ -28,6 +29,7 @@ func TestProgressOnAPipeIsOneLinePerChunk(t *testing.T) {
 }
 
 func TestProgressOnATerminalIsABar(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	p := &progress{w: &buf, tty: true, totalLines: -1}
 	chunks := []Chunk{{Index: 0, FirstLine: 1, Lines: 30, Length: 4000}}

@@ -40,6 +40,7 @@ func (a *testAPI) stopAt(n int64, stored bool, cancel context.CancelFunc) {
 }
 
 func TestResumeAfterAnInterruptedUpload(t *testing.T) {
+	t.Parallel()
 	for _, tt := range interrupts {
 		t.Run(tt.name, func(t *testing.T) {
 			a := newTestAPI(t, sandbox.Options{})
@@ -73,6 +74,7 @@ func TestResumeAfterAnInterruptedUpload(t *testing.T) {
 }
 
 func TestDroppedAnswerIsReconciledNotResent(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{})
 	a.setHook(func(n int64, w http.ResponseWriter, r *http.Request) bool {
 		if n != 2 {
@@ -98,6 +100,7 @@ func TestDroppedAnswerIsReconciledNotResent(t *testing.T) {
 }
 
 func TestDroppedRequestIsResentAfterSettle(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{})
 	a.setHook(func(n int64, w http.ResponseWriter, r *http.Request) bool {
 		if n != 2 {
@@ -119,6 +122,7 @@ func TestDroppedRequestIsResentAfterSettle(t *testing.T) {
 }
 
 func TestTwoExecutionsForOneChunkAreReported(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{})
 	a.setHook(func(n int64, w http.ResponseWriter, r *http.Request) bool {
 		if n != 1 {
@@ -146,6 +150,7 @@ func TestTwoExecutionsForOneChunkAreReported(t *testing.T) {
 }
 
 func TestResumeRefusesAChangedInput(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{})
 	dir := t.TempDir()
 	path, _ := writeActivities(t, dir, "a.ndjson", 60, 1)
@@ -187,6 +192,7 @@ func produceLines(lines []string) func(w io.Writer) error {
 }
 
 func TestStreamResumesByChecksum(t *testing.T) {
+	t.Parallel()
 	for _, tt := range interrupts {
 		t.Run(tt.name, func(t *testing.T) {
 			a := newTestAPI(t, sandbox.Options{FailRate: 0.2, Seed: 3})
@@ -218,6 +224,7 @@ func TestStreamResumesByChecksum(t *testing.T) {
 }
 
 func TestStreamDoesNotSendAFailedProducersLastChunk(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{})
 	_, lines := writeActivities(t, t.TempDir(), "a.ndjson", 40, 1)
 	var out printed

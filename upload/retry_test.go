@@ -21,7 +21,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		}
 		asked = time.Now()
 		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Retry-After", "0.3")
 		w.WriteHeader(http.StatusTooManyRequests)
 		w.Write([]byte(`{"status":"error","error":"slow down"}`))
 		return true
@@ -32,19 +32,20 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertStoredOnce(t, a.dir, lines)
-	if d := time.Since(asked); d < time.Second {
-		t.Errorf("retried %s after a 429 with Retry-After: 1, want at least 1s", d)
+	if d := time.Since(asked); d < 300*time.Millisecond {
+		t.Errorf("retried %s after a 429 with Retry-After: 0.3, want at least 300ms", d)
 	}
 }
 
 func TestRateLimitedUploadCompletes(t *testing.T) {
 	t.Parallel()
 	// More than twice the limit's requests: however they fall across
-	// clock seconds, one second holds more than the limit unless the
-	// machine sends fewer than 5 a second. Each 429 waits its Retry-After
-	// of 1s, so the test takes about requests/limit seconds.
-	const limit = 4
-	a := newTestAPI(t, sandbox.Options{RateLimit: limit})
+	// windows of 300ms, one window holds more than the limit unless the
+	// machine takes more than 75ms a request. Each 429 waits its
+	// Retry-After of 0.3s, so the test takes about requests/limit × 0.3
+	// seconds.
+	const limit = 3
+	a := newTestAPI(t, sandbox.Options{RateLimit: limit, RateWindow: 300 * time.Millisecond})
 	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 30, 1)
 	var out printed
 	opts := a.options(t, &out, path)
@@ -63,6 +64,7 @@ func TestRateLimitedUploadCompletes(t *testing.T) {
 }
 
 func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 	tests := []struct {
 		in   string
@@ -84,6 +86,7 @@ func TestParseRetryAfter(t *testing.T) {
 }
 
 func TestRetryClassification(t *testing.T) {
+	t.Parallel()
 	api := func(code int) error { return &APIError{Method: "POST", Path: "/x", Code: code} }
 	tests := []struct {
 		name                             string
@@ -119,6 +122,7 @@ func TestRetryClassification(t *testing.T) {
 }
 
 func TestBackoffGrowsWithJitter(t *testing.T) {
+	t.Parallel()
 	o := &Options{MaxRetries: 6, RetryWait: 100 * time.Millisecond}
 	a := newAttempts(o)
 	err := &APIError{Code: 503}

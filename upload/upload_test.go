@@ -14,6 +14,7 @@ import (
 )
 
 func TestUploadStoresEveryLineOnceDespiteFaults(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{FailRate: 0.3, RateLimit: 200, Seed: 7})
 	dir := t.TempDir()
 	first, lines1 := writeActivities(t, dir, "a.ndjson", 150, 1)
@@ -37,6 +38,7 @@ func TestUploadStoresEveryLineOnceDespiteFaults(t *testing.T) {
 }
 
 func TestChunksNeverSpanFilesAndRespectTheSize(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{})
 	dir := t.TempDir()
 	first, _ := writeActivities(t, dir, "a.ndjson", 40, 3)
@@ -60,6 +62,7 @@ func TestChunksNeverSpanFilesAndRespectTheSize(t *testing.T) {
 }
 
 func TestWrongTokenStopsAtOnce(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{})
 	path, _ := writeActivities(t, t.TempDir(), "a.ndjson", 5, 1)
 	var out printed
@@ -79,6 +82,7 @@ func TestWrongTokenStopsAtOnce(t *testing.T) {
 }
 
 func TestOther4xxStopsWithTheServersMessage(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{MaxBody: 1000})
 	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 20, 1)
 	var out printed
@@ -104,6 +108,7 @@ func TestOther4xxStopsWithTheServersMessage(t *testing.T) {
 }
 
 func TestRetriesAreBounded(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{FailRate: 1})
 	path, _ := writeActivities(t, t.TempDir(), "a.ndjson", 5, 1)
 	var out printed
@@ -119,6 +124,7 @@ func TestRetriesAreBounded(t *testing.T) {
 }
 
 func TestDryRunSendsNothing(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{})
 	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 30, 1)
 	var out printed
@@ -142,6 +148,7 @@ func TestDryRunSendsNothing(t *testing.T) {
 }
 
 func TestPlainHTTPIsRefusedUnlessLoopback(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		url string
 		ok  bool
@@ -170,6 +177,7 @@ func TestPlainHTTPIsRefusedUnlessLoopback(t *testing.T) {
 }
 
 func TestOptionsAreCheckedBeforeAnything(t *testing.T) {
+	t.Parallel()
 	path, _ := writeActivities(t, t.TempDir(), "a.ndjson", 1, 1)
 	tests := []struct {
 		name string
@@ -193,6 +201,7 @@ func TestOptionsAreCheckedBeforeAnything(t *testing.T) {
 }
 
 func TestInvalidLineStopsBeforeAnythingIsSent(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{})
 	dir := t.TempDir()
 	good, _ := writeActivities(t, dir, "good.ndjson", 10, 1)
@@ -213,6 +222,7 @@ func TestInvalidLineStopsBeforeAnythingIsSent(t *testing.T) {
 }
 
 func TestWaitFollowsEveryExecution(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{Step: 20 * time.Millisecond})
 	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 30, 1)
 	var out printed
@@ -239,6 +249,7 @@ func TestWaitFollowsEveryExecution(t *testing.T) {
 }
 
 func TestImportIDAddsToAnExistingImport(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{})
 	dir := t.TempDir()
 	first, lines1 := writeActivities(t, dir, "a.ndjson", 20, 1)
@@ -264,6 +275,7 @@ func TestImportIDAddsToAnExistingImport(t *testing.T) {
 }
 
 func TestAClientErrorNeverQuotesTheToken(t *testing.T) {
+	t.Parallel()
 	a := newTestAPI(t, sandbox.Options{})
 	a.setHook(func(_ int64, w http.ResponseWriter, r *http.Request) bool {
 		w.WriteHeader(http.StatusBadRequest)
