@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -66,8 +67,13 @@ func compressCmd(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // typedCell is a CSV cell as a spreadsheet would hold it: an integer, a
-// number whose shortest form is the text, a m/d/yyyy date, or the text.
+// number whose shortest form is the text, a m/d/yyyy date, or the text. A
+// cell that starts with an apostrophe is text without it, as Excel types
+// '1.234 ("1.234" as text).
 func typedCell(s string) any {
+	if text, ok := strings.CutPrefix(s, "'"); ok {
+		return text
+	}
 	if i, err := strconv.Atoi(s); err == nil && strconv.Itoa(i) == s {
 		return i
 	}
@@ -92,7 +98,7 @@ func readCSV(ts *testscript.TestScript, path string) [][]string {
 
 // xlsxCmd is "xlsx SRC.csv DST.xlsx [SHEET [OTHER]]": DST is a workbook
 // whose sheet SHEET (default Sheet1) holds SRC's rows, typed by typedCell
-// (dates in a m/d/yy display format); OTHER names a sheet put before it,
+// (dates in a m/d/yy display format; '1.234 is the text 1.234); OTHER names a sheet put before it,
 // holding one unrelated row. Written with excelize's stream writer.
 func xlsxCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 || len(args) > 4 {
@@ -176,7 +182,7 @@ func parquetCmd(ts *testscript.TestScript, neg bool, args []string) {
 
 // columnNode is the type of column j: INT64 when every cell is an integer,
 // DOUBLE when every cell is a number, DATE when every cell is a date, else
-// a string (empty cells aside).
+// a string (empty cells aside; a cell starting with an apostrophe is text).
 func columnNode(rows [][]string, j int) parquet.Node {
 	kinds := map[string]bool{}
 	for _, row := range rows {
@@ -208,7 +214,7 @@ func columnNode(rows [][]string, j int) parquet.Node {
 // cellValue is a cell as a parquet value of its column's kind.
 func cellValue(s string, kind parquet.Kind) parquet.Value {
 	if kind == parquet.ByteArray {
-		return parquet.ByteArrayValue([]byte(s))
+		return parquet.ByteArrayValue([]byte(strings.TrimPrefix(s, "'")))
 	}
 	switch v := typedCell(s).(type) {
 	case int:

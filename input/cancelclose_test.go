@@ -15,8 +15,9 @@ import (
 
 // TestCloseStopsReadAhead: an input closed after its header (as the check
 // of every input's header does) stops its goroutines of reading ahead (the
-// file's and the decompressor's, or the workbook's rows), however much of
-// it is left, instead of keeping their blocks until the run ends.
+// file's and the decompressor's, or the workbook's rows and its sheet's
+// inflating), however much of it is left, instead of keeping their blocks
+// until the run ends.
 func TestCloseStopsReadAhead(t *testing.T) {
 	dir := t.TempDir()
 	rows := "Order ID,Quantity\n" + strings.Repeat("A-1,2\n", 1_000_000) // 6 MB: more than the read-ahead holds
@@ -29,7 +30,7 @@ func TestCloseStopsReadAhead(t *testing.T) {
 		t.Fatal(err)
 	}
 	bookPath := filepath.Join(dir, "orders.xlsx")
-	writeBook(t, bookPath, 20000)
+	writeBook(t, bookPath, 50000) // 4 MB of XML: more than the sheet's read-ahead holds
 
 	for _, path := range []string{gzPath, bookPath} {
 		t.Run(filepath.Base(path), func(t *testing.T) {
@@ -67,6 +68,8 @@ func readAheads(c any) []*cancelReader {
 		return []*cancelReader{c}
 	case waited:
 		return []*cancelReader{c.c}
+	case *workbook:
+		return []*cancelReader{c.ahead}
 	case closers:
 		var all []*cancelReader
 		for _, x := range c {

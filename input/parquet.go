@@ -25,7 +25,8 @@ import (
 type parquetRows struct {
 	r      *parquet.Reader
 	cols   []parquetColumn
-	header bool // the header has been handed out
+	text   []bool // the columns of text (byte arrays without a decimal type)
+	header bool   // the header has been handed out
 	rows   []parquet.Row
 	n, i   int // rows in rows, and the next one to hand out
 }
@@ -47,6 +48,7 @@ func openParquet(name string, o *opened) (*parquetRows, error) {
 	}
 	schema := f.Schema()
 	var cols []parquetColumn
+	var text []bool
 	for _, path := range schema.Columns() {
 		leaf, ok := schema.Lookup(path...)
 		col := strings.Join(path, ".")
@@ -54,27 +56,28 @@ func openParquet(name string, o *opened) (*parquetRows, error) {
 			return nil, fmt.Errorf("read %s: parquet column %q is nested or repeated: only flat columns are read", name, col)
 		}
 		cols = append(cols, parquetColumn{name: col, text: valueText(leaf.Node.Type())})
+		text = append(text, isText(leaf.Node.Type()))
 	}
-	return &parquetRows{r: parquet.NewReader(f), cols: cols, rows: make([]parquet.Row, parquetBatch)}, nil
+	return &parquetRows{r: parquet.NewReader(f), cols: cols, text: text, rows: make([]parquet.Row, parquetBatch)}, nil
 }
 
 // next returns the header, then each row's cells, then io.EOF.
-func (p *parquetRows) next() ([]string, error) {
+func (p *parquetRows) next() ([]string, []bool, error) {
 	if !p.header {
 		p.header = true
 		names := make([]string, len(p.cols))
 		for i, c := range p.cols {
 			names[i] = c.name
 		}
-		return names, nil
+		return names, nil, nil
 	}
 	if p.i == p.n {
 		n, err := p.r.ReadRows(p.rows)
 		if n == 0 && err != nil {
 			if errors.Is(err, io.EOF) {
-				return nil, io.EOF
+				return nil, nil, io.EOF
 			}
-			return nil, fmt.Errorf("parquet: %w", err)
+			return nil, nil, fmt.Errorf("parquet: %w", err)
 		}
 		p.n, p.i = n, 0
 	}
@@ -86,7 +89,7 @@ func (p *parquetRows) next() ([]string, error) {
 			cells[c] = p.cols[c].text(v)
 		}
 	}
-	return cells, nil
+	return cells, p.text, nil
 }
 
 // Close closes the rows' reader.
@@ -125,6 +128,21 @@ func valueText(t parquet.Type) func(parquet.Value) string {
 		return func(v parquet.Value) string { return strconv.FormatFloat(v.Double(), 'f', -1, 64) }
 	}
 	return func(v parquet.Value) string { return string(v.ByteArray()) }
+}
+
+// isText reports whether a column of type t holds text: a byte array (UTF8,
+// ENUM, JSON, none…) that is not a decimal.
+func isText(t parquet.Type) bool {
+	switch t.Kind() {
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		lt := t.LogicalType()
+		if lt == nil {
+			return true
+		}
+		_, decimal := lt.Value.(*format.DecimalType)
+		return !decimal
+	}
+	return false
 }
 
 // isoUTC and isoLocal are how timestamps are written, with and without a zone.

@@ -26,6 +26,12 @@ type Options struct {
 	// input, as they are read (before any decompression or decoding).
 	Progress *progress.Meter
 	Sheet    string // an Excel workbook's sheet ("": its first); other kinds ignore it
+	// TextColumns, when set, is called once with the first row of a typed
+	// input (an Excel workbook or a Parquet file; its header when Header is
+	// true) and reports which columns are read as numbers or times: their
+	// text cells that start with a digit or '-' are written with a leading
+	// space (typed.go). Other inputs ignore it.
+	TextColumns func(first []string) []bool
 }
 
 // Reader is one opened CSV input, positioned after its header. It hands out
@@ -57,7 +63,7 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 		o.closer.Close()
 		return nil, err
 	}
-	t, err := typedRows(ctx, path, o, opts.Sheet)
+	t, err := typedRows(ctx, path, o, opts)
 	if err != nil {
 		o.closer.Close()
 		return nil, err

@@ -1,174 +1,113 @@
 package input
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"slices"
+	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
-// An Excel workbook (.xlsx) is read one row at a time with excelize's
-// streaming row iterator (a worksheet larger than 16 MiB is unzipped to a
-// temporary file, not to memory) and handed on as CSV text, one line per row
-// of the sheet, so that it goes through the same reading, typing, rules and
-// rejects as a CSV export: a reject's line is the sheet's row number and its
-// file names the sheet. Cells keep their type in the text they become:
+// An Excel workbook (.xlsx) is read one row at a time from its sheet's XML,
+// streamed out of the archive (xlsx.go reads the rest), and handed on as
+// CSV text, one line per row of the sheet, so that it goes through the same
+// reading, typing, rules and rejects as a CSV export: a reject's line is
+// the sheet's row number (a row the sheet skips is an empty row) and its
+// file names the sheet. Cells keep their type in the text they become
+// (xlsxvalue.go):
 //
 //   - a number as its shortest decimal form (to Excel's 15 significant
 //     digits), whatever its display format (no thousands separator, no
 //     currency, no rounding to the displayed decimals);
 //   - a date or time as ISO 8601 (2024-01-31T09:30:00), whatever its display;
-//   - a boolean as TRUE or FALSE, and text as typed.
+//   - a boolean as TRUE or FALSE, and text as typed: a shared string, an
+//     inline string or a formula's text, each marked as text (typed.go).
 //
-// (typed.go says how they are read.)
+// The program reads sheets itself rather than with a library: it needs each
+// cell's type, which excelize's row iterator does not give, and this costs
+// an eighth of excelize's CPU and nothing at the program's start.
 
-// isoDateTime is the display format given to every date and time style. Its
-// locale (409, en-US) is found at once by excelize, which otherwise searches
-// its whole table of languages for each part of each date cell: that search
-// took half the CPU of reading a workbook with two date columns.
-const isoDateTime = `[$-409]yyyy-mm-dd"T"hh:mm:ss`
+// maxRows is the last row of an Excel sheet.
+const maxRows = 1 << 20
 
 // workbook is a sheet of an Excel workbook read as CSV text.
 type workbook struct {
-	f     *excelize.File
-	rows  *excelize.Rows
-	sheet string
-	width int // the header's width, once read: rows are padded to it
+	book    *xlsxBook
+	strings *stringTable
+	part    io.ReadCloser
+	ahead   *cancelReader // inflates part on a goroutine of its own
+	x       *xmlScan
+	sheet   string
+	width   int // the header's width, once read: rows are padded to it
+
+	row     int  // the sheet's row number last handed out
+	pending bool // a row read ahead: num, cells and text
+	num     int  // its number
+	cells   []string
+	text    []bool
+	v, is   []byte            // a cell's <v> and <is> text
+	dates   map[string]string // date cells' values and their text
 }
 
 // openWorkbook opens the workbook o (its file, or the copy of standard
 // input) at sheet ("" for the first) and returns a reader of its rows as CSV,
 // and the input's name for rejects, which names the sheet.
-func openWorkbook(name string, o *opened, sheet string) (*workbook, string, error) {
-	f, err := openExcel(o)
+func openWorkbook(ctx context.Context, name string, o *opened, sheet string) (*workbook, string, error) {
+	book, err := openXLSX(o.ra, o.size)
 	if err != nil {
 		return nil, "", fmt.Errorf("read %s: workbook: %w", name, err)
 	}
-	sheets := f.GetSheetList()
+	var names []string
+	part := ""
+	for _, s := range book.sheets {
+		names = append(names, s.name)
+		if s.name == sheet || sheet == "" && part == "" {
+			part, sheet = s.part, s.name
+		}
+	}
 	switch {
-	case sheet == "" && len(sheets) > 0:
-		sheet = sheets[0]
-	case sheet == "":
-		f.Close()
+	case len(names) == 0:
 		return nil, "", fmt.Errorf("read %s: the workbook has no sheet", name)
+	case part == "":
+		return nil, "", fmt.Errorf("read %s: the workbook has no sheet %q (it has: %s)", name, sheet, strings.Join(names, ", "))
 	}
-	if !slices.Contains(sheets, sheet) {
-		f.Close()
-		return nil, "", fmt.Errorf("read %s: the workbook has no sheet %q (it has: %s)", name, sheet, strings.Join(sheets, ", "))
+	wb := &workbook{book: book, sheet: sheet}
+	if wb.strings, err = book.readStrings(); err != nil {
+		return nil, "", fmt.Errorf("read %s: workbook: %w", name, err)
 	}
-	if err := isoDates(f); err != nil {
-		f.Close()
-		return nil, "", fmt.Errorf("read %s: workbook styles: %w", name, err)
-	}
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		f.Close()
+	if wb.part, err = book.open(part); err != nil {
+		wb.strings.Close()
 		return nil, "", fmt.Errorf("read %s: sheet %q: %w", name, sheet, err)
 	}
-	wb := &workbook{f: f, rows: rows, sheet: sheet}
+	// Inflating the sheet is a tenth of the work of reading it: it overlaps
+	// the scanning of the XML instead of waiting for it.
+	wb.ahead = readAhead(ctx, &named{what: "sheet " + sheet, r: wb.part}, inflateBlock, inflateBlocks)
+	wb.x = newXMLScan(wb.ahead)
 	return wb, fmt.Sprintf("%s (sheet %s)", name, sheet), nil
 }
 
-// openExcel opens the workbook o by a path, so that excelize reads its parts
-// where they lie instead of the whole archive into memory: the input's file,
-// or a temporary copy (of a pipe, or decompressed), already removed from its
-// folder, through its descriptor in /proc. Without /proc, a copy is read
-// into memory.
-func openExcel(o *opened) (*excelize.File, error) {
-	f, ok := o.ra.(*os.File)
-	switch {
-	case ok && f == o.file:
-		return excelize.OpenFile(f.Name())
-	case ok && procFD():
-		return excelize.OpenFile(fmt.Sprintf("/proc/self/fd/%d", f.Fd()))
-	}
-	return excelize.OpenReader(io.NewSectionReader(o.ra, 0, o.size))
-}
-
-// procFD reports whether an open file can be opened again by its descriptor
-// in /proc (Linux).
-func procFD() bool {
-	_, err := os.Stat("/proc/self/fd")
-	return err == nil
-}
-
-// isoDates makes every cell style of f display as its typed value: a date or
-// time style as isoDateTime, any other as General (the number as held).
-func isoDates(f *excelize.File) error {
-	iso := isoDateTime
-	id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &iso})
-	if err != nil {
-		return err
-	}
-	xfs := f.Styles.CellXfs.Xf
-	isoID, general := xfs[id].NumFmtID, 0
-	for i := range xfs {
-		if i == id {
-			continue
-		}
-		st, err := f.GetStyle(i)
-		if err != nil {
-			return err
-		}
-		if isDateFormat(st) {
-			xfs[i].NumFmtID = isoID
-		} else {
-			xfs[i].NumFmtID = &general
-		}
-	}
-	return nil
-}
-
-// isDateFormat reports whether a style displays a date or a time: one of
-// Excel's built-in date formats, or a custom format with a date part (d, m,
-// y, h or s outside quotes, brackets and escapes).
-func isDateFormat(st *excelize.Style) bool {
-	if st.CustomNumFmt == nil {
-		n := st.NumFmt
-		return (n >= 14 && n <= 22) || (n >= 27 && n <= 36) || (n >= 45 && n <= 47) || (n >= 50 && n <= 58)
-	}
-	code := *st.CustomNumFmt
-	if i := strings.IndexByte(code, ';'); i >= 0 {
-		code = code[:i]
-	}
-	quoted, bracket := false, false
-	for i := 0; i < len(code); i++ {
-		c := code[i]
-		switch {
-		case c == '"':
-			quoted = !quoted
-		case quoted:
-		case c == '[':
-			bracket = true
-		case c == ']':
-			bracket = false
-		case bracket:
-		case c == '\\' || c == '_' || c == '*':
-			i++
-		case strings.IndexByte("dmyhsDMYHS", c) >= 0:
-			return true
-		}
-	}
-	return false
-}
-
 // next returns the cells of the sheet's next row (nil for an empty row),
-// padded to the header's width, or io.EOF after the last.
-func (wb *workbook) next() ([]string, error) {
-	if !wb.rows.Next() {
-		if err := wb.rows.Error(); err != nil {
-			return nil, fmt.Errorf("sheet %q: %w", wb.sheet, err)
+// padded to the header's width, and which are text, or io.EOF after the
+// last.
+func (wb *workbook) next() ([]string, []bool, error) {
+	if !wb.pending {
+		ok, err := wb.readRow()
+		if err != nil {
+			return nil, nil, fmt.Errorf("sheet %q: %w", wb.sheet, err)
 		}
-		return nil, io.EOF
+		if !ok {
+			return nil, nil, io.EOF
+		}
+		wb.pending = true
 	}
-	cells, err := wb.rows.Columns()
-	if err != nil {
-		return nil, fmt.Errorf("sheet %q: %w", wb.sheet, err)
+	wb.row++
+	if wb.num > wb.row {
+		return nil, nil, nil // a row the sheet skips
 	}
+	wb.pending = false
+	cells, text := wb.cells, wb.text
 	if wb.width == 0 {
 		wb.width = len(cells)
 	}
@@ -176,16 +115,246 @@ func (wb *workbook) next() ([]string, error) {
 		cells = cells[:len(cells)-1]
 	}
 	if len(cells) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
+	text = text[:len(cells)]
 	for len(cells) < wb.width {
-		cells = append(cells, "")
+		cells, text = append(cells, ""), append(text, false)
 	}
-	return cells, nil
+	return cells, text, nil
 }
 
-// Close closes the sheet's iterator and the workbook, removing its
-// temporary files.
+// readRow reads the sheet's next <row> into num, cells and text; ok is
+// false at the end of the sheet's data.
+func (wb *workbook) readRow() (ok bool, err error) {
+	for {
+		tag, err := wb.x.next()
+		if err == io.EOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		switch {
+		case string(tag.local) == "row" && !tag.end:
+			return true, wb.readCells(tag)
+		case string(tag.local) == "sheetData" && tag.end:
+			return false, nil
+		}
+	}
+}
+
+// readCells reads the cells of the row: a cell without a value (nor a
+// formula) is left out, and a cell after a gap is put in its column.
+func (wb *workbook) readCells(row xmlTag) error {
+	wb.num = wb.row + 1
+	var bad error
+	err := eachAttr(row.attrs, func(name, value []byte) {
+		if string(name) != "r" {
+			return
+		}
+		n, ok := atoi(value)
+		switch {
+		case !ok:
+			bad = fmt.Errorf("row %q: not a row number", value)
+		case n > wb.row:
+			wb.num = n
+		}
+	})
+	if err = cmp.Or(err, bad); err != nil {
+		return err
+	}
+	if wb.num > maxRows {
+		return fmt.Errorf("row %d is past Excel's last row, %d", wb.num, maxRows)
+	}
+	wb.cells, wb.text = wb.cells[:0], wb.text[:0]
+	for !row.empty {
+		tag, err := wb.x.next()
+		if err != nil {
+			return unexpectedEOF(err)
+		}
+		switch {
+		case string(tag.local) == "c" && !tag.end:
+			if err := wb.readCell(tag); err != nil {
+				return err
+			}
+		case string(tag.local) == "row" && tag.end:
+			return nil
+		}
+	}
+	return nil
+}
+
+// readCell reads the cell c and appends its value to the row.
+func (wb *workbook) readCell(c xmlTag) error {
+	col, style, kind := len(wb.cells), 0, ""
+	var bad error
+	err := eachAttr(c.attrs, func(name, value []byte) {
+		switch string(name) {
+		case "r":
+			n, err := refColumn(value)
+			col, bad = n, cmp.Or(bad, err)
+		case "s":
+			style, _ = atoi(value)
+		case "t":
+			kind = cellKind(value)
+		}
+	})
+	if err = cmp.Or(err, bad); err != nil {
+		return err
+	}
+	formula, inline := false, false
+	wb.v, wb.is = wb.v[:0], wb.is[:0]
+	if !c.empty {
+		if formula, inline, err = wb.readValue(); err != nil {
+			return err
+		}
+	}
+	text, isText, err := wb.value(kind, style, inline)
+	if err != nil || text == "" && !formula {
+		return err
+	}
+	for len(wb.cells) < col {
+		wb.cells, wb.text = append(wb.cells, ""), append(wb.text, false)
+	}
+	wb.cells, wb.text = append(wb.cells, text), append(wb.text, isText)
+	return nil
+}
+
+// cellKind is a cell's t attribute, of the kinds value knows; "" (a number)
+// for any other.
+func cellKind(t []byte) string {
+	for _, k := range []string{"s", "str", "inlineStr", "b", "d", "e"} {
+		if string(t) == k {
+			return k
+		}
+	}
+	return ""
+}
+
+// readValue reads a cell's content to its end: its value (<v>) into wb.v,
+// its inline string (<is>) into wb.is, and whether it has a formula.
+func (wb *workbook) readValue() (formula, inline bool, err error) {
+	for {
+		tag, err := wb.x.next()
+		if err != nil {
+			return false, false, unexpectedEOF(err)
+		}
+		if tag.end {
+			if string(tag.local) == "c" {
+				return formula, inline, nil
+			}
+			continue
+		}
+		switch string(tag.local) {
+		case "v":
+			if !tag.empty {
+				wb.v, err = wb.x.text(wb.v)
+			}
+		case "f":
+			formula = true
+			if !tag.empty {
+				err = wb.x.skipElement()
+			}
+		case "is":
+			inline = true
+			if !tag.empty {
+				wb.is, err = wb.x.richText(wb.is, "is")
+			}
+		}
+		if err != nil {
+			return false, false, err
+		}
+	}
+}
+
+// value is the text of a cell of type kind (its t attribute) and style, from
+// wb.v (or wb.is when inline), and whether it is a text cell.
+func (wb *workbook) value(kind string, style int, inline bool) (string, bool, error) {
+	if kind == "" && style > 0 && style < len(wb.book.dates) && wb.book.dates[style] {
+		return wb.date(), false, nil
+	}
+	v := string(wb.v)
+	switch kind {
+	case "b":
+		switch v {
+		case "1":
+			return "TRUE", false, nil
+		case "0":
+			return "FALSE", false, nil
+		}
+		return v, false, nil
+	case "d":
+		return isoDateText(v, wb.book.date1904), false, nil
+	case "s":
+		if v == "" {
+			return "", true, nil
+		}
+		i, _ := strconv.Atoi(strings.TrimSpace(v))
+		s, _, err := wb.strings.get(i)
+		return s, true, err
+	case "str":
+		return v, true, nil
+	case "inlineStr":
+		if inline {
+			return unescapeText(string(wb.is)), true, nil
+		}
+		return v, true, nil
+	}
+	return numberText(v), false, nil
+}
+
+// date is the text of a number cell in a date style, wb.v: exports repeat
+// their dates, which are looked up rather than worked out again (up to
+// maxDates of them).
+func (wb *workbook) date() string {
+	if text, ok := wb.dates[string(wb.v)]; ok {
+		return text
+	}
+	if wb.dates == nil || len(wb.dates) >= maxDates {
+		wb.dates = make(map[string]string)
+	}
+	text := dateText(string(wb.v), wb.book.date1904)
+	wb.dates[string(wb.v)] = text
+	return text
+}
+
+// maxDates bounds the dates a sheet's reader remembers.
+const maxDates = 4096
+
+// refColumn is the 0-based column of a cell reference such as "C5".
+func refColumn(ref []byte) (int, error) {
+	col, i := 0, 0
+	for ; i < len(ref); i++ {
+		c := ref[i] | 0x20 // lower case
+		if c < 'a' || c > 'z' {
+			break
+		}
+		col = col*26 + int(c-'a') + 1
+		if col > 16384 {
+			return 0, fmt.Errorf("cell %q: past Excel's last column, XFD", ref)
+		}
+	}
+	if _, ok := atoi(ref[i:]); col == 0 || !ok {
+		return 0, fmt.Errorf("cell %q: not a cell reference", ref)
+	}
+	return col - 1, nil
+}
+
+// atoi reads a small decimal number, without allocating.
+func atoi(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' || n > 1<<40 {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(b) > 0
+}
+
+// Close closes the sheet, once its read-ahead has stopped, and removes the
+// shared strings' temporary file.
 func (wb *workbook) Close() error {
-	return errors.Join(wb.rows.Close(), wb.f.Close())
+	return errors.Join(waited{wb.ahead}.Close(), wb.part.Close(), wb.strings.Close())
 }

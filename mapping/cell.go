@@ -43,7 +43,7 @@ func (c *Column) parse(s string) (any, error) {
 		return nil, errEmpty
 	}
 	if c.typed {
-		if v, ok := c.parseTyped(t); ok {
+		if v, ok := c.parseTyped(s); ok {
 			return v, nil
 		}
 	}

@@ -130,17 +130,11 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 // A header may have hundreds of thousands of columns: this makes one map
 // and one slice of columns, whatever the width.
 func (p *Program) bindColumns() {
-	byName := make(map[string]int, len(p.Columns))
-	for _, c := range p.Columns {
-		byName[c.Name] = -1
-	}
+	byName := declaredAt(p.Columns, p.Header)
 	p.idents = make(map[string]int, len(p.Header))
 	plain := make([]Column, len(p.Header)) // the undeclared columns: strings
 	p.cols = make([]*Column, len(p.Header))
 	for i, h := range p.Header {
-		if j, ok := byName[h]; ok && j < 0 {
-			byName[h] = i
-		}
 		if id := Ident(h); id != "" && !reserved(id) {
 			if j, dup := p.idents[id]; dup {
 				p.shared[id] = append(p.shared[id], j)

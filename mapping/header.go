@@ -18,14 +18,35 @@ import (
 // input.names in its place (then line, the header line read, must have as
 // many columns; without a header line, line is input.names already).
 func (m *Mapping) header(line []string) []string {
-	names := m.Input.Names
-	if len(names) == 0 || !m.Input.Header {
-		return line
-	}
-	if len(line) != len(names) {
+	names := m.names(line)
+	if len(names) != len(line) {
 		m.inputError("input.names gives %d names, the header line has %d columns", len(names), len(line))
 	}
 	return names
+}
+
+// names is the header the mapping is bound to, as header says, without
+// checking that input.names fit the header line.
+func (m *Mapping) names(line []string) []string {
+	if len(m.Input.Names) == 0 || !m.Input.Header {
+		return line
+	}
+	return m.Input.Names
+}
+
+// declaredAt returns the column of header each declared column is bound to:
+// the first of that name, or -1 when none has it.
+func declaredAt(declared []*Column, header []string) map[string]int {
+	at := make(map[string]int, len(declared))
+	for _, c := range declared {
+		at[c.Name] = -1
+	}
+	for i, h := range header {
+		if j, ok := at[h]; ok && j < 0 {
+			at[h] = i
+		}
+	}
+	return at
 }
 
 // inputError records a mistake about the input's header at input: in the

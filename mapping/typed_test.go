@@ -2,6 +2,8 @@ package mapping
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -26,6 +28,9 @@ func TestParseTyped(t *testing.T) {
 		{"date text", dated, "05/06/2016", ""},
 		{"integer", qty, "42", "42"},
 		{"float in an int column", qty, "4.5", ""},
+		{"text cell, padded", comma, " 1.234", ""},
+		{"trailing space", comma, "1.234 ", ""},
+		{"padded date text", dated, " 2016-06-05", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,7 +49,45 @@ func TestParseTyped(t *testing.T) {
 	if v, err := typed.parse("12,50"); err != nil || fmtValue(v) != "12.50" {
 		t.Errorf("a text cell goes through the declaration: got %v, %v; want 12.50", v, err)
 	}
+	if v, err := typed.parse(" 1.234"); err != nil || fmtValue(v) != "1234" {
+		t.Errorf("a padded text cell goes through the declaration: got %v, %v; want 1234", v, err)
+	}
 }
 
 // fmtValue prints a typed value as fmt does.
 func fmtValue(v any) string { return fmt.Sprint(v) }
+
+// TestTypedColumns names the columns whose text cells a typed input pads:
+// those declared int, float, decimal or time, bound as Compile binds them.
+func TestTypedColumns(t *testing.T) {
+	declared := []string{"version: 1", "columns:", "  Quantity: int", "  Sales: {type: decimal, decimal_separator: \",\"}",
+		"  Order Date: time", "  Customer ID: string", "  Discount: bool"}
+	tests := []struct {
+		name  string
+		input []string // the mapping's input: section
+		line  []string
+		want  []bool
+	}{
+		{"header", nil, []string{"Order Date", "Customer ID", "Quantity", "Sales", "Discount", "Note"},
+			[]bool{true, false, true, true, false, false}},
+		{"a name twice: the first is bound", nil, []string{"Sales", "Sales", "Quantity"},
+			[]bool{true, false, true}},
+		{"names replace the header line", []string{"input:", "  names: [Sales, Note, Quantity]"}, []string{"a", "b", "c"},
+			[]bool{true, false, true}},
+		{"names that do not fit", []string{"input:", "  names: [Sales, Note]"}, []string{"a", "b", "c"}, nil},
+		{"no header line", []string{"input:", "  header: false", "  names: [Note, Quantity]"}, []string{"1", "2", "3"},
+			[]bool{false, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lines := append(append(slices.Clone(declared), tt.input...), "activity:", "  $type: TOUCH")
+			m, err := parse("m.yaml", []byte(strings.Join(lines, "\n")+"\n"), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := m.TypedColumns(tt.line); !slices.Equal(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

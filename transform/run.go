@@ -195,7 +195,8 @@ func (r *run) defaults() {
 func (r *run) open(path string, prog *mapping.Program) (*input.Reader, *mapping.Program, error) {
 	m := r.cfg.Mapping
 	in, err := input.Open(r.ctx, path, input.Options{Encoding: m.Input.Encoding, Delimiter: m.Input.Delimiter,
-		Header: m.Input.Header, Names: m.Input.Names, MaxRowSize: r.cfg.MaxRowSize, Stdin: r.cfg.Stdin, Progress: r.cfg.Progress, Sheet: m.Input.Sheet})
+		Header: m.Input.Header, Names: m.Input.Names, MaxRowSize: r.cfg.MaxRowSize, Stdin: r.cfg.Stdin, Progress: r.cfg.Progress, Sheet: m.Input.Sheet,
+		TextColumns: m.TypedColumns})
 	if err != nil {
 		return nil, nil, err
 	}
