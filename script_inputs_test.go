@@ -13,8 +13,9 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
+
+	"csv2activity/internal/testenv"
 	"github.com/rogpeppe/go-internal/testscript"
-	"github.com/xuri/excelize/v2"
 )
 
 // The script commands that make the other kinds of an export from a CSV
@@ -98,48 +99,33 @@ func readCSV(ts *testscript.TestScript, path string) [][]string {
 
 // xlsxCmd is "xlsx SRC.csv DST.xlsx [SHEET [OTHER]]": DST is a workbook
 // whose sheet SHEET (default Sheet1) holds SRC's rows, typed by typedCell
-// (dates in a m/d/yy display format; '1.234 is the text 1.234); OTHER names a sheet put before it,
-// holding one unrelated row. Written with excelize's stream writer.
+// (dates in a m/d/yyyy display format; '1.234 is the text 1.234); OTHER
+// names a sheet put before it, holding one unrelated row. Written by
+// testenv.WriteWorkbook.
 func xlsxCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 || len(args) > 4 {
 		ts.Fatalf("usage: xlsx SRC.csv DST.xlsx [SHEET [OTHER]]")
 	}
 	rows := readCSV(ts, args[0])
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := "Sheet1"
+	sheet := testenv.Sheet{Name: "Sheet1", Rows: make([][]any, len(rows))}
 	if len(args) > 2 {
-		sheet = args[2]
-		ts.Check(f.SetSheetName("Sheet1", sheet))
+		sheet.Name = args[2]
 	}
-	if len(args) > 3 {
-		_, err := f.NewSheet(args[3])
-		ts.Check(err)
-		ts.Check(f.SetCellValue(args[3], "A1", "not this sheet"))
-		ts.Check(f.MoveSheet(args[3], sheet))
-	}
-	date, err := f.NewStyle(&excelize.Style{NumFmt: 14})
-	ts.Check(err)
-	sw, err := f.NewStreamWriter(sheet)
-	ts.Check(err)
 	for i, row := range rows {
 		cells := make([]any, len(row))
 		for j, s := range row {
-			v := typedCell(s)
+			cells[j] = typedCell(s)
 			if i == 0 {
-				v = s
+				cells[j] = s
 			}
-			if _, ok := v.(time.Time); ok {
-				v = excelize.Cell{StyleID: date, Value: v}
-			}
-			cells[j] = v
 		}
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		ts.Check(err)
-		ts.Check(sw.SetRow(cell, cells))
+		sheet.Rows[i] = cells
 	}
-	ts.Check(sw.Flush())
-	ts.Check(f.SaveAs(ts.MkAbs(args[1])))
+	sheets := []testenv.Sheet{sheet}
+	if len(args) > 3 {
+		sheets = []testenv.Sheet{{Name: args[3], Rows: [][]any{{"not this sheet"}}}, sheet}
+	}
+	ts.Check(testenv.WriteWorkbook(ts.MkAbs(args[1]), sheets))
 }
 
 // parquetCmd is "parquet SRC.csv DST.parquet": DST holds SRC's rows in
