@@ -13,7 +13,7 @@ import (
 // in a git clone: here, this checkout) and checks that --version prints the
 // module version and the commit it was built from, and says whether the tree
 // had uncommitted changes, as git says. The build reuses the packages the
-// test build compiled: it costs a link. TestInfoVersion (in cli) checks the
+// test build compiled: it costs a link. TestOf (in internal/buildinfo) checks the
 // wording of every case from made-up build information.
 func TestInstallVersion(t *testing.T) {
 	t.Parallel() // a link: the other tests run meanwhile instead of waiting for it

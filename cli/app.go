@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"github.com/urfave/cli/v2"
+
+	"csv2activity/internal/buildinfo"
 )
 
 // Run runs the command line args (args[0] being the program's name) and
@@ -40,7 +42,7 @@ func newApp(version string) *cli.App {
 	app := &cli.App{
 		Name:    "csv2activity",
 		Usage:   "turn retail CSV exports into mediarithmics user activities (ndjson)",
-		Version: buildVersion(version),
+		Version: buildinfo.Version(version),
 		Description: "A YAML mapping file says how each row (or group of rows) of a CSV export becomes a\n" +
 			"mediarithmics user activity. Start from mappings.example.yaml, convert, read the summary\n" +
 			"and the rejects file, and fix the mapping until nothing is rejected.\n\n" +

@@ -124,26 +124,26 @@ const (
 // rejectReport groups the rejected rows of a run by reason, as they come;
 // memory is bounded by reportReasons and reportLines.
 type rejectReport struct {
-	byKey     map[rejectKey]*reasonGroup
+	byKey     map[transform.RejectKey]*reasonGroup
 	groups    []*reasonGroup
 	others    int  // rejects past reportReasons distinct reasons
 	withFiles bool // several inputs: name the file of each line
 }
 
 type reasonGroup struct {
-	key   rejectKey
+	key   transform.RejectKey
 	first string // the first full reason
 	count int
 	lines []string
 }
 
 func newRejectReport(withFiles bool) *rejectReport {
-	return &rejectReport{byKey: map[rejectKey]*reasonGroup{}, withFiles: withFiles}
+	return &rejectReport{byKey: map[transform.RejectKey]*reasonGroup{}, withFiles: withFiles}
 }
 
 // add counts one reject under its reason's group.
 func (r *rejectReport) add(rej *transform.Reject) {
-	key := keyOf(rej)
+	key := rej.Key()
 	g := r.byKey[key]
 	if g == nil {
 		if len(r.groups) == reportReasons {
@@ -196,55 +196,3 @@ func (r *rejectReport) sort() {
 // countOf writes n and the noun, in the plural unless n is 1 ("3 rows",
 // "2 activities").
 func countOf(n int, noun string) string { return plural.Count(n, noun) }
-
-// rejectKey is what the rejects whose reasons differ only by the offending
-// value (or by the row, its group, its place in a list) have in common:
-// the kind of fault, the column or the place at fault, and the part the
-// row's group played.
-type rejectKey struct {
-	kind   transform.RejectKind
-	column string
-	place  string // with the indexes of lists left out: $items[] for $items[2]
-	group  groupPart
-}
-
-// groupPart is the part a reject's group plays in it.
-type groupPart uint8
-
-const (
-	noGroup  groupPart = iota
-	fellWith           // the row made its group fall
-	fellFor            // the row fell with its group, for another row or the group whole
-)
-
-// String names the part, "" for none.
-func (g groupPart) String() string {
-	return [...]string{noGroup: "", fellWith: "made its group fall", fellFor: "fell with its group"}[g]
-}
-
-// keyOf is the reject's key: rejects with equal keys make one group.
-func keyOf(r *transform.Reject) rejectKey {
-	k := rejectKey{kind: r.Kind, column: r.Column, place: withoutIndexes(r.Place)}
-	switch {
-	case r.ByOther:
-		k.group = fellFor
-	case r.Group != "":
-		k.group = fellWith
-	}
-	return k
-}
-
-// withoutIndexes is an activity path with its list indexes left out:
-// "$events[0].$items[12].$qty" -> "$events[].$items[].$qty".
-func withoutIndexes(path string) string {
-	var b strings.Builder
-	for i := 0; i < len(path); i++ {
-		b.WriteByte(path[i])
-		if path[i] == '[' {
-			for i+1 < len(path) && '0' <= path[i+1] && path[i+1] <= '9' {
-				i++
-			}
-		}
-	}
-	return b.String()
-}

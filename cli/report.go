@@ -236,7 +236,7 @@ func (r *runReport) summary(code int, runErr error) jsonSummary {
 	}
 	r.byWhy.sort()
 	for _, g := range r.byWhy.groups {
-		j.Rejects = append(j.Rejects, jsonReason{Kind: g.key.kind, Column: g.key.column, Place: g.key.place, Group: g.key.group.String(),
+		j.Rejects = append(j.Rejects, jsonReason{Kind: g.key.Kind, Column: g.key.Column, Place: g.key.Place, Group: g.key.Group.String(),
 			Count: g.count, Reason: g.first, Lines: g.lines})
 	}
 	j.OtherRejects = r.byWhy.others

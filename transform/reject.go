@@ -107,3 +107,56 @@ func appendReject(dst []byte, r *Reject) []byte {
 	dst = activity.AppendJSON(dst, obj)
 	return append(dst, '\n')
 }
+
+// RejectKey is what the rejects whose reasons differ only by the offending
+// value (or by the row, its group, its place in a list) have in common:
+// the kind of fault, the column or the place at fault, and the part the
+// row's group played.
+type RejectKey struct {
+	Kind   RejectKind
+	Column string
+	Place  string    // with the indexes of lists left out: $items[] for $items[2]
+	Group  GroupPart // the part the row's group played
+}
+
+// GroupPart is the part a reject's group plays in it.
+type GroupPart uint8
+
+const (
+	NoGroup  GroupPart = iota
+	FellWith           // the row made its group fall
+	FellFor            // the row fell with its group, for another row or the group whole
+)
+
+// String names the part, "" for none.
+func (g GroupPart) String() string {
+	return [...]string{NoGroup: "", FellWith: "made its group fall", FellFor: "fell with its group"}[g]
+}
+
+// Key is the reject's key: rejects with equal keys make one group in the
+// reports (check, --summary-json).
+func (r *Reject) Key() RejectKey {
+	k := RejectKey{Kind: r.Kind, Column: r.Column, Place: withoutIndexes(r.Place)}
+	switch {
+	case r.ByOther:
+		k.Group = FellFor
+	case r.Group != "":
+		k.Group = FellWith
+	}
+	return k
+}
+
+// withoutIndexes is an activity path with its list indexes left out:
+// "$events[0].$items[12].$qty" -> "$events[].$items[].$qty".
+func withoutIndexes(path string) string {
+	var b strings.Builder
+	for i := 0; i < len(path); i++ {
+		b.WriteByte(path[i])
+		if path[i] == '[' {
+			for i+1 < len(path) && '0' <= path[i+1] && path[i+1] <= '9' {
+				i++
+			}
+		}
+	}
+	return b.String()
+}

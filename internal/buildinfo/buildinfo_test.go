@@ -1,4 +1,4 @@
-package cli
+package buildinfo
 
 import (
 	"runtime"
@@ -6,12 +6,12 @@ import (
 	"testing"
 )
 
-// TestBuildVersion: a version set at link time is printed as it is; a build
+// TestVersion: a version set at link time is printed as it is; a build
 // without VCS stamping (a test binary, as one made with -buildvcs=false or
 // outside a git clone) prints (devel) and the Go version alone, as the
 // README's Install section says. TestInstallVersion covers a real build in
 // a git checkout.
-func TestBuildVersion(t *testing.T) {
+func TestVersion(t *testing.T) {
 	tests := []struct{ name, linked, want string }{
 		{"linked", "v1.2.3", "v1.2.3"},
 		{"unstamped", "", "(devel), " + runtime.Version()},
@@ -19,16 +19,16 @@ func TestBuildVersion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := buildVersion(tt.linked); got != tt.want {
+			if got := Version(tt.linked); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
 	}
 }
 
-// TestInfoVersion: the build information of a build in a clone, with and
+// TestOf: the build information of a build in a clone, with and
 // without uncommitted changes, and of a module fetched by version.
-func TestInfoVersion(t *testing.T) {
+func TestOf(t *testing.T) {
 	stamped := func(modified string) []debug.BuildSetting {
 		return []debug.BuildSetting{
 			{Key: "-compiler", Value: "gc"},
@@ -54,7 +54,7 @@ func TestInfoVersion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			info := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "csv2activity", Version: tt.version}, Settings: tt.settings}
-			if got := infoVersion(info); got != tt.want {
+			if got := Of(info); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
