@@ -181,7 +181,7 @@ func TestGroupedMatchesApply(t *testing.T) {
 		}
 		tmpl, general := p.NewEvaluator(), p.NewEvaluator()
 		count := [4]int{}
-		for range 3000 {
+		for range 1200 {
 			n := 1 + rng.IntN(5)
 			if rng.IntN(50) == 0 {
 				n = maxPlanned + rng.IntN(2) // the longest templated group, and one past it

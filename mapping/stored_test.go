@@ -21,7 +21,7 @@ func TestStoredMatchesGroup(t *testing.T) {
 		}
 		stored, typed := p.NewEvaluator(), p.NewEvaluator()
 		written, rejected := 0, 0
-		for range 3000 {
+		for range 1200 {
 			n := 1 + rng.IntN(5)
 			if rng.IntN(50) == 0 {
 				n = maxPlanned + rng.IntN(2)
