@@ -279,14 +279,22 @@ func (r *run) convert(ctx context.Context, first *input.Reader, prog *mapping.Pr
 	if err := ordered(ctx, r.cfg.Workers, produce, newW, consume); err != nil {
 		return err
 	}
+	// The groups' producer reads only the store's own files, so it is
+	// waited for, unlike the input's: a run that stops early returns once
+	// the producer has left the store (and closed it), never while it
+	// still reads the files the store's closing removes.
+	produced := make(chan struct{})
 	produceGroups := func(emit func([]storedGroup) bool) error {
+		defer close(produced)
 		return store.groups(emit)
 	}
 	newG := func() func([]storedGroup) *result {
 		w := r.tracer(r.newWorker(prog))
 		return func(unit []storedGroup) *result { return w.groups(unit, r.inputs) }
 	}
-	return ordered(ctx, r.cfg.Workers, produceGroups, newG, r.consume)
+	err := ordered(ctx, r.cfg.Workers, produceGroups, newG, r.consume)
+	<-produced
+	return err
 }
 
 // file files the keyed rows of a result in the store: a row waits there for
