@@ -121,6 +121,7 @@ func brokenOrders(n int, shuffle bool, seed int64) (input, withoutOrders, withou
 // the line with on_rejected_row: drop_row; in memory, spilled, --sorted,
 // with one worker or several.
 func TestWholeGroups(t *testing.T) {
+	t.Parallel()
 	for _, shuffle := range []bool{false, true} {
 		input, withoutOrders, withoutRows, broken := brokenOrders(3000, shuffle, 11)
 		if len(broken) < 20 {
@@ -213,6 +214,7 @@ func checkBrokenRejects(t *testing.T, rejects map[int]string, broken map[string]
 // from the cells group_by reads; a row whose key cannot be computed, or that
 // where leaves out, is rejected alone.
 func TestRejectedRowGroup(t *testing.T) {
+	t.Parallel()
 	const base = `version: 1
 columns:
   qty: int
@@ -270,6 +272,7 @@ activity:
 // accounts for every row read, whether it was reading rows, building
 // groups or streaming them, and says that it stopped.
 func TestStopAddsUp(t *testing.T) {
+	t.Parallel()
 	input, clean, _, _ := brokenOrders(6000, true, 12)
 	_, sortedClean, _, _ := brokenOrders(6000, false, 12)
 	// A mapping whose activity breaks a rule for some groups: rejected
@@ -413,6 +416,7 @@ func sortByOrder(lines []string) []string {
 // TestLineLimit: an activity line longer than an upload execution may hold
 // is rejected, never written, on the grouped and the per-line paths.
 func TestLineLimit(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("order,customer,sku,qty,price\n")
 	for i := range 40 {

@@ -10,6 +10,7 @@ import (
 // table's growth, finds each again, tells apart keys that differ in one
 // byte, and keeps keys longer than a chunk and the empty key.
 func TestKeyIndex(t *testing.T) {
+	t.Parallel()
 	var x keyIndex
 	long := strings.Repeat("k", keyChunk+10)
 	keys := []string{"", long, long[:keyChunk]}
@@ -36,6 +37,7 @@ func TestKeyIndex(t *testing.T) {
 // of what its index of keys takes past three quarters of the budget, and of
 // nothing below it.
 func TestGroupStoreKeysOver(t *testing.T) {
+	t.Parallel()
 	const budget = 64 << 10
 	g := newGroupStore(budget)
 	var told int64

@@ -16,6 +16,7 @@ import (
 // each activity written and in output order, the lines of its rows: one row
 // per activity, a group's rows (gathered, or --sorted), across two inputs.
 func TestOriginsNameEveryActivitysRows(t *testing.T) {
+	t.Parallel()
 	first := "order,customer,sku,qty,price\nB,c1,b1,1,1\nA,c2,a1,zero,1\nB,c1,b2,2,1\nC,c3,c1,1,1\n"
 	second := "order,customer,sku,qty,price\nC,c3,c2,1,1\nD,c4,d1,1,1\n"
 	dir := t.TempDir()

@@ -16,6 +16,7 @@ import (
 // within the size and cut between lines; a rerun with fewer parts removes
 // the previous run's extra ones.
 func TestSplitSize(t *testing.T) {
+	t.Parallel()
 	input := ordersCSV(3000, 5)
 	want, _, _ := convertString(t, orderMapping, input, 2)
 	m, err := mapping.Parse("m.yaml", []byte(orderMapping))
@@ -62,6 +63,7 @@ func TestSplitSize(t *testing.T) {
 // a rejects file that the stop removes, so the summary counts them as not
 // converted, never as rejected rows that no file holds.
 func TestInterruptedRejectsAreNotConverted(t *testing.T) {
+	t.Parallel()
 	m, err := mapping.Parse("m.yaml", []byte(orderMapping))
 	if err != nil {
 		t.Fatal(err)

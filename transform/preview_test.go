@@ -15,6 +15,7 @@ import (
 // treats it: rejected whole by default, written without the row with
 // on_rejected_row: drop_row.
 func TestPreviewsStopEarly(t *testing.T) {
+	t.Parallel()
 	input := "order,customer,sku,qty,price\nA,c1,a1,1,1\nA,c1,a2,2,1\nB,c2,b1,zero,1\nB,c2,b2,1,2\nC,c3,c1,1,1\n" + strings.Repeat("D,c4,d,1,1\n", 100000)
 	for _, policy := range []string{mapping.RejectGroup, mapping.DropRow} {
 		t.Run(policy, func(t *testing.T) {
@@ -54,6 +55,7 @@ func TestPreviewsStopEarly(t *testing.T) {
 
 // TestPreviewsScattered says when the groups read do not stand together.
 func TestPreviewsScattered(t *testing.T) {
+	t.Parallel()
 	m, err := mapping.Parse("m.yaml", []byte(orderMapping))
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +76,7 @@ func TestPreviewsScattered(t *testing.T) {
 // TestPreviewsBigGroup: a group over its share of the memory budget is shown
 // rejected whole, as convert rejects it, without holding its rows.
 func TestPreviewsBigGroup(t *testing.T) {
+	t.Parallel()
 	m, err := mapping.Parse("m.yaml", []byte(orderMapping))
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import "testing"
 // the group or the index in a list group together; a different column,
 // place, kind or part of the group keeps them apart.
 func TestRejectKey(t *testing.T) {
+	t.Parallel()
 	cell := func(col, value, reason string) Reject {
 		return Reject{Kind: RejectCell, Column: col, Value: value, Reason: reason}
 	}

@@ -38,6 +38,7 @@ func typedRejects(t *testing.T, mappingText, input string) []Reject {
 // TestRejectsTyped: each rejection carries its kind, the column, value and
 // place at fault, and with group_by the group that fell and why.
 func TestRejectsTyped(t *testing.T) {
+	t.Parallel()
 	perLine := "version: 1\ncolumns:\n  qty: int\nactivity:\n  $type: TOUCH\n  $ts: 1700000000000\n" +
 		"  $user_account_id: ${ customer }\n  n: ${ int(note) }\n"
 	input := "customer,qty,note\n" +

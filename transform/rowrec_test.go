@@ -14,6 +14,7 @@ import (
 // their text and fields back; fields that stand in the text as they are
 // take no room beyond it.
 func TestRecordRoundTrip(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		comma   rune
 		text    string
@@ -58,6 +59,7 @@ func TestRecordRoundTrip(t *testing.T) {
 // TestRecordAnyFields reads back fields that do not match the text at all
 // (a record the store never makes, but whose fields must still come back).
 func TestRecordAnyFields(t *testing.T) {
+	t.Parallel()
 	var w recordWriter
 	fields := []string{"", "x", strings.Repeat("é", 300), "", "a,b"}
 	stored := w.append(nil, []byte("x,,y"), fields, ',')

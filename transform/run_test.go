@@ -50,6 +50,7 @@ activity:
 // TestEdgeCases runs the classic CSV edge cases (quotes, embedded newlines,
 // CRLF, UTF-8, empty fields) through a mapping that writes the whole row.
 func TestEdgeCases(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, csv string
 		want      []map[string]string
@@ -105,6 +106,7 @@ activity:
 `
 
 func TestEncodings(t *testing.T) {
+	t.Parallel()
 	text := "id;name\n1;Crème brûlée\n2;Pâte à tartiner\n"
 	utf16le, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(text)
 	utf16be, _ := unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder().String(text)
@@ -135,6 +137,7 @@ func TestEncodings(t *testing.T) {
 }
 
 func TestInvalidUTF8Rejected(t *testing.T) {
+	t.Parallel()
 	m := strings.Replace(nameMapping, "version: 1\n", "version: 1\ninput: {encoding: utf-8}\n", 1)
 	out, rej, sum := convertString(t, m, []byte("id;name\n1;ok\n2;bad \xe9 byte\n3;ok too\n"), 1)
 	if sum.Activities != 2 || sum.Rejected != 1 {
@@ -170,7 +173,7 @@ func ordersCSV(n int, seed int64) []byte {
 
 // TestDeterministic checks that the output does not depend on the number of
 // workers or on how the input is cut into batches.
-func TestDeterministic(t *testing.T) {
+func TestDeterministic(t *testing.T) { // not parallel: sets batchSize
 	input := ordersCSV(8000, 1) // 240 KB: two batches of 128 KiB
 	want, wantRej, sum := convertString(t, orderMapping, input, 1)
 	if sum.Rejected == 0 || sum.Filtered == 0 || sum.Activities < 2400 {
@@ -191,6 +194,7 @@ func TestDeterministic(t *testing.T) {
 // TestGroupOrder checks that groups come out in order of first appearance,
 // with their rows in input order, whatever the row order.
 func TestGroupOrder(t *testing.T) {
+	t.Parallel()
 	input := "order,customer,sku,qty,price\nB,c1,b1,1,1\nA,c2,a1,1,1\nB,c1,b2,2,1\nC,c3,c1,1,1\nA,c2,a2,3,1\n"
 	out, _, _ := convertString(t, orderMapping, []byte(input), 3)
 	want := `{"$type":"TOUCH","$ts":1700000000000,"$user_account_id":"c1","total":3,"items":["b1x1","b2x2"]}
@@ -205,6 +209,7 @@ func TestGroupOrder(t *testing.T) {
 // TestHeaderless reads a tab-separated file without a header line, its
 // columns named by the mapping; the first line is data line 1.
 func TestHeaderless(t *testing.T) {
+	t.Parallel()
 	m := `version: 1
 input:
   delimiter: "\t"
@@ -229,6 +234,7 @@ activity:
 // TestBareQuotes takes a quote inside an unquoted field for a literal
 // character, as spreadsheets do, and still rejects a badly closed quoted field.
 func TestBareQuotes(t *testing.T) {
+	t.Parallel()
 	in := "Contact Phone Number,Location Coordinates,Cities,Counties\n" +
 		"02095257564,37°36'37.8\"N 121°2'17.9\"W,Modesto,Stanislaus\n" +
 		"1,\"Eldon \"Wood\" desk\",x,y\n"
@@ -284,7 +290,7 @@ func TestSpill(t *testing.T) {
 // whose groups stand together, whatever the workers and batches (groups
 // within a batch, across batches, larger than a batch), and rejects
 // (rather than writes twice) the rows of a group that comes back.
-func TestSorted(t *testing.T) {
+func TestSorted(t *testing.T) { // not parallel: sets batchSize
 	var b strings.Builder
 	b.WriteString("order,customer,sku,qty,price\n")
 	for i := range 9000 {

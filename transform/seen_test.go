@@ -12,6 +12,7 @@ import (
 // chunks (one key longer than a chunk), and keys never added, however
 // alike, are not found; grew is told of every byte the set keeps.
 func TestSeenKeys(t *testing.T) {
+	t.Parallel()
 	var told int64
 	s := seenKeys{grew: func(n int64) { told += n }}
 	want := map[string]int{}

@@ -15,6 +15,7 @@ import (
 // NUL bytes without a line break, or nothing at all on a silent pipe) stops
 // with the context's error once it is cancelled.
 func TestRunStopsOnEndlessInput(t *testing.T) {
+	t.Parallel()
 	m, err := mapping.Parse("m.yaml", []byte(rowMapping))
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 // worker missing its evaluator) rejects that row, naming it, instead of
 // crashing the run.
 func TestPanicRejectsRow(t *testing.T) {
+	t.Parallel()
 	m, err := mapping.Parse("m.yaml", []byte(orderMapping))
 	if err != nil {
 		t.Fatal(err)
