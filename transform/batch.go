@@ -37,7 +37,6 @@ var errHeaderMismatch = errors.New("header differs from the first input's")
 // kind (sameKind).
 var errKindMismatch = errors.New("not of the first input's kind")
 
-// sameHeader checks that a later input has the first one's columns.
 // sameKind refuses an input that is not of the first input's kind: a
 // workbook or Parquet file writes its numbers and dates in one form
 // (mapping.TypedCells) and CSV text in the forms its columns declare, so
@@ -52,6 +51,7 @@ func sameKind(name string, typed, firstTyped bool) error {
 		name, errKindMismatch, kind[typed], kind[firstTyped])
 }
 
+// sameHeader checks that a later input has the first one's columns.
 func sameHeader(name string, got, want []string) error {
 	if slices.Equal(got, want) {
 		return nil
