@@ -45,19 +45,28 @@ func compileCells(t *testing.T, rest string) *Program {
 	return p
 }
 
+// randomCells is a row of cells drawn from cellChoices, each cell of a
+// column with bad cells (one list a column) one of them once in 20.
+func randomCells(rng *rand.Rand, bad [][]string) []string {
+	fields := make([]string, len(cellChoices))
+	for c := range cellChoices {
+		fields[c] = cellChoices[c][rng.IntN(len(cellChoices[c]))]
+		if c < len(bad) && len(bad[c]) > 0 && rng.IntN(20) == 0 {
+			fields[c] = bad[c][rng.IntN(len(bad[c]))]
+		}
+	}
+	return fields
+}
+
 // TestCellsMatchRow types random rows with Row, writes their typed values
 // with AppendCells and reads them back with CellsRow: the same values,
 // times with the same zone, or ok false and nothing written.
 func TestCellsMatchRow(t *testing.T) {
-	cells := cellChoices
 	p := compileCells(t, "activity:\n  v: ${ row }\n")
 	rng := rand.New(rand.NewChaCha8([32]byte{7}))
 	stored, declined := 0, 0
 	for range 3000 {
-		fields := make([]string, len(cells))
-		for c := range cells {
-			fields[c] = cells[c][rng.IntN(len(cells[c]))]
-		}
+		fields := randomCells(rng, nil)
 		want, err := p.Row(fields)
 		if err != nil {
 			t.Fatalf("row %q: %v", fields, err)
@@ -80,7 +89,7 @@ func TestCellsMatchRow(t *testing.T) {
 	if stored == 0 || declined == 0 {
 		t.Errorf("%d rows stored typed, %d declined: the rows do not test both", stored, declined)
 	}
-	if _, err := p.CellsRow(make([]string, len(cells)), []byte{cellInt}); err == nil {
+	if _, err := p.CellsRow(make([]string, len(cellChoices)), []byte{cellInt}); err == nil {
 		t.Error("truncated cells read back without an error")
 	}
 }
@@ -103,13 +112,7 @@ func TestKeyCellsMatchKeyRow(t *testing.T) {
 		rng := rand.New(rand.NewChaCha8([32]byte{9}))
 		kept, refused := 0, 0
 		for range 3000 {
-			fields := make([]string, len(cellChoices))
-			for c := range cellChoices {
-				fields[c] = cellChoices[c][rng.IntN(len(cellChoices[c]))]
-				if len(bad[c]) > 0 && rng.IntN(20) == 0 {
-					fields[c] = bad[c][rng.IntN(len(bad[c]))]
-				}
-			}
+			fields := randomCells(rng, bad)
 			wantKey, want, wantPass, wantErr := keyRow.KeyRow(fields, false)
 			wantOut := "x"
 			if wantErr == nil && wantPass {
