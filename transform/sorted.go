@@ -238,10 +238,7 @@ func (r *run) convertSorted(ctx context.Context, prog *mapping.Program, produce 
 		}
 		return <-done
 	}
-	newG := func() func(*sortedUnit) *result {
-		w := r.tracer(r.newWorker(prog))
-		return func(u *sortedUnit) *result { return w.sortedUnit(u) }
-	}
+	newG := func() func(*sortedUnit) *result { return r.tracer(r.newWorker(prog)).sortedUnit }
 	consume := func(res *result) error {
 		err := r.consume(res)
 		if r.cfg.Keys == nil { // else its keys, which Keys may keep, may point into them
