@@ -147,10 +147,11 @@ func (g *groupStore) seq(key string, h uint64) uint32 {
 	return seq
 }
 
-// fail makes key's group fall for the rejected row; it returns true when
-// the group falls now (false when an earlier row made it fall).
-func (g *groupStore) fail(key, file string, line int, y *why) bool {
-	seq := g.seq(key, keyHash(key))
+// fail makes key's group (h its keyHash, computed by the worker) fall for
+// the rejected row; it returns true when the group falls now (false when an
+// earlier row made it fall).
+func (g *groupStore) fail(key string, h uint64, file string, line int, y *why) bool {
+	seq := g.seq(key, h)
 	if g.fallen[seq] != nil {
 		return false
 	}

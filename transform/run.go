@@ -312,7 +312,7 @@ func (r *run) file(store *groupStore, res *result) error {
 		case row.key == "":
 			res.rejects = append(res.rejects, row.reject(row.why))
 		default:
-			if store.fail(row.key, row.file, row.line, row.why) {
+			if store.fail(row.key, row.hash, row.file, row.line, row.why) {
 				res.groupsRejected++
 			}
 			res.rejects = append(res.rejects, row.reject(row.why.fellWith(row.key)))

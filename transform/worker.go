@@ -130,6 +130,7 @@ func (w *worker) reject(res *result, input uint32, rej Reject, fields []string) 
 	row := groupRow{file: rej.File, input: input, line: rej.Line, raw: rej.Raw, why: &y}
 	if w.rejectGroup && fields != nil {
 		row.key = w.ev.GroupOfRejected(fields)
+		row.hash = keyHash(row.key)
 	}
 	res.rows = append(res.rows, row)
 }
