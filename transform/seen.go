@@ -10,10 +10,10 @@ import (
 // keys to the end, so they are kept without a pointer for the garbage
 // collector to scan: the keys end to end in chunks of bytes, and an open
 // addressing table of where each one stands (its chunk and offset) and
-// eight bits of its hash. It is exact: a key is found by its bytes, never
+// eight bits of its hash (keyHash, computed by the worker that keyed the
+// row). It is exact: a key is found by its bytes, never
 // by its hash alone. It is not safe for concurrent use.
 type seenKeys struct {
-	seed   maphash.Seed
 	slots  []uint64 // 0: empty; else the key's place (seenPlace) and its hash's top byte
 	chunks [][]byte // each entry: uvarint line, uvarint len(key), key
 	n      int
@@ -54,12 +54,13 @@ func (s *seenKeys) find(key string, h uint64) (i int, found bool) {
 	return i, false
 }
 
-// line returns the line key's group started at, and whether it is there.
-func (s *seenKeys) line(key string) (int, bool) {
+// line returns the line key's group (h its keyHash) started at, and
+// whether it is there.
+func (s *seenKeys) line(key string, h uint64) (int, bool) {
 	if s.n == 0 {
 		return 0, false
 	}
-	i, found := s.find(key, maphash.String(s.seed, key))
+	i, found := s.find(key, h)
 	if !found {
 		return 0, false
 	}
@@ -67,12 +68,12 @@ func (s *seenKeys) line(key string) (int, bool) {
 	return line, true
 }
 
-// add adds key, which is not there, with the line its group started at.
-func (s *seenKeys) add(key string, line int) {
+// add adds key (h its keyHash), which is not there, with the line its
+// group started at.
+func (s *seenKeys) add(key string, line int, h uint64) {
 	if (s.n+1)*4 > len(s.slots)*3 {
 		s.grow()
 	}
-	h := maphash.String(s.seed, key)
 	i, _ := s.find(key, h)
 	s.slots[i] = s.store(key, line, h)
 	s.n++
@@ -98,9 +99,6 @@ func (s *seenKeys) store(key string, line int, h uint64) uint64 {
 // grow doubles the table (or makes its first one) and places the entries
 // again.
 func (s *seenKeys) grow() {
-	if s.slots == nil {
-		s.seed = maphash.MakeSeed()
-	}
 	old := s.slots
 	s.slots = make([]uint64, max(1024, 2*len(old)))
 	s.told(8 * (len(s.slots) - len(old)))
@@ -110,7 +108,7 @@ func (s *seenKeys) grow() {
 			continue
 		}
 		k, _ := s.entry(slot)
-		i := int(maphash.Bytes(s.seed, k)) & mask
+		i := int(maphash.Bytes(keySeed, k)) & mask
 		for s.slots[i] != 0 {
 			i = (i + 1) & mask
 		}

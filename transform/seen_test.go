@@ -25,21 +25,21 @@ func TestSeenKeys(t *testing.T) {
 		if _, ok := want[key]; ok {
 			continue
 		}
-		if _, ok := s.line(key); ok {
+		if _, ok := s.line(key, keyHash(key)); ok {
 			t.Fatalf("key %q found before it was added", key)
 		}
 		want[key] = i + 2
-		s.add(key, i+2)
+		s.add(key, i+2, keyHash(key))
 	}
 	for key, line := range want {
-		if got, ok := s.line(key); !ok || got != line {
+		if got, ok := s.line(key, keyHash(key)); !ok || got != line {
 			t.Fatalf("key %q: got line %d (found %v), want %d", key, got, ok, line)
 		}
-		if _, ok := s.line(key + "x"); ok {
+		if _, ok := s.line(key+"x", keyHash(key+"x")); ok {
 			t.Fatalf("key %q found, never added", key+"x")
 		}
 	}
-	if _, ok := s.line(""); ok {
+	if _, ok := s.line("", keyHash("")); ok {
 		t.Fatalf("the empty key found, never added")
 	}
 	kept := int64(8 * len(s.slots))

@@ -38,7 +38,8 @@ type sortedUnit struct {
 // next batch copies them into memory of its own (owned).
 type openGroup struct {
 	key   string
-	line  int // where it started
+	hash  uint64 // key's keyHash
+	line  int    // where it started
 	rows  []storedRow
 	data  []byte
 	base  int
@@ -76,12 +77,12 @@ func (s *streamer) consume(res *result) error {
 		case s.cur != nil && row.key == s.cur.key:
 			s.join(u, res, row)
 		default:
-			if first, done := s.closed.line(row.key); done {
+			if first, done := s.closed.line(row.key, row.hash); done {
 				u.rejects = append(u.rejects, res.reject(row, outOfOrder(row, first)))
 				continue
 			}
 			s.close(u)
-			s.cur = &openGroup{key: row.key, line: row.line, rows: s.rows.start(), base: row.rec[0]}
+			s.cur = &openGroup{key: row.key, hash: row.hash, line: row.line, rows: s.rows.start(), base: row.rec[0]}
 			s.join(u, res, row)
 		}
 	}
@@ -177,7 +178,7 @@ func (res *result) reject(row *groupRow, y *why) Reject {
 // close moves the open group into u, unless it fell.
 func (s *streamer) close(u *sortedUnit) {
 	if g := s.cur; g != nil {
-		s.closed.add(g.key, g.line)
+		s.closed.add(g.key, g.line, g.hash)
 		if g.fall == nil {
 			s.rows.done(g.rows)
 			if g.owned {
