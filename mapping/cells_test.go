@@ -96,10 +96,10 @@ func TestCellsMatchRow(t *testing.T) {
 
 // TestKeyCellsMatchKeyRow types random rows, good and bad, with KeyCells and
 // with KeyRow then AppendCells, for mappings whose where and group_by read
-// some columns, none, or the whole row: the same stored cells, key and
-// verdict, or the same error.
+// some columns, none, or the whole row, reading CSV text or a typed input's
+// cells (TypedCells): the same stored cells, key and verdict, or the same
+// error.
 func TestKeyCellsMatchKeyRow(t *testing.T) {
-	bad := [][]string{{"maybe"}, {"2016-13-45 10:30", ""}, {"tomorrow"}, {"x"}, {"1.5", "x"}, {"", "1,2,3"}, {"abc"}, {}}
 	for _, rest := range []string{
 		"",
 		"group_by: ${ Sub_Category }\n",
@@ -107,32 +107,41 @@ func TestKeyCellsMatchKeyRow(t *testing.T) {
 		"where: ${ Order_ID ?? true }\ngroup_by: ${ Product_ID }\n",
 		"where: ${ row[\"Quantity\"] != 0 }\ngroup_by: ${ Sub_Category }\n",
 	} {
-		p := compileCells(t, rest+"activity:\n  v: ${ Discount }\n")
-		keyCells, keyRow := p.NewEvaluator(), p.NewEvaluator()
-		rng := rand.New(rand.NewChaCha8([32]byte{9}))
-		kept, refused := 0, 0
-		for range 3000 {
-			fields := randomCells(rng, bad)
-			wantKey, want, wantPass, wantErr := keyRow.KeyRow(fields, false)
-			wantOut := "x"
-			if wantErr == nil && wantPass {
-				out, ok := p.AppendCells([]byte("x\x01"), want)
-				if wantOut = string(out); !ok {
-					wantOut = "x\x00"
-				}
-			}
-			out, key, pass, err := keyCells.KeyCells([]byte("x"), fields)
-			if string(out) != wantOut || key != wantKey || pass != wantPass || (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
-				t.Fatalf("%q, row %q:\n  KeyCells: %q %q %v %v\nKeyRow and AppendCells: %q %q %v %v", rest, fields, out, key, pass, err, wantOut, wantKey, wantPass, wantErr)
-			}
-			if len(out) > 1 {
-				kept++
-			} else {
-				refused++
+		checkKeyCells(t, rest, compileCells(t, rest+"activity:\n  v: ${ Discount }\n"))
+		typed := compileCells(t, rest+"activity:\n  v: ${ Discount }\n")
+		typed.TypedCells()
+		checkKeyCells(t, "typed, "+rest, typed)
+	}
+}
+
+// checkKeyCells is TestKeyCellsMatchKeyRow for one program, p, named by rest.
+func checkKeyCells(t *testing.T, rest string, p *Program) {
+	t.Helper()
+	bad := [][]string{{"maybe"}, {"2016-13-45 10:30", "", "2016-11-08T10:30:00"}, {"tomorrow"}, {"x"}, {"1.5", "x", " 12"}, {"", "1,2,3", "1.5"}, {"abc"}, {}}
+	keyCells, keyRow := p.NewEvaluator(), p.NewEvaluator()
+	rng := rand.New(rand.NewChaCha8([32]byte{9}))
+	kept, refused := 0, 0
+	for range 3000 {
+		fields := randomCells(rng, bad)
+		wantKey, want, wantPass, wantErr := keyRow.KeyRow(fields, false)
+		wantOut := "x"
+		if wantErr == nil && wantPass {
+			out, ok := p.AppendCells([]byte("x\x01"), want)
+			if wantOut = string(out); !ok {
+				wantOut = "x\x00"
 			}
 		}
-		if kept == 0 || refused == 0 {
-			t.Errorf("%q: %d rows kept, %d refused: the rows do not test both", rest, kept, refused)
+		out, key, pass, err := keyCells.KeyCells([]byte("x"), fields)
+		if string(out) != wantOut || key != wantKey || pass != wantPass || (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+			t.Fatalf("%q, row %q:\n  KeyCells: %q %q %v %v\nKeyRow and AppendCells: %q %q %v %v", rest, fields, out, key, pass, err, wantOut, wantKey, wantPass, wantErr)
 		}
+		if len(out) > 1 {
+			kept++
+		} else {
+			refused++
+		}
+	}
+	if kept == 0 || refused == 0 {
+		t.Errorf("%q: %d rows kept, %d refused: the rows do not test both", rest, kept, refused)
 	}
 }
