@@ -13,9 +13,6 @@ RUNS=${RUNS:-3}
 KEYS=${KEYS:-10000000}
 OUT=${OUT:-bench/out}
 mkdir -p "$OUT"
-if [ ! -x /usr/bin/time ]; then
-  apt-get install -y time >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y time >/dev/null)
-fi
 
 go build -o "$OUT/csv2activity" .
 go build -o "$OUT/gen" ./bench/gen
@@ -31,7 +28,7 @@ if [ ! -s "$JOURNAL" ]; then
   "$OUT/journalfill" -ndjson "$GROUPED" -fraction 0.5 -total "$KEYS" -o "$JOURNAL"
 fi
 
-source bench/measure.sh
+source bench/measure.sh # installs GNU time if missing
 
 # Each run starts without a state file; exit 3 (refused activities) is not a failure.
 IMPORT="rm -f $OUT/dry.state; $C import -m bench/grouped.yaml --datamart 1 --dry-run --state $OUT/dry.state --rejects $OUT/onlynew.rejects.ndjson"

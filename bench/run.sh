@@ -24,9 +24,6 @@ if [ "$PEERS" = 1 ] && ! command -v mlr >/dev/null; then
   echo "installing Miller (Debian package miller)" >&2
   (apt-get install -y miller >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y miller >/dev/null)) || echo "Miller could not be installed; skipping it" >&2
 fi
-if [ ! -x /usr/bin/time ]; then
-  apt-get install -y time >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y time >/dev/null)
-fi
 
 go build -o "$OUT/csv2activity" .
 go build -o "$OUT/baseline" ./bench/baseline
