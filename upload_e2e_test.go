@@ -202,7 +202,10 @@ func TestUploadResumesAfterKill9E2E(t *testing.T) {
 	// 20ms: a kill lands at most one chunk after the count it waited for.
 	sb := startSandbox(t, "--fail-rate", "0.3", "--latency", "30ms", "--seed", "11", "--quiet")
 	dir := t.TempDir()
-	input, lines := activityFile(t, dir, 150) // 22 chunks of 4KB
+	// 44 chunks of 4KB: three kills use at most 9 of them, plus what the
+	// upload sends while this test's poll wakes late on a loaded machine
+	// (about 1 s of slack at 30ms an answer; 22 chunks left 0.4 s).
+	input, lines := activityFile(t, dir, 300)
 	state := filepath.Join(dir, "state.json")
 	args := []string{"upload", "--chunk-size", "4KB", "--state", state, "--retry-wait", "10ms", "--settle", "300ms", "--max-retries", "20"}
 	var outputs []string
@@ -221,8 +224,8 @@ func TestUploadResumesAfterKill9E2E(t *testing.T) {
 	if before < 3 || now+found == 0 {
 		t.Errorf("resumed run: %d sent now, %d found, %d sent before; want the kills to have stopped the upload midway", now, found, before)
 	}
-	if !strings.Contains(res.stdout, "total_success=150 total_failure=0") {
-		t.Errorf("--wait report:\n%s\nwant the totals of the 150 lines", res.stdout)
+	if !strings.Contains(res.stdout, "total_success=300 total_failure=0") {
+		t.Errorf("--wait report:\n%s\nwant the totals of the 300 lines", res.stdout)
 	}
 	assertNoTokenIn(t, outputs, dir, sb.dir)
 }
