@@ -97,17 +97,22 @@ func readCSV(ts *testscript.TestScript, path string) [][]string {
 	return rows
 }
 
-// xlsxCmd is "xlsx SRC.csv DST.xlsx [SHEET [OTHER]]": DST is a workbook
-// whose sheet SHEET (default Sheet1) holds SRC's rows, typed by typedCell
-// (dates in a m/d/yyyy display format; '1.234 is the text 1.234); OTHER
-// names a sheet put before it, holding one unrelated row. Written by
-// testenv.WriteWorkbook.
+// xlsxCmd is "xlsx [-shared] SRC.csv DST.xlsx [SHEET [OTHER]]": DST is a
+// workbook whose sheet SHEET (default Sheet1) holds SRC's rows, typed by
+// typedCell (dates in a m/d/yyyy display format; '1.234 is the text 1.234),
+// its text in inline strings or, with -shared, in the shared strings as
+// Excel writes it; OTHER names a sheet put before it, holding one unrelated
+// row. Written by testenv.WriteWorkbook.
 func xlsxCmd(ts *testscript.TestScript, neg bool, args []string) {
+	shared := len(args) > 0 && args[0] == "-shared"
+	if shared {
+		args = args[1:]
+	}
 	if neg || len(args) < 2 || len(args) > 4 {
-		ts.Fatalf("usage: xlsx SRC.csv DST.xlsx [SHEET [OTHER]]")
+		ts.Fatalf("usage: xlsx [-shared] SRC.csv DST.xlsx [SHEET [OTHER]]")
 	}
 	rows := readCSV(ts, args[0])
-	sheet := testenv.Sheet{Name: "Sheet1", Rows: make([][]any, len(rows))}
+	sheet := testenv.Sheet{Name: "Sheet1", Rows: make([][]any, len(rows)), Shared: shared}
 	if len(args) > 2 {
 		sheet.Name = args[2]
 	}

@@ -67,10 +67,26 @@ func superstore(n int) []byte {
 // by excelize's stream writer (inline strings, numbers, dates in a date
 // style) as CSV text, as Open hands it out (divide ns/op by 20,000 for ns
 // per row); bench/workbook.sh measures the whole program on 1M rows.
+//
+// Its shared case is the same rows written as Excel writes text, in the
+// workbook's shared strings.
 func BenchmarkWorkbook(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "orders.xlsx")
-	writeBenchBook(b, path, superstore(20000))
-	b.ResetTimer()
+	for _, shared := range []bool{false, true} {
+		name := "inline"
+		if shared {
+			name = "shared"
+		}
+		b.Run(name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "orders.xlsx")
+			writeBenchBook(b, path, superstore(20000), shared)
+			b.ResetTimer()
+			readBenchBook(b, path)
+		})
+	}
+}
+
+// readBenchBook reads the workbook at path b.N times.
+func readBenchBook(b *testing.B, path string) {
 	for range b.N {
 		in, err := Open(context.Background(), path, Options{Header: true})
 		if err != nil {
@@ -91,8 +107,9 @@ func BenchmarkWorkbook(b *testing.B) {
 }
 
 // writeBenchBook writes the CSV export as a workbook at path, its numbers
-// as number cells and its dates as date cells.
-func writeBenchBook(b *testing.B, path string, export []byte) {
+// as number cells and its dates as date cells, its text inline (as
+// excelize's stream writer writes it) or in the shared strings.
+func writeBenchBook(b *testing.B, path string, export []byte, shared bool) {
 	rows, err := csv.NewReader(bytes.NewReader(export)).ReadAll()
 	if err != nil {
 		b.Fatal(err)
@@ -103,9 +120,11 @@ func writeBenchBook(b *testing.B, path string, export []byte) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		b.Fatal(err)
+	var sw *excelize.StreamWriter
+	if !shared {
+		if sw, err = f.NewStreamWriter("Sheet1"); err != nil {
+			b.Fatal(err)
+		}
 	}
 	for i, row := range rows {
 		cells := make([]any, len(row))
@@ -117,14 +136,43 @@ func writeBenchBook(b *testing.B, path string, export []byte) {
 				cells[j] = excelize.Cell{StyleID: date, Value: t}
 			}
 		}
-		if err := sw.SetRow("A"+strconv.Itoa(i+1), cells); err != nil {
+		if err := writeBenchRow(f, sw, i+1, cells); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		b.Fatal(err)
+	if sw != nil {
+		if err := sw.Flush(); err != nil {
+			b.Fatal(err)
+		}
 	}
 	if err := f.SaveAs(path); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// writeBenchRow writes the cells of row n with sw, or, without one, cell by
+// cell into the sheet, whose text excelize puts in the shared strings.
+func writeBenchRow(f *excelize.File, sw *excelize.StreamWriter, n int, cells []any) error {
+	if sw != nil {
+		return sw.SetRow("A"+strconv.Itoa(n), cells)
+	}
+	for j, v := range cells {
+		ref, err := excelize.CoordinatesToCellName(j+1, n)
+		if err != nil {
+			return err
+		}
+		style := 0
+		if c, ok := v.(excelize.Cell); ok {
+			v, style = c.Value, c.StyleID
+		}
+		if err := f.SetCellValue("Sheet1", ref, v); err != nil {
+			return err
+		}
+		if style != 0 {
+			if err := f.SetCellStyle("Sheet1", ref, ref, style); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package input
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -274,6 +275,14 @@ func (wb *workbook) value(kind string, style int, inline bool) (string, bool, er
 	if kind == "" && style > 0 && style < len(wb.book.dates) && wb.book.dates[style] {
 		return wb.date(), false, nil
 	}
+	if kind == "s" {
+		if len(wb.v) == 0 {
+			return "", true, nil
+		}
+		i, _ := strconv.Atoi(string(bytes.TrimSpace(wb.v))) // a short string on the stack
+		s, _, err := wb.strings.get(i)
+		return s, true, err
+	}
 	v := string(wb.v)
 	switch kind {
 	case "b":
@@ -286,13 +295,6 @@ func (wb *workbook) value(kind string, style int, inline bool) (string, bool, er
 		return v, false, nil
 	case "d":
 		return isoDateText(v, wb.book.date1904), false, nil
-	case "s":
-		if v == "" {
-			return "", true, nil
-		}
-		i, _ := strconv.Atoi(strings.TrimSpace(v))
-		s, _, err := wb.strings.get(i)
-		return s, true, err
 	case "str":
 		return v, true, nil
 	case "inlineStr":

@@ -3,6 +3,7 @@ package input
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -160,7 +161,11 @@ func (t *stringTable) read(x *xmlScan) error {
 		default:
 			text = text[:0]
 		}
-		if err := t.add([]byte(unescapeText(string(text)))); err != nil {
+		s := text
+		if bytes.Contains(text, []byte("_x")) { // else as it is, not copied twice
+			s = []byte(unescapeText(string(text)))
+		}
+		if err := t.add(s); err != nil {
 			return err
 		}
 	}

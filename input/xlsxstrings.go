@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unsafe"
 )
 
 // stringTable holds a workbook's shared strings in bounded memory: their
@@ -80,7 +81,11 @@ func (t *stringTable) get(i int) (s string, ok bool, err error) {
 	}
 	end := t.ends[i]
 	if t.file == nil {
-		return string(t.mem[start:end]), true, nil
+		if start == end {
+			return "", true, nil
+		}
+		// t.mem no longer changes once read: its strings are views of it.
+		return unsafe.String(&t.mem[start], end-start), true, nil
 	}
 	if n := int(end - start); cap(t.buf) < n {
 		t.buf = make([]byte, n)

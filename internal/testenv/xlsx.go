@@ -18,6 +18,10 @@ import (
 type Sheet struct {
 	Name string
 	Rows [][]any
+	// Shared puts the sheet's text in the workbook's shared strings, as
+	// Excel writes it; else each text cell holds its own (an inline string,
+	// as streaming writers write it).
+	Shared bool
 }
 
 // WriteWorkbook writes an Excel workbook (.xlsx) of sheets, in their order,
@@ -45,6 +49,8 @@ func WriteWorkbook(path string, sheets []Sheet) (err error) {
 	}
 	styles := len(sheets) + 1
 	fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`, styles)
+	fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>`, styles+1)
+	types.WriteString(`<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>`)
 	parts := []struct{ name, text string }{
 		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
 			`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
@@ -82,20 +88,63 @@ func WriteWorkbook(path string, sheets []Sheet) (err error) {
 			return err
 		}
 	}
+	shared := &sharedStrings{index: map[string]int{}}
 	for i, s := range sheets {
 		w, err := z.Create(fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1))
 		if err != nil {
 			return err
 		}
-		if err := writeSheet(w, s.Rows); err != nil {
+		strs := shared
+		if !s.Shared {
+			strs = nil
+		}
+		if err := writeSheet(w, s.Rows, strs); err != nil {
 			return fmt.Errorf("sheet %s: %w", s.Name, err)
 		}
+	}
+	w, err := z.Create("xl/sharedStrings.xml")
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, shared.part()); err != nil {
+		return err
 	}
 	return z.Close()
 }
 
-// writeSheet writes a worksheet part of rows.
-func writeSheet(w io.Writer, rows [][]any) error {
+// sharedStrings is a workbook's shared strings: each text once, in the
+// order first written.
+type sharedStrings struct {
+	index map[string]int
+	texts []string
+}
+
+// add returns the index of text, added if new.
+func (s *sharedStrings) add(text string) int {
+	i, ok := s.index[text]
+	if !ok {
+		i = len(s.texts)
+		s.index[text] = i
+		s.texts = append(s.texts, text)
+	}
+	return i
+}
+
+// part is the shared strings part.
+func (s *sharedStrings) part() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+
+		`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">`, len(s.texts), len(s.texts))
+	for _, t := range s.texts {
+		fmt.Fprintf(&b, `<si><t xml:space="preserve">%s</t></si>`, escapeXML(t))
+	}
+	b.WriteString(`</sst>`)
+	return b.String()
+}
+
+// writeSheet writes a worksheet part of rows, their text in shared when
+// set.
+func writeSheet(w io.Writer, rows [][]any, shared *sharedStrings) error {
 	b := bufio.NewWriter(w)
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
 		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
@@ -105,6 +154,10 @@ func writeSheet(w io.Writer, rows [][]any) error {
 			ref := columnName(j) + strconv.Itoa(i+1)
 			switch v := v.(type) {
 			case string:
+				if shared != nil {
+					fmt.Fprintf(b, `<c r="%s" t="s"><v>%d</v></c>`, ref, shared.add(v))
+					continue
+				}
 				fmt.Fprintf(b, `<c r="%s" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>`, ref, escapeXML(v))
 			case int:
 				fmt.Fprintf(b, `<c r="%s"><v>%d</v></c>`, ref, v)
