@@ -30,7 +30,7 @@ var ErrLineTooLong = errors.New("an activity is larger than --split-size")
 // any part that runs which no longer run left (a kill -9).
 func CreateParts(path string, size int64) (*Parts, error) {
 	RemoveStaleFunc(filepath.Dir(path), func(base string) bool {
-		_, ok := PartNumber(path, base)
+		_, ok := partOf(path, base)
 		return ok
 	})
 	s := &Parts{path: path, size: size}
@@ -43,17 +43,21 @@ func PartName(path string, n int) string {
 	return fmt.Sprintf("%s-%04d%s", strings.TrimSuffix(path, ext), n, ext)
 }
 
-// PartNumber returns n when name (a path, or a base name in the folder of
-// path) is PartName(path, n) for some n.
+// PartNumber returns n when the file at name is PartName(path, n) for some
+// n: the file that is or would be created there (whereNew: the symlinks of
+// its folders, and itself if it is one, followed; a bare name is in the
+// working folder) has the part's name in the folder of path.
 func PartNumber(path, name string) (int, bool) {
-	if strings.ContainsRune(name, filepath.Separator) {
-		a, _ := filepath.Abs(filepath.Dir(name))
-		b, _ := filepath.Abs(filepath.Dir(path))
-		if a != b {
-			return 0, false
-		}
-		name = filepath.Base(name)
+	at := whereNew(name)
+	if filepath.Dir(at) != whereNew(filepath.Dir(path)) {
+		return 0, false
 	}
+	return partOf(path, filepath.Base(at))
+}
+
+// partOf returns n when name, a base name in the folder of path, is
+// PartName(path, n)'s.
+func partOf(path, name string) (int, bool) {
 	ext := filepath.Ext(path)
 	digits, ok := strings.CutPrefix(name, strings.TrimSuffix(filepath.Base(path), ext)+"-")
 	if digits, ok = strings.CutSuffix(digits, ext); !ok || len(digits) < 4 || strings.Trim(digits, "0123456789") != "" {
@@ -68,7 +72,7 @@ func ExistingParts(path string) []string {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	var parts []string
 	for _, e := range entries {
-		if _, ok := PartNumber(path, e.Name()); ok {
+		if _, ok := partOf(path, e.Name()); ok {
 			parts = append(parts, filepath.Join(filepath.Dir(path), e.Name()))
 		}
 	}

@@ -39,14 +39,14 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 
 func TestRateLimitedUploadCompletes(t *testing.T) {
 	t.Parallel()
-	// More than twice the limit's requests: however they fall across
-	// windows of 300ms, one window holds more than the limit unless the
-	// machine takes more than 75ms a request. Each 429 waits its
-	// Retry-After of 0.3s, so the test takes about requests/limit × 0.3
+	// One request a window of 300ms, and more than two chunks: no 429
+	// would need every request to take 300ms or more (a limit of 3 needed
+	// only 75ms a request, which a loaded machine gives). Each 429 waits
+	// its Retry-After of 0.3s, so the test takes about requests × 0.3
 	// seconds.
-	const limit = 3
+	const limit = 1
 	a := newTestAPI(t, sandbox.Options{RateLimit: limit, RateWindow: 300 * time.Millisecond})
-	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 30, 1)
+	path, lines := writeActivities(t, t.TempDir(), "a.ndjson", 8, 1)
 	var out printed
 	opts := a.options(t, &out, path)
 	opts.ChunkSize = 2048
@@ -59,7 +59,7 @@ func TestRateLimitedUploadCompletes(t *testing.T) {
 		t.Fatalf("%d chunks, want more than %d to go past the limit", sum.Chunks, 2*limit)
 	}
 	if sum.Retries == 0 {
-		t.Errorf("got no retry for %d requests at %d a second, want some 429s", a.requests.Load(), limit)
+		t.Errorf("got no retry for %d requests at %d a window of 300ms, want some 429s", a.requests.Load(), limit)
 	}
 }
 
