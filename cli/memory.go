@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+	"sync"
 
 	"csv2activity/mapping"
 )
@@ -64,7 +65,12 @@ func addMemory(n int64) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
+	memoryLimit.Lock() // the journal and the key index may both grow at once
+	defer memoryLimit.Unlock()
 	if limit := debug.SetMemoryLimit(-1); limit < math.MaxInt64-n {
 		debug.SetMemoryLimit(limit + n)
 	}
 }
+
+// memoryLimit makes addMemory's read and raise of the limit one step.
+var memoryLimit sync.Mutex
