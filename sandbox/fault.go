@@ -83,6 +83,15 @@ func (f *faults) throttle() (retryAfter string, limited bool) {
 	return strconv.FormatFloat(f.span.Seconds(), 'f', -1, 64), f.count > f.limit
 }
 
+// per names the window the rate limit counts in: "a second", or "per
+// 300ms" for a RateWindow of 300ms.
+func (f *faults) per() string {
+	if f.span == time.Second {
+		return "a second"
+	}
+	return "per " + f.span.String()
+}
+
 // recorder delays the answer by delay (unless the client has gone) and
 // remembers its status for the request log.
 type recorder struct {

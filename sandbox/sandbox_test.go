@@ -314,6 +314,9 @@ func TestRateWindow(t *testing.T) {
 		now = now.Add(step * time.Millisecond)
 		ans := a.do("GET", "/v1/datamarts/7/document_imports/1", "", "")
 		got = append(got, fmt.Sprintf("%d%s", ans.code, ans.header.Get("Retry-After")))
+		if ans.code == 429 && ans.Error != "rate limit of 2 requests per 200ms exceeded" {
+			t.Errorf("429 saying %q, want the limit per 200ms", ans.Error)
+		}
 	}
 	// Windows [0, 200ms) and [200ms, 400ms): two answers each, then 429s.
 	if want := "[404 404 4290.2 4290.2 404 404]"; fmt.Sprint(got) != want {

@@ -188,7 +188,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if after, limited := s.faults.throttle(); limited {
 		rec.Header().Set("Retry-After", after)
-		writeError(rec, http.StatusTooManyRequests, fmt.Sprintf("rate limit of %d requests a second exceeded", s.opts.RateLimit))
+		writeError(rec, http.StatusTooManyRequests, fmt.Sprintf("rate limit of %d requests %s exceeded", s.opts.RateLimit, s.faults.per()))
 		return
 	}
 	switch s.faults.draw() {
