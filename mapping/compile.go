@@ -105,7 +105,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	p.skip = make([]bool, len(p.cols))
 	for i, col := range p.cols {
 		declared := col.line > 0
-		p.skip[i] = !declared && !p.rows && !p.row && !c.summed[i] && !c.used[Ident(col.Name)]
+		p.skip[i] = !declared && !p.rows && !p.row && !c.summed[i] && !c.used[Ident(p.Header[i])]
 	}
 	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
 	p.direct = p.compileDirect()
@@ -116,8 +116,9 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	if !keyNames[NameRow] && !keyNames[NameRows] && !keyNames[NameItem] {
 		p.keyBoxed = make([]bool, len(p.cols))
 		for i, col := range p.cols {
-			p.keyText[i] = col.Type == String && !keyNames[Ident(col.Name)]
-			p.keyBoxed[i] = keyNames[Ident(col.Name)]
+			id := Ident(p.Header[i])
+			p.keyText[i] = col.Type == String && !keyNames[id]
+			p.keyBoxed[i] = keyNames[id]
 		}
 	}
 	return p, nil
@@ -128,11 +129,11 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 // by row["…"].
 //
 // A header may have hundreds of thousands of columns: this makes one map
-// and one slice of columns, whatever the width.
+// and one slice of columns, whatever the width; the undeclared columns
+// share plainColumn, so a column's name is read from the header.
 func (p *Program) bindColumns() {
 	byName := declaredAt(p.Columns, p.Header)
 	p.idents = make(map[string]int, len(p.Header))
-	plain := make([]Column, len(p.Header)) // the undeclared columns: strings
 	p.cols = make([]*Column, len(p.Header))
 	for i, h := range p.Header {
 		if id := Ident(h); id != "" && !reserved(id) {
@@ -146,8 +147,7 @@ func (p *Program) bindColumns() {
 				p.idents[id] = i
 			}
 		}
-		plain[i] = Column{Name: h, Type: String, DecimalSeparator: '.'}
-		p.cols[i] = &plain[i]
+		p.cols[i] = &plainColumn
 	}
 	for _, c := range p.Columns {
 		i, ok := byName[c.Name]
@@ -173,11 +173,15 @@ func (p *Program) cellsOf(names []string) []bool {
 		read[n] = true
 	}
 	skip := make([]bool, len(p.cols))
-	for i, col := range p.cols {
-		skip[i] = !read[Ident(col.Name)]
+	for i := range p.cols {
+		skip[i] = !read[Ident(p.Header[i])]
 	}
 	return skip
 }
+
+// plainColumn is the spec of every undeclared column: a string. It is
+// shared, and never changed.
+var plainColumn = Column{Type: String, DecimalSeparator: '.'}
 
 func reserved(name string) bool {
 	return name == NameRows || name == NameRow || name == NameItem || name == NameIndex || name == guardName

@@ -146,7 +146,7 @@ func (p *Program) textColumns(c *compiler) {
 		}
 	}
 	for col, n := range bare {
-		p.text[col] = n == c.uses[Ident(p.cols[col].Name)] && !p.skip[col]
+		p.text[col] = n == c.uses[Ident(p.Header[col])] && !p.skip[col]
 	}
 	for i := range p.direct.holes {
 		h := &p.direct.holes[i]

@@ -68,8 +68,10 @@ type Config struct {
 	// beyond its pipeline, as it grows, n bytes at a time: with Sorted, the
 	// keys of the groups already complete (about 20 bytes a key besides its
 	// text); otherwise, with group_by, what the index of group keys takes
-	// past three quarters of MaxMemory (the rows held keep a quarter). A
-	// caller that limits the heap raises the limit by as much.
+	// past three quarters of MaxMemory (the rows held keep a quarter); and,
+	// once the first input's header is read, what its columns take
+	// (headerMemory: next to nothing for a few dozen columns). A caller that
+	// limits the heap raises the limit by as much.
 	KeptMemory func(n int64)
 }
 
@@ -211,6 +213,9 @@ func (r *run) open(path string, prog *mapping.Program) (*input.Reader, *mapping.
 		}
 		return in, prog, sameHeader(path, header, prog.InputHeader)
 	}
+	if r.cfg.KeptMemory != nil {
+		r.cfg.KeptMemory(headerMemory(header))
+	}
 	prog, err = m.Compile(header)
 	if err != nil {
 		in.Close()
@@ -220,6 +225,22 @@ func (r *run) open(path string, prog *mapping.Program) (*input.Reader, *mapping.
 		prog.TypedCells()
 	}
 	return in, prog, nil
+}
+
+// perColumn is about what a run keeps for each column of its header beyond
+// its name: the compiled mapping's tables (the column, its identifier, its
+// masks) and each worker's typed row. A pipeline's memory (Config.KeptMemory)
+// is counted for rows of a few dozen columns; a header of hundreds of
+// thousands (wide_header.txtar: 480,000) keeps tens of MiB on top of it.
+const perColumn = 256
+
+// headerMemory is what a run keeps to its end for the columns of header.
+func headerMemory(header []string) int64 {
+	n := int64(len(header)) * perColumn
+	for _, h := range header {
+		n += int64(len(h))
+	}
+	return n
 }
 
 // checkHeaders reads the header of every further input that is a regular
