@@ -354,9 +354,10 @@ func peakAtFirstWrite(pid int, done <-chan error, within time.Duration) (int64, 
 // blockedOnPipe reports whether a thread of process pid waits to write on a
 // full pipe (/proc/PID/task/*/wchan).
 func blockedOnPipe(pid int) bool {
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/wchan", pid))
+	dir := fmt.Sprintf("/proc/%d/task", pid)
+	tasks, _ := os.ReadDir(dir) // polled every 20 ms: filepath.Glob would also stat every match
 	for _, t := range tasks {
-		if b, _ := os.ReadFile(t); strings.HasSuffix(string(b), "pipe_write") {
+		if b, _ := os.ReadFile(dir + "/" + t.Name() + "/wchan"); strings.HasSuffix(string(b), "pipe_write") {
 			return true
 		}
 	}
