@@ -13,6 +13,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"csv2activity/document"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -68,7 +69,7 @@ func journalPath(c *cli.Context, dir string) string {
 // journal at path (none in a dry run before it exists).
 func newNightly(c *cli.Context, command, path string, opts *upload.Options, rejects io.Writer) (*nightly, error) {
 	n := &nightly{command: command, onlyNew: c.Bool("only-new"), dryRun: opts.DryRun, ctx: c.Context, rejects: rejects, stderr: c.App.ErrWriter,
-		inputs: opts.Inputs, sentNow: map[string]journal.LineSum{}, pending: map[string][]journal.Entry{}}
+		inputs: opts.Inputs, docType: opts.DocumentType, sentNow: map[string]journal.LineSum{}, pending: map[string][]journal.Entry{}}
 	if opts.DryRun {
 		if _, err := os.Stat(path); err != nil {
 			return n, nil // nothing sent yet: everything is new
@@ -112,6 +113,7 @@ type nightly struct {
 	keyed   bool // the mapping has a key expression; else a line's key is its checksum
 	onlyNew bool
 	dryRun  bool
+	docType document.Type // of the lines: why a changed one is refused (changedReason)
 	ctx     context.Context
 	rejects io.Writer
 	stderr  io.Writer
@@ -424,16 +426,18 @@ func (n *nightly) decide(it *nightlyItem, e journal.Entry, a journal.Answer) err
 			n.skipped++
 			return nil
 		}
-		return n.refuse(it, "an activity with this key was already sent by this run, with other content: it is not sent twice")
+		if n.activities() {
+			return n.refuse(it, "an activity with this key was already sent by this run, with other content: it is not sent twice")
+		}
+		return n.refuse(it, "a line with this key was already sent by this run, with other content: "+n.changedReason())
 	}
 	switch a.Verdict {
 	case journal.Same:
 		n.skipped++
 		return nil
 	case journal.Changed:
-		return n.refuse(it, fmt.Sprintf("already imported on %s in document import %s (run %d) with other content: "+
-			"activities cannot be corrected in place, so it is not sent twice; send it under another key, or without --only-new, if it must go",
-			a.When.UTC().Format(time.RFC3339), orNone(a.ImportID), a.RunID))
+		return n.refuse(it, fmt.Sprintf("already imported on %s in document import %s (run %d) with other content: %s",
+			a.When.UTC().Format(time.RFC3339), orNone(a.ImportID), a.RunID, n.changedReason()))
 	}
 	if n.onlyNew {
 		n.sentNow[e.Key] = e.Sum
@@ -449,6 +453,20 @@ func (n *nightly) decide(it *nightlyItem, e journal.Entry, a journal.Answer) err
 		return n.origins(it.rows)
 	}
 	return nil
+}
+
+// changedReason says why a line whose key was sent before with other
+// content is not sent: an activity would count twice; another document's
+// key names what it updates, and the key is what --only-new sends once.
+func (n *nightly) changedReason() string {
+	if n.activities() {
+		return "activities cannot be corrected in place, so it is not sent twice; send it under another key, or without --only-new, if it must go"
+	}
+	return fmt.Sprintf("--only-new sends each key once; for %s lines that may change, make the dedupe_key hold what may change (or send without --only-new)", n.docType)
+}
+
+func (n *nightly) activities() bool {
+	return n.docType == "" || n.docType == document.UserActivity
 }
 
 func orNone(id string) string {
