@@ -2,9 +2,10 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -46,10 +47,10 @@ func historyCommand() *cli.Command {
 // history prints the journal's runs, or the sendings of key. The journal is
 // never created here: a missing one is an error naming it.
 func history(c *cli.Context, path, key string, jsonLines bool) error {
-	if _, err := os.Stat(path); err != nil {
+	j, err := journal.OpenExisting(path)
+	if errors.Is(err, fs.ErrNotExist) {
 		return fail(fmt.Errorf("history: no journal %s (import or upload with --only-new or --journal FILE writes it): %w", path, err))
 	}
-	j, err := journal.Open(path)
 	if err != nil {
 		return fail(err)
 	}

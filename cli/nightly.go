@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -70,12 +71,14 @@ func journalPath(c *cli.Context, dir string) string {
 func newNightly(c *cli.Context, command, path string, opts *upload.Options, rejects io.Writer) (*nightly, error) {
 	n := &nightly{command: command, onlyNew: c.Bool("only-new"), dryRun: opts.DryRun, ctx: c.Context, rejects: rejects, stderr: c.App.ErrWriter,
 		inputs: opts.Inputs, docType: opts.DocumentType, sentNow: map[string]journal.LineSum{}, pending: map[string][]journal.Entry{}}
+	open := journal.Open
 	if opts.DryRun {
-		if _, err := os.Stat(path); err != nil {
-			return n, nil // nothing sent yet: everything is new
-		}
+		open = journal.OpenExisting // a dry run creates nothing
 	}
-	j, err := journal.Open(path)
+	j, err := open(path)
+	if opts.DryRun && errors.Is(err, fs.ErrNotExist) {
+		return n, nil // nothing sent yet: everything is new
+	}
 	if err != nil {
 		return nil, fail(err)
 	}

@@ -83,12 +83,23 @@ CREATE TABLE sent (
 // Open opens the journal at path, creating it with permissions 0600 and the current
 // schema if it does not exist. A journal of a newer schema is refused with
 // ErrNewerJournal; one that is not an SQLite journal is refused with an error naming it.
-func Open(path string) (*Journal, error) {
+func Open(path string) (*Journal, error) { return openJournal(path, true) }
+
+// OpenExisting opens the journal at path as Open does, but never creates it:
+// a missing journal is an error wrapping fs.ErrNotExist, even one removed
+// while it is opened (history, a dry run).
+func OpenExisting(path string) (*Journal, error) { return openJournal(path, false) }
+
+func openJournal(path string, create bool) (*Journal, error) {
 	// The journal and its -shm are created 0600 here; the WAL takes the journal's mode
 	// (modeof), so no file of the journal is readable by others.
 	var created []string // removed again when the journal cannot be opened
 	for _, name := range []string{path, path + "-shm"} {
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		flags := os.O_RDWR | os.O_CREATE | os.O_EXCL
+		if !create && name == path {
+			flags = os.O_RDWR
+		}
+		f, err := os.OpenFile(name, flags, 0o600)
 		if errors.Is(err, os.ErrExist) {
 			f, err = os.OpenFile(name, os.O_RDWR, 0)
 		} else if err == nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,6 +51,35 @@ func TestOpenCreatesPrivateFile(t *testing.T) {
 		if got := fi.Mode().Perm(); got != 0o600 {
 			t.Errorf("%s: mode %o, want 600", name, got)
 		}
+	}
+}
+
+// TestOpenExistingCreatesNothing checks that OpenExisting opens a journal
+// that is there, and fails on a missing one without creating a file.
+func TestOpenExistingCreatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.journal")
+	if j, err := OpenExisting(missing); !errors.Is(err, fs.ErrNotExist) {
+		if j != nil {
+			j.Close()
+		}
+		t.Fatalf("OpenExisting(missing): %v, want an error wrapping fs.ErrNotExist", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("OpenExisting(missing) left %v", left)
+	}
+	path := filepath.Join(dir, "journal.db")
+	r := begin(t, open(t, path), "imp-1", KeySpec{Column: "Order_ID"})
+	if err := r.Record(ctx, time.Now(), []Entry{entry("T1", "{}")}); err != nil {
+		t.Fatal(err)
+	}
+	j, err := OpenExisting(path)
+	if err != nil {
+		t.Fatalf("OpenExisting(existing): %v", err)
+	}
+	defer j.Close()
+	if got, err := j.Lookup(ctx, KeySpec{Column: "Order_ID"}, []Entry{entry("T1", "{}")}); err != nil || got[0].Verdict != Same {
+		t.Errorf("OpenExisting(existing): T1 looked up as %+v (%v), want it sent before", got, err)
 	}
 }
 
