@@ -96,7 +96,7 @@ func (wb *workbook) next() ([]string, []bool, error) {
 	if !wb.pending {
 		ok, err := wb.readRow()
 		if err != nil {
-			return nil, nil, fmt.Errorf("sheet %q: %w", wb.sheet, err)
+			return nil, nil, err // the reader's name says the sheet: "book.xlsx (sheet S)"
 		}
 		if !ok {
 			return nil, nil, io.EOF
@@ -186,7 +186,11 @@ func (wb *workbook) readCells(row xmlTag) error {
 	return nil
 }
 
-// readCell reads the cell c and appends its value to the row.
+// readCell reads the cell c and puts its value in its column of the row:
+// after the cells read so far, or in a column they left empty (a cell
+// written out of column order, which the format does not allow but some
+// writers do). A second value for one column is an error: which of the two
+// is meant cannot be told.
 func (wb *workbook) readCell(c xmlTag) error {
 	col, style, kind := len(wb.cells), 0, ""
 	var bad error
@@ -214,6 +218,13 @@ func (wb *workbook) readCell(c xmlTag) error {
 	text, isText, err := wb.value(kind, style, inline)
 	if err != nil || text == "" && !formula {
 		return err
+	}
+	if col < len(wb.cells) {
+		if wb.cells[col] != "" {
+			return fmt.Errorf("row %d: two cells for column %s (cell %s%d written twice, or out of order)", wb.num, columnName(col), columnName(col), wb.num)
+		}
+		wb.cells[col], wb.text[col] = text, isText
+		return nil
 	}
 	for len(wb.cells) < col {
 		wb.cells, wb.text = append(wb.cells, ""), append(wb.text, false)
@@ -341,6 +352,15 @@ func refColumn(ref []byte) (int, error) {
 		return 0, fmt.Errorf("cell %q: not a cell reference", ref)
 	}
 	return col - 1, nil
+}
+
+// columnName is the letters of column col (0 is A, 26 is AA).
+func columnName(col int) string {
+	var b []byte
+	for col++; col > 0; col = (col - 1) / 26 {
+		b = append([]byte{byte('A' + (col-1)%26)}, b...)
+	}
+	return string(b)
 }
 
 // atoi reads a small decimal number, without allocating.

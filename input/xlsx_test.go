@@ -277,6 +277,14 @@ func check(t *testing.T, err error) {
 // reader: its rows (nil for an empty one) and which cells are text.
 func readSheet(t *testing.T, path, sheet string) ([][]string, [][]bool) {
 	t.Helper()
+	rows, text, err := sheetRows(t, path, sheet)
+	check(t, err)
+	return rows, text
+}
+
+// sheetRows reads a sheet's rows and text flags up to its end or an error.
+func sheetRows(t *testing.T, path, sheet string) (rows [][]string, text [][]bool, err error) {
+	t.Helper()
 	f, err := os.Open(path)
 	check(t, err)
 	defer f.Close()
@@ -285,14 +293,14 @@ func readSheet(t *testing.T, path, sheet string) ([][]string, [][]bool) {
 	wb, _, err := openWorkbook(context.Background(), path, &opened{file: f, ra: f, size: fi.Size()}, sheet)
 	check(t, err)
 	defer wb.Close()
-	var rows [][]string
-	var text [][]bool
 	for {
 		cells, isText, err := wb.next()
 		if errors.Is(err, io.EOF) {
-			return rows, text
+			return rows, text, nil
 		}
-		check(t, err)
+		if err != nil {
+			return rows, text, err
+		}
 		rows = append(rows, slices.Clone(cells))
 		text = append(text, slices.Clone(isText))
 	}
@@ -443,6 +451,30 @@ func TestXLSXParts(t *testing.T) {
 	}
 	if first, _ := readSheet(t, path, "Notes"); len(first) != 1 || first[0][0] != "note" {
 		t.Errorf("sheet Notes: got %q, want [[note]]", first)
+	}
+}
+
+// TestXLSXCellsOutOfOrder checks that a cell written out of column order
+// goes to its column, and that a second value for a column is an error
+// naming the row and the column.
+func TestXLSXCellsOutOfOrder(t *testing.T) {
+	parts := func(rows string) map[string]string {
+		return map[string]string{
+			"[Content_Types].xml":        `<Types/>`,
+			"xl/workbook.xml":            `<workbook><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+			"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Target="worksheets/s.xml"/></Relationships>`,
+			"xl/worksheets/s.xml":        `<worksheet><sheetData>` + rows + `</sheetData></worksheet>`,
+		}
+	}
+	got, _ := readSheet(t, zipParts(t, parts(`<row r="1"><c r="C1"><v>3</v></c><c r="A1"><v>1</v></c><c r="AB1"><v>28</v></c><c r="B1"><v>2</v></c></row>`)), "S")
+	want := make([]string, 28)
+	want[0], want[1], want[2], want[27] = "1", "2", "3", "28"
+	if len(got) != 1 || !slices.Equal(got[0], want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	_, _, err := sheetRows(t, zipParts(t, parts(`<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="AA2"><v>1</v></c><c r="B2"><v>2</v></c><c r="AA2"><v>3</v></c></row>`)), "S")
+	if want := "row 2: two cells for column AA"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("a column written twice: %v, want an error saying %q", err, want)
 	}
 }
 
