@@ -42,7 +42,6 @@ var (
 // guard and the bounded builtins.
 func bounded() []expr.Option {
 	return []expr.Option{
-		expr.Function("__tick", func(args ...any) (any, error) { return true, guardOf(args).tick() }, new(func(any) bool)),
 		expr.Function("__charge", chargeResult, new(func(any, any) bool)),
 		expr.Function("__repeat", repeat, new(func(string, int, any) string)),
 		expr.Function("__replace", replace, new(func(string, string, string, any) string), new(func(string, string, string, int, any) string)),

@@ -184,7 +184,7 @@ func (p *Program) cellsOf(names []string) []bool {
 var plainColumn = Column{Type: String, DecimalSeparator: '.'}
 
 func reserved(name string) bool {
-	return name == NameRows || name == NameRow || name == NameItem || name == NameIndex || name == guardName
+	return name == NameRows || name == NameRow || name == NameItem || name == NameIndex || name == guardName || name == stepName
 }
 
 // compiler compiles a mapping's expressions against one header.
@@ -246,7 +246,7 @@ func (c *compiler) node(n *Node, inItem bool) {
 // Only the names the expression uses are declared: a header of 500,000
 // columns costs nothing per expression.
 func (c *compiler) env(names []string, inItem bool) map[string]any {
-	env := map[string]any{NameRows: []Record{}, NameRow: Record{}, guardName: (*guard)(nil)}
+	env := map[string]any{NameRows: []Record{}, NameRow: Record{}, guardName: (*guard)(nil), stepName: (*guard)(nil).step}
 	if inItem {
 		env[NameIndex] = 0
 	}

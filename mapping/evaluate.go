@@ -144,6 +144,7 @@ func (p *Program) NewEvaluator() *Evaluator {
 	ev := &Evaluator{p: p, env: map[string]any{}, written: make([]any, n), seen: make([]uint32, n), gen: 1}
 	ev.guard.stop = &p.stop
 	ev.env[guardName] = &ev.guard
+	ev.env[stepName] = ev.guard.step
 	ev.vm.MemoryBudget = MaxElements
 	return ev
 }
