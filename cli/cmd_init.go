@@ -67,7 +67,7 @@ func initOptionsFrom(c *cli.Context) (initOptions, error) {
 	if c.Int("sample") < 1 {
 		return initOptions{}, usageError{"--sample: want at least 1 row"}
 	}
-	return initOptions{input: c.Args().First(), read: starter.Options{Sample: c.Int("sample"), Quick: c.Bool("quick"), Sheet: c.String("sheet")}}, nil
+	return initOptions{input: c.Args().First(), read: starter.Options{Sample: c.Int("sample"), Quick: c.Bool("quick"), Sheet: c.String("sheet"), KeptMemory: addMemory}}, nil
 }
 
 // initMapping profiles the input and prints its starter mapping on stdout,

@@ -81,13 +81,13 @@ const minYear, maxYear = 1900, 2200
 // gives a year outside minYear..maxYear.
 func (f *timeFormat) parse(value string) (time.Time, bool) {
 	var t time.Time
-	var err error
+	var ok bool
 	if f.layout == nil {
-		t, err = strftime.ParseISO8601(value, time.UTC)
+		t, ok = strftime.MatchISO8601(value, time.UTC)
 	} else {
-		t, err = f.layout.Parse(value, time.UTC)
+		t, ok = f.layout.Match(value, time.UTC)
 	}
-	if err != nil || (!f.timeOnly && (t.Year() < minYear || t.Year() > maxYear)) {
+	if !ok || (!f.timeOnly && (t.Year() < minYear || t.Year() > maxYear)) {
 		return time.Time{}, false
 	}
 	return t, true

@@ -2,6 +2,7 @@ package starter
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -132,8 +133,7 @@ func recognise(r Role, name string) int {
 			}
 		}
 	}
-	for i, p := range rules[r].phrases {
-		pw := strings.Fields(p)
+	for i, pw := range phraseWords()[r] {
 		if contains(ws, pw) {
 			score := 1000 - 10*i
 			if len(pw) == len(ws) {
@@ -144,6 +144,17 @@ func recognise(r Role, name string) int {
 	}
 	return 0
 }
+
+// phraseWords is the words of every rule's phrases, split once: recognise
+// runs for every column and several roles (a header may have thousands).
+var phraseWords = sync.OnceValue(func() (pw [numRoles][][]string) {
+	for r, rule := range rules {
+		for _, p := range rule.phrases {
+			pw[r] = append(pw[r], strings.Fields(p))
+		}
+	}
+	return pw
+})
 
 // contains reports whether the words phrase appear in a row in ws.
 func contains(ws, phrase []string) bool {

@@ -114,6 +114,28 @@ func TestReadProgress(t *testing.T) {
 	}
 }
 
+// TestReadKeptMemory checks that Read tells Options.KeptMemory, once, of
+// what its profile keeps for the header's columns, whether it reads the
+// whole file or its sample.
+func TestReadKeptMemory(t *testing.T) {
+	path := randomExport(t, 50, 5)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(string(data), "\n")
+	cols := int64(len(strings.Split(header, ",")))
+	for _, quick := range []bool{false, true} {
+		var told []int64
+		if _, _, err := Read(context.Background(), path, Options{Quick: quick, KeptMemory: func(n int64) { told = append(told, n) }}); err != nil {
+			t.Fatal(err)
+		}
+		if want := cols * columnBytes; len(told) != 1 || told[0] != want {
+			t.Errorf("quick %v: told %v, want [%d] (%d columns)", quick, told, want, cols)
+		}
+	}
+}
+
 // numberCells are cells the number fast paths must read as the general
 // code does: plain numbers at the edge of 18 digits, separators of every
 // kind, signs, exponents, blanks.

@@ -24,7 +24,10 @@ func FuzzParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, format, value string) {
-		_, _ = ParseISO8601(value, paris)
+		iso, err := ParseISO8601(value, paris)
+		if m, ok := MatchISO8601(value, paris); ok != (err == nil) || !sameTime(m, iso) {
+			t.Fatalf("MatchISO8601(%q) = %s, %v; ParseISO8601: %s, %v", value, m, ok, iso, err)
+		}
 		checkISO8601RoundTrip(t, value, time.UTC) // Paris before 1911 is +00:09:21, which RFC 3339 cannot write
 		checkUnixRoundTrip(t, value)
 		l, err := Compile(format)
@@ -34,7 +37,10 @@ func FuzzParse(f *testing.F) {
 		if l.String() != format {
 			t.Fatalf("String(): got %q, want %q", l.String(), format)
 		}
-		_, _ = l.Parse(value, paris)
+		inParis, err := l.Parse(value, paris)
+		if m, ok := l.Match(value, paris); ok != (err == nil) || !sameTime(m, inParis) {
+			t.Fatalf("Match(%q) with %q = %s, %v; Parse: %s, %v", value, format, m, ok, inParis, err)
+		}
 		got, err := l.Parse(value, time.UTC)
 		if err != nil {
 			return

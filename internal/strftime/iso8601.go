@@ -29,6 +29,16 @@ func ParseISO8601(value string, loc *time.Location) (time.Time, error) {
 	return f.build(loc), nil
 }
 
+// MatchISO8601 is ParseISO8601 for a caller that needs no reason (Match).
+func MatchISO8601(value string, loc *time.Location) (time.Time, bool) {
+	sc := scanner{s: trim(value), quiet: true}
+	f := newFields()
+	if !scanISO8601(&sc, &f) || f.check() != "" {
+		return time.Time{}, false
+	}
+	return f.build(loc), true
+}
+
 // scanISO8601 reads an ISO 8601 date-time into f and reports whether the
 // whole value was one.
 func scanISO8601(sc *scanner, f *fields) bool {

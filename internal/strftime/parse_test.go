@@ -273,6 +273,38 @@ func TestParseAllocs(t *testing.T) {
 	}
 }
 
+// TestMatchAllocs checks that a value that does not read costs Match no
+// allocation, where Parse builds its reason.
+func TestMatchAllocs(t *testing.T) {
+	for _, tt := range []struct{ format, value string }{
+		{"%Y-%m-%d", "05/03/2024"},
+		{"%d/%m/%Y", "2024-03-05"},
+		{"%d/%m/%Y", "05/03/2024 trailing"},
+		{"%FT%T%z", "2024-03-05T14:30:00+25:00"},
+		{"%H:%M %Z", "14:30 CEST"},
+		{"%s", "12a"},
+	} {
+		l, err := Compile(tt.format)
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", tt.format, err)
+		}
+		if _, err := l.Parse(tt.value, nil); err == nil {
+			t.Fatalf("Parse(%q) with %q read it: not a failing value", tt.value, tt.format)
+		}
+		allocs := testing.AllocsPerRun(100, func() {
+			if _, ok := l.Match(tt.value, nil); ok {
+				t.Fatal("Match read it")
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("Match(%q) with %q: %v allocations, want 0", tt.value, tt.format, allocs)
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { MatchISO8601("05/03/2024", nil) }); allocs != 0 {
+		t.Errorf("MatchISO8601: %v allocations, want 0", allocs)
+	}
+}
+
 func TestParseConcurrent(t *testing.T) {
 	l, err := Compile("%d/%m/%Y %H:%M")
 	if err != nil {

@@ -14,6 +14,7 @@ type scanner struct {
 	s      string // the value, trimmed
 	pos    int    // bytes of s read so far
 	reason string // why reading failed, or ""
+	quiet  bool   // no reason is wanted: none is built (Match)
 }
 
 // rest returns what is left to read.
@@ -155,7 +156,9 @@ func (sc *scanner) offset() (int, bool) {
 		return 0, false
 	}
 	if hh > 23 || mm > 59 {
-		sc.reason = fmt.Sprintf("offset %s out of range", sc.s[start:sc.pos])
+		if !sc.quiet {
+			sc.reason = fmt.Sprintf("offset %s out of range", sc.s[start:sc.pos])
+		}
 		return 0, false
 	}
 	return sign * (hh*3600 + mm*60), true
@@ -176,7 +179,9 @@ func (sc *scanner) zoneName() bool {
 		sc.pos = i
 		return true
 	default:
-		sc.reason = "unsupported zone abbreviation " + strconv.Quote(abbr) + " (use %z with an offset)"
+		if !sc.quiet {
+			sc.reason = "unsupported zone abbreviation " + strconv.Quote(abbr) + " (use %z with an offset)"
+		}
 		return false
 	}
 }
