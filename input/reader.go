@@ -32,6 +32,8 @@ type Options struct {
 	// text cells that start with a digit or '-' are written with a leading
 	// space (typed.go). Other inputs ignore it.
 	TextColumns func(first []string) []bool
+
+	typed bool // the text is a typed input's rows (Open): no sep= line to read
 }
 
 // Reader is one opened CSV input, positioned after its header. It hands out
@@ -46,6 +48,7 @@ type Reader struct {
 	dec    *decoded
 	typed  bool   // cells are typed (Excel, Parquet): see Typed
 	sheet  string // an Excel workbook's sheet read
+	sep    bool   // the input started with a "sep=" line: see SepLine
 }
 
 // Open opens path ("-" is standard input), decompresses it (gzip, zstd, or
@@ -70,7 +73,7 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 	}
 	name := path
 	if t != nil {
-		name, opts.Encoding, opts.Delimiter = t.name, "utf-8", ','
+		name, opts.Encoding, opts.Delimiter, opts.typed = t.name, "utf-8", ',', true
 	}
 	rd, err := read(ctx, name, o.r, opts)
 	if err != nil {
@@ -105,6 +108,17 @@ func read(ctx context.Context, name string, r io.Reader, opts Options) (*Reader,
 		return nil, fmt.Errorf("%s: %w", name, ErrEmptyInput)
 	}
 	comma := opts.Delimiter
+	n, sep := sepLine(head)
+	if opts.typed {
+		n = 0
+	}
+	if n > 0 {
+		src.skip(n) // Excel's "sep=;" line: the delimiter, not the header
+		head = head[n:]
+		if comma == 0 {
+			comma = sep
+		}
+	}
 	if comma == 0 {
 		first := string(head)
 		if i := strings.IndexAny(first, "\r\n"); i >= 0 {
@@ -113,7 +127,7 @@ func read(ctx context.Context, name string, r io.Reader, opts Options) (*Reader,
 		comma = sniffDelimiter([]byte(first))
 	}
 	src.sc = scanner{comma: byte(comma), cr: crLineEnds(head)}
-	rd := &Reader{name: name, src: src, comma: comma, utf8: dec.utf8, dec: dec}
+	rd := &Reader{name: name, src: src, comma: comma, utf8: dec.utf8, dec: dec, sep: n > 0}
 	src.names = opts.Names
 	if opts.Header {
 		if rd.header, err = rd.readHeader(); err != nil {
@@ -122,6 +136,28 @@ func read(ctx context.Context, name string, r io.Reader, opts Options) (*Reader,
 		src.names = rd.header
 	}
 	return rd, nil
+}
+
+// sepLine reads the line some exports start with for Excel, "sep=;" alone
+// on the first line, naming the delimiter: it returns the line's length,
+// line break included, and the delimiter; 0 when head does not start with
+// one (or names a delimiter the mapping could not name either).
+func sepLine(head []byte) (int, rune) {
+	if len(head) < 5 || !strings.EqualFold(string(head[:4]), "sep=") || !strings.ContainsRune(",;\t|", rune(head[4])) {
+		return 0, 0
+	}
+	rest := head[5:]
+	switch {
+	case len(rest) == 0:
+		return 5, rune(head[4])
+	case rest[0] == '\n':
+		return 6, rune(head[4])
+	case rest[0] == '\r' && len(rest) > 1 && rest[1] == '\n':
+		return 7, rune(head[4])
+	case rest[0] == '\r':
+		return 6, rune(head[4])
+	}
+	return 0, 0
 }
 
 // Name is the input's name as given to Open.
@@ -138,6 +174,11 @@ func (r *Reader) Typed() bool { return r.typed }
 
 // Sheet is the sheet read of an Excel workbook ("" for other inputs).
 func (r *Reader) Sheet() string { return r.sheet }
+
+// SepLine reports whether the input started with Excel's "sep=;" line,
+// which named its delimiter (unless the options gave one) and was skipped:
+// the header is on line 2.
+func (r *Reader) SepLine() bool { return r.sep }
 
 // Comma is the input's delimiter, as given or sniffed.
 func (r *Reader) Comma() rune { return r.comma }

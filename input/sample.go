@@ -11,7 +11,8 @@ type Sample struct {
 	Header    []string    // the column names, exactly as written
 	Rows      [][]string  // up to the number of rows asked for
 	Lines     []int       // where each row starts
-	Delimiter rune        // as sniffed
+	Delimiter rune        // as sniffed, or named by a sep= line
+	SepLine   bool        // the input started with Excel's "sep=;" line (Reader.SepLine)
 	Encoding  string      // as detected: utf-8, windows-1252, utf-16…
 	Sheet     string      // an Excel workbook's sheet read ("" for other inputs)
 	Rejected  []Malformed // malformed records met on the way
@@ -26,7 +27,7 @@ func ReadSample(ctx context.Context, path string, opts Options, n int) (*Sample,
 		return nil, err
 	}
 	defer rd.Close()
-	s := &Sample{Header: rd.header, Delimiter: rd.comma, Sheet: rd.sheet}
+	s := &Sample{Header: rd.header, Delimiter: rd.comma, SepLine: rd.sep, Sheet: rd.sheet}
 	for len(s.Rows) < n {
 		b, err := rd.Next(batchTarget)
 		if err != nil {

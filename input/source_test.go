@@ -233,6 +233,59 @@ func TestHeaderExact(t *testing.T) {
 	}
 }
 
+// TestSepLine: a first line "sep=;" (Excel's) names the delimiter and is
+// skipped, the lines after it keeping their numbers; any other first line
+// is the header.
+func TestSepLine(t *testing.T) {
+	tests := []struct {
+		name, input string
+		opts        Options
+		header      []string
+		comma       rune
+		sep         bool // read as a sep= line
+		want        []string
+	}{
+		{"semicolon, CRLF", "sep=;\r\na;b\r\n1;2\r\n", Options{}, []string{"a", "b"}, ';', true, []string{`3 ["1" "2"]`}},
+		{"tab, LF", "sep=\t\na\tb\n1\t2\n3\t4\n", Options{}, []string{"a", "b"}, '\t', true, []string{`3 ["1" "2"]`, `4 ["3" "4"]`}},
+		{"pipe, CR, upper case", "SEP=|\ra|b\r1|2\r", Options{}, []string{"a", "b"}, '|', true, []string{`3 ["1" "2"]`}},
+		{"comma in a UTF-8 BOM file", "\ufeffsep=,\na,b\n1,2\n", Options{}, []string{"a", "b"}, ',', true, []string{`3 ["1" "2"]`}},
+		{"the mapping's delimiter wins", "sep=;\na,b\n1,2\n", Options{Delimiter: ','}, []string{"a", "b"}, ',', true, []string{`3 ["1" "2"]`}},
+		{"without a header line", "sep=;\n1;2\n", Options{Names: []string{"a", "b"}}, nil, ';', true, []string{`2 ["1" "2"]`}},
+		{"more on the line: a header", "sep=;x\n1;2\n", Options{}, []string{"sep=", "x"}, ';', false, []string{`2 ["1" "2"]`}},
+		{"another delimiter: a header", "sep=:\n1\n", Options{}, []string{"sep=:"}, ',', false, []string{`2 ["1"]`}},
+		{"a typed input's first row", "sep=;\n1\n", Options{typed: true, Delimiter: ','}, []string{"sep=;"}, ',', false, []string{`2 ["1"]`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := tt.opts
+			opts.Encoding, opts.Header = "auto", opts.Names == nil
+			in, err := read(context.Background(), "in.csv", strings.NewReader(tt.input), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(in.header, tt.header) || in.Comma() != tt.comma || in.SepLine() != tt.sep {
+				t.Errorf("header %q, delimiter %q, sep line %v; want %q, %q, %v", in.header, in.Comma(), in.SepLine(), tt.header, tt.comma, tt.sep)
+			}
+			var got []sourceRow
+			for {
+				b, err := in.Next(1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b == nil {
+					break
+				}
+				Parse(b.Data, b.Line, b.Comma, func(r *Record) {
+					got = append(got, sourceRow{line: r.Line, fields: slices.Clone(r.Fields)})
+				})
+			}
+			if !sameRows(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 // FuzzSource holds the reader to encoding/csv on well-formed input (every
 // record parses and is as wide as the header: the same records, no
 // rejects), and to the stray-quote rule on any input: whatever the reads'
@@ -297,9 +350,10 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 // well-formed, as wide as the header and within maxRow; ok is false
 // otherwise, or when the input holds what encoding/csv is not the reference
 // for (a CR, which parseBatch keeps inside quotes; a delimiter that is not
-// ","; a byte that is not ASCII, to be decoded).
+// ","; a byte that is not ASCII, to be decoded; a first line "sep=,", which
+// the reader skips).
 func wellFormed(data []byte, maxRow int) ([]sourceRow, bool) {
-	if bytes.ContainsAny(data, "\r;\t|") || !isASCII(data) {
+	if n, _ := sepLine(data); n > 0 || bytes.ContainsAny(data, "\r;\t|") || !isASCII(data) {
 		return nil, false
 	}
 	r := csv.NewReader(bytes.NewReader(data))

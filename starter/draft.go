@@ -9,7 +9,8 @@ import (
 // Source says where a profile's rows came from, for the draft's comments.
 type Source struct {
 	Name      string // the input as given on the command line
-	Delimiter rune   // as sniffed
+	Delimiter rune   // as sniffed, or named by a sep= line
+	SepLine   bool   // the input started with Excel's "sep=;" line
 	Encoding  string // as detected: ascii, utf-8, utf-8 (BOM), windows-1252…
 	Sheet     string // an Excel workbook's sheet read ("" for other inputs)
 	// Complete is true when every row of the input was profiled, false when

@@ -54,7 +54,7 @@ func Read(ctx context.Context, path string, opts Options) (*Profile, Source, err
 	if opts.KeptMemory != nil {
 		opts.KeptMemory(int64(len(sample.Header)) * columnBytes)
 	}
-	src := Source{Name: path, Delimiter: sample.Delimiter, Encoding: sample.Encoding, Sheet: sample.Sheet}
+	src := Source{Name: path, Delimiter: sample.Delimiter, SepLine: sample.SepLine, Encoding: sample.Encoding, Sheet: sample.Sheet}
 	if path == "-" || opts.Quick {
 		return sampled(sample, &src, opts.Sample), src, nil
 	}

@@ -92,7 +92,11 @@ func (d *Draft) writeInput(y *yamlOut) {
 	src := d.Source
 	y.line(0, "input:", "")
 	delim := strconv.QuoteRune(src.Delimiter)
-	y.kv(1, "delimiter", `"`+strings.Trim(delim, "'")+`"`, "sniffed from the header line")
+	why := "sniffed from the header line"
+	if src.SepLine {
+		why = "named by the file's first line, sep=" + strings.Trim(delim, "'") + " (skipped: the header is line 2)"
+	}
+	y.kv(1, "delimiter", `"`+strings.Trim(delim, "'")+`"`, why)
 	if src.Sheet != "" {
 		y.kv(1, "sheet", quoted(src.Sheet), "the Excel workbook's sheet read (default its first); its cells keep their types")
 	}
