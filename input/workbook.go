@@ -84,7 +84,7 @@ func openWorkbook(ctx context.Context, name string, o *opened, sheet string) (*w
 	}
 	// Inflating the sheet is a tenth of the work of reading it: it overlaps
 	// the scanning of the XML instead of waiting for it.
-	wb.ahead = readAhead(ctx, &named{what: "sheet " + sheet, r: wb.part}, inflateBlock, inflateBlocks)
+	wb.ahead = readAhead(ctx, &named{what: part, r: wb.part}, inflateBlock, inflateBlocks) // errors: the reader's name says the sheet
 	wb.x = newXMLScan(wb.ahead)
 	return wb, fmt.Sprintf("%s (sheet %s)", name, sheet), nil
 }

@@ -458,23 +458,79 @@ func TestXLSXParts(t *testing.T) {
 // goes to its column, and that a second value for a column is an error
 // naming the row and the column.
 func TestXLSXCellsOutOfOrder(t *testing.T) {
-	parts := func(rows string) map[string]string {
-		return map[string]string{
-			"[Content_Types].xml":        `<Types/>`,
-			"xl/workbook.xml":            `<workbook><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-			"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Target="worksheets/s.xml"/></Relationships>`,
-			"xl/worksheets/s.xml":        `<worksheet><sheetData>` + rows + `</sheetData></worksheet>`,
-		}
-	}
-	got, _ := readSheet(t, zipParts(t, parts(`<row r="1"><c r="C1"><v>3</v></c><c r="A1"><v>1</v></c><c r="AB1"><v>28</v></c><c r="B1"><v>2</v></c></row>`)), "S")
+	got, _ := readSheet(t, zipParts(t, sheetParts(`<row r="1"><c r="C1"><v>3</v></c><c r="A1"><v>1</v></c><c r="AB1"><v>28</v></c><c r="B1"><v>2</v></c></row>`)), "S")
 	want := make([]string, 28)
 	want[0], want[1], want[2], want[27] = "1", "2", "3", "28"
 	if len(got) != 1 || !slices.Equal(got[0], want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	_, _, err := sheetRows(t, zipParts(t, parts(`<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="AA2"><v>1</v></c><c r="B2"><v>2</v></c><c r="AA2"><v>3</v></c></row>`)), "S")
+	_, _, err := sheetRows(t, zipParts(t, sheetParts(`<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="AA2"><v>1</v></c><c r="B2"><v>2</v></c><c r="AA2"><v>3</v></c></row>`)), "S")
 	if want := "row 2: two cells for column AA"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("a column written twice: %v, want an error saying %q", err, want)
+	}
+}
+
+// sheetParts are the parts of a workbook of one sheet, S, holding rows.
+func sheetParts(rows string) map[string]string {
+	return map[string]string{
+		"[Content_Types].xml":        `<Types/>`,
+		"xl/workbook.xml":            `<workbook><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Target="worksheets/s.xml"/></Relationships>`,
+		"xl/worksheets/s.xml":        `<worksheet><sheetData>` + rows + `</sheetData></worksheet>`,
+	}
+}
+
+// TestXLSXErrorsNameTheSheetOnce reads a sheet whose XML is wrong and one
+// whose compressed data is: the error names the file and the sheet once,
+// then what failed (the row and column, or the part).
+func TestXLSXErrorsNameTheSheetOnce(t *testing.T) {
+	parts := sheetParts(`<row r="1"><c r="A1" t="str"><v>a</v></c></row><row r="2"><c r="A2"><v>1</v></c><c r="A2"><v>2</v></c></row>`)
+	twice := zipParts(t, parts)
+	// The same workbook with the sheet's data not deflate (a block of the
+	// reserved type).
+	corrupt := filepath.Join(t.TempDir(), "book.xlsx")
+	out, err := os.Create(corrupt)
+	check(t, err)
+	zw := zip.NewWriter(out)
+	for name, content := range parts {
+		h := &zip.FileHeader{Name: name, Method: zip.Deflate}
+		if name == "xl/worksheets/s.xml" {
+			h.CompressedSize64, h.UncompressedSize64, content = 2, 100, "\xff\xff"
+		}
+		create := zw.CreateHeader
+		if h.CompressedSize64 > 0 {
+			create = zw.CreateRaw
+		}
+		w, err := create(h)
+		check(t, err)
+		_, err = io.WriteString(w, content)
+		check(t, err)
+	}
+	check(t, zw.Close())
+	check(t, out.Close())
+	for path, want := range map[string]string{
+		twice:   "read " + twice + " (sheet S): row 2: two cells for column A ",
+		corrupt: "read " + corrupt + " (sheet S): xl/worksheets/s.xml: flate: corrupt input",
+	} {
+		err := readAll(path)
+		if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Count(err.Error(), "sheet S") != 1 {
+			t.Errorf("got %v, want an error starting %q, naming the sheet once", err, want)
+		}
+	}
+}
+
+// readAll opens the input at path and reads it to its end or an error.
+func readAll(path string) error {
+	rd, err := Open(context.Background(), path, Options{Header: true})
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	for {
+		b, err := rd.Next(1)
+		if err != nil || b == nil {
+			return err
+		}
 	}
 }
 
