@@ -113,7 +113,9 @@ func read(ctx context.Context, name string, r io.Reader, opts Options) (*Reader,
 		n = 0
 	}
 	if n > 0 {
-		src.skip(n) // Excel's "sep=;" line: the delimiter, not the header
+		// Excel's "sep=;" line: the delimiter, not the header. It counts as
+		// a line, so that the lines after it keep their numbers in the file.
+		src.resume(n, 1)
 		head = head[n:]
 		if comma == 0 {
 			comma = sep

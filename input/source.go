@@ -75,14 +75,6 @@ func newSource(ctx context.Context, name string, r io.Reader, maxRow int) *sourc
 	return &source{ctx: ctx, name: name, r: r, maxRow: maxRow, line: 1, buf: make([]byte, 0, bufSize)}
 }
 
-// skip drops the first n bytes of the input, a line of their own, counting
-// the line: the lines after it keep their numbers in the file.
-func (s *source) skip(n int) {
-	s.start += n
-	s.scanned, s.lastEnd = s.start, s.start
-	s.line++
-}
-
 // fill reads more input, growing the buffer when it is full.
 func (s *source) fill() error {
 	if err := s.ctx.Err(); err != nil {
