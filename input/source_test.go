@@ -249,6 +249,7 @@ func TestSepLine(t *testing.T) {
 		{"tab, LF", "sep=\t\na\tb\n1\t2\n3\t4\n", Options{}, []string{"a", "b"}, '\t', true, []string{`3 ["1" "2"]`, `4 ["3" "4"]`}},
 		{"pipe, CR, upper case", "SEP=|\ra|b\r1|2\r", Options{}, []string{"a", "b"}, '|', true, []string{`3 ["1" "2"]`}},
 		{"comma in a UTF-8 BOM file", "\ufeffsep=,\na,b\n1,2\n", Options{}, []string{"a", "b"}, ',', true, []string{`3 ["1" "2"]`}},
+		{"a header that sniffs otherwise", "sep=;\nName, first;Total\nAda, L;3\n", Options{}, []string{"Name, first", "Total"}, ';', true, []string{`3 ["Ada, L" "3"]`}},
 		{"the mapping's delimiter wins", "sep=;\na,b\n1,2\n", Options{Delimiter: ','}, []string{"a", "b"}, ',', true, []string{`3 ["1" "2"]`}},
 		{"without a header line", "sep=;\n1;2\n", Options{Names: []string{"a", "b"}}, nil, ';', true, []string{`2 ["1" "2"]`}},
 		{"more on the line: a header", "sep=;x\n1;2\n", Options{}, []string{"sep=", "x"}, ';', false, []string{`2 ["1" "2"]`}},
