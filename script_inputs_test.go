@@ -5,7 +5,9 @@ import (
 	"compress/gzip"
 	"encoding/csv"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,10 +30,16 @@ func init() {
 }
 
 // compressCmd is "compress gzip|zstd|zip SRC DST [MEMBER...]": DST is SRC
-// compressed; a zip archive holds SRC under each MEMBER name (default SRC's).
+// compressed; a zip archive holds SRC under each MEMBER name (default SRC's),
+// or, when SRC is a folder, its files under their paths in it (a workbook
+// written by hand).
 func compressCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 {
 		ts.Fatalf("usage: compress gzip|zstd|zip SRC DST [MEMBER...]")
+	}
+	if fi, err := os.Stat(ts.MkAbs(args[1])); err == nil && fi.IsDir() && args[0] == "zip" {
+		zipFolder(ts, args[1], args[2])
+		return
 	}
 	src, err := os.ReadFile(ts.MkAbs(args[1]))
 	ts.Check(err)
@@ -65,6 +73,32 @@ func compressCmd(ts *testscript.TestScript, neg bool, args []string) {
 	_, err = w.Write(src)
 	ts.Check(err)
 	ts.Check(w.Close())
+}
+
+// zipFolder writes the zip archive dst of the files in the folder dir, each
+// under its path in it.
+func zipFolder(ts *testscript.TestScript, dir, dst string) {
+	out, err := os.Create(ts.MkAbs(dst))
+	ts.Check(err)
+	zw := zip.NewWriter(out)
+	root := ts.MkAbs(dir)
+	ts.Check(filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		name, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		w, err := zw.Create(filepath.ToSlash(name))
+		if err != nil {
+			return err
+		}
+		_, err = w.Write([]byte(ts.ReadFile(path)))
+		return err
+	}))
+	ts.Check(zw.Close())
+	ts.Check(out.Close())
 }
 
 // typedCell is a CSV cell as a spreadsheet would hold it: an integer, a
