@@ -50,15 +50,14 @@ func openXLSX(ra io.ReaderAt, size int64) (*xlsxBook, error) {
 	}
 	b := &xlsxBook{zr: zr}
 	targets := map[string]string{}
-	if err := b.each(relsPart, false, func(d *xml.Decoder, e xml.StartElement) error {
+	if err := b.each(relsPart, false, func(e xml.StartElement) {
 		if e.Name.Local == "Relationship" {
 			targets[attr(e, "Id")] = attr(e, "Target")
 		}
-		return nil
 	}); err != nil {
 		return nil, err
 	}
-	if err := b.each(workbookPart, true, func(d *xml.Decoder, e xml.StartElement) error {
+	if err := b.each(workbookPart, true, func(e xml.StartElement) {
 		switch e.Name.Local {
 		case "workbookPr":
 			v := attr(e, "date1904")
@@ -66,7 +65,6 @@ func openXLSX(ra io.ReaderAt, size int64) (*xlsxBook, error) {
 		case "sheet":
 			b.sheets = append(b.sheets, xlsxSheet{name: attr(e, "name"), part: partOf(targets[attr(e, "id")])})
 		}
-		return nil
 	}); err != nil {
 		return nil, err
 	}
@@ -88,7 +86,7 @@ func (b *xlsxBook) readStyles() error {
 	custom := map[int]string{}
 	var xfs []int // each cell style's format, -1 when it has none
 	inXfs := false
-	err := b.each(stylesPart, false, func(d *xml.Decoder, e xml.StartElement) error {
+	err := b.each(stylesPart, false, func(e xml.StartElement) {
 		switch e.Name.Local {
 		case "numFmt":
 			if id, err := strconv.Atoi(attr(e, "numFmtId")); err == nil {
@@ -107,7 +105,6 @@ func (b *xlsxBook) readStyles() error {
 				xfs = append(xfs, id)
 			}
 		}
-		return nil
 	})
 	b.dates = make([]bool, len(xfs))
 	for i, id := range xfs {
@@ -173,7 +170,7 @@ func (t *stringTable) read(x *xmlScan) error {
 
 // each calls f on each start element of part; a part that is not in the
 // archive is an error when needed, else nothing.
-func (b *xlsxBook) each(part string, needed bool, f func(*xml.Decoder, xml.StartElement) error) error {
+func (b *xlsxBook) each(part string, needed bool, f func(xml.StartElement)) error {
 	r, err := b.open(part)
 	if errors.Is(err, errNoPart) && !needed {
 		return nil
@@ -192,9 +189,7 @@ func (b *xlsxBook) each(part string, needed bool, f func(*xml.Decoder, xml.Start
 			return fmt.Errorf("%s: %w", part, err)
 		}
 		if e, ok := tok.(xml.StartElement); ok {
-			if err := f(d, e); err != nil {
-				return fmt.Errorf("%s: %w", part, err)
-			}
+			f(e)
 		}
 	}
 }
