@@ -25,6 +25,8 @@ func TestHeaderNames(t *testing.T) {
 			[]string{`3 columns named "email" (columns 2, 3 and 4)`}},
 		{"empty names", "input: {delimiter: \",\"}\nactivity: {e: '${ id }'}", []string{"id", "", "x", ""},
 			[]string{`m.yaml:2:1: the input's header has no name for columns 2 and 4`, `names: ["id", "column_2", "x", "column_4"]`}},
+		{"empty name after its own suggestion", "activity: {e: '${ id }'}", []string{"column_2", "", "id"},
+			[]string{`no name for column 2`, `names: ["column_2", "column_2_2", "id"]`}},
 		{"names replace the header line", "input: {names: [id, email, email_2]}\nactivity: {e: '${ email_2 }'}", []string{"id", "email", "email"}, nil},
 		{"names of another width", "input: {names: [id, email]}\nactivity: {e: '${ email }'}", []string{"id", "email", "email"},
 			[]string{"m.yaml:2:1: input.names gives 2 names, the header line has 3 columns"}},
