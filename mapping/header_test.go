@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -90,5 +91,24 @@ func TestHeaderNamesRead(t *testing.T) {
 	got := string(activity.AppendJSON(nil, obj))
 	if want := `{"a":"a@b.fr","b":"c@d.fr","r":{"id":"1","email":"a@b.fr","email_2":"c@d.fr"}}`; got != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+// BenchmarkCompileWideHeader compiles a mapping against a header of 200,000
+// columns whose names are not identifiers ("col 1"…), so that each
+// identifier is a new string: Compile makes it once a column.
+func BenchmarkCompileWideHeader(b *testing.B) {
+	header := make([]string, 200_000)
+	for i := range header {
+		header[i] = "col " + strconv.Itoa(i)
+	}
+	m, err := parse("m.yaml", []byte("version: 1\ngroup_by: ${ col_1 }\nactivity:\n  $type: TOUCH\n  $ts: 1700000000000\n  $user_account_id: ${ col_1 }\n"), false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := m.Compile(header); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
