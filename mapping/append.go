@@ -159,7 +159,7 @@ func (p *Program) keyCellsInto(vals []any, dst []byte, fields []string) ([]any, 
 			_, err = c.parse(fields[i]) // checked all the same
 		}
 		if err != nil {
-			return vals, dst, false, &CellError{Column: p.Header[i], Value: fields[i], Err: err}
+			return vals, dst, false, p.cellError(i, fields, err)
 		}
 	}
 	return vals, dst, ok, nil

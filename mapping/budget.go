@@ -19,10 +19,10 @@ import (
 // string or list a bounded function builds passes through the guard of its
 // Evaluator: the patcher (patch.go) starts each closure body with a call of
 // the guard's step (guard.step, bound as __step in each Evaluator's
-// environment) and routes
-// the builtins that build strings or lists to the bounded versions of
-// bounded.go. The guard also notices a stopped run (Program.StopWhen), so
-// that an expression gives up within a step of SIGTERM.
+// environment) and routes the builtins that build strings or lists to the
+// bounded versions of bounded.go. The guard also notices a stopped run
+// (Program.StopWhen), so that an expression gives up within a step of
+// SIGTERM.
 const (
 	// MaxString is the longest string one operation may build (+, repeat,
 	// replace, join, string, toJSON, toBase64, an interpolated value).

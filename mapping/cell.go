@@ -24,6 +24,12 @@ type CellError struct {
 func (e *CellError) Error() string { return fmt.Sprintf("column %q: %v", e.Column, e.Err) }
 func (e *CellError) Unwrap() error { return e.Err }
 
+// cellError is the error of column i's cell in fields, named as the header
+// names it (an undeclared column's spec, plainColumn, has no name).
+func (p *Program) cellError(i int, fields []string, err error) *CellError {
+	return &CellError{Column: p.Header[i], Value: fields[i], Err: err}
+}
+
 // errEmpty is the cause of a CellError for an empty cell in a required column.
 var errEmpty = errors.New("empty value (add optional: true to the column to allow it)")
 

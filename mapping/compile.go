@@ -86,7 +86,7 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 	if len(m.Input.Names) == 0 {
 		p.checkHeader()
 	}
-	p.bindColumns()
+	ids := p.bindColumns()
 	if err := m.src.err(); err != nil {
 		return nil, err
 	}
@@ -101,24 +101,23 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 		}
 	}
 	p.rows, p.row, p.item = c.vmUsed[NameRows], c.vmUsed[NameRow], c.vmUsed[NameItem]
-	p.recKeys = p.recordKeys(&c.records)
+	p.recKeys = p.recordKeys(&c.records, ids)
 	p.skip = make([]bool, len(p.cols))
 	for i, col := range p.cols {
 		declared := col.line > 0
-		p.skip[i] = !declared && !p.rows && !p.row && !c.summed[i] && !c.used[Ident(p.Header[i])]
+		p.skip[i] = !declared && !p.rows && !p.row && !c.summed[i] && !c.used[ids[i]]
 	}
 	sort.Slice(p.used, func(i, j int) bool { return p.used[i].col < p.used[j].col })
 	p.direct = p.compileDirect()
 	p.grouped = p.compileGrouped()
 	p.textColumns(c)
-	p.keyCells, p.whereCells = p.cellsOf(c.groupNames), p.cellsOf(c.whereNames)
+	p.keyCells, p.whereCells = cellsOf(c.groupNames, ids), cellsOf(c.whereNames, ids)
 	p.keyText = make([]bool, len(p.cols))
 	if !keyNames[NameRow] && !keyNames[NameRows] && !keyNames[NameItem] {
 		p.keyBoxed = make([]bool, len(p.cols))
 		for i, col := range p.cols {
-			id := Ident(p.Header[i])
-			p.keyText[i] = col.Type == String && !keyNames[id]
-			p.keyBoxed[i] = keyNames[id]
+			p.keyText[i] = col.Type == String && !keyNames[ids[i]]
+			p.keyBoxed[i] = keyNames[ids[i]]
 		}
 	}
 	return p, nil
@@ -126,17 +125,21 @@ func (m *Mapping) Compile(header []string) (*Program, error) {
 
 // bindColumns gives every header column its spec (declared, else string) and
 // its identifier; an identifier that several columns make is theirs alone
-// by row["…"].
+// by row["…"]. It returns the identifier of each column, for Compile's
+// tables: made once (Ident allocates for a name such as "Order Date").
 //
 // A header may have hundreds of thousands of columns: this makes one map
-// and one slice of columns, whatever the width; the undeclared columns
-// share plainColumn, so a column's name is read from the header.
-func (p *Program) bindColumns() {
+// and a slice of columns and one of identifiers, whatever the width; the
+// undeclared columns share plainColumn, so a column's name is read from the
+// header.
+func (p *Program) bindColumns() []string {
 	byName := declaredAt(p.Columns, p.Header)
 	p.idents = make(map[string]int, len(p.Header))
 	p.cols = make([]*Column, len(p.Header))
+	ids := make([]string, len(p.Header))
 	for i, h := range p.Header {
-		if id := Ident(h); id != "" && !reserved(id) {
+		ids[i] = Ident(h)
+		if id := ids[i]; id != "" && !reserved(id) {
 			if j, dup := p.idents[id]; dup {
 				p.shared[id] = append(p.shared[id], j)
 				delete(p.idents, id)
@@ -160,11 +163,13 @@ func (p *Program) bindColumns() {
 		}
 		p.cols[i] = c
 	}
+	return ids
 }
 
 // cellsOf returns the skip set of rowInto that types only the columns names
-// reads, or nil when names reads the whole row.
-func (p *Program) cellsOf(names []string) []bool {
+// reads (ids: the identifier of each column), or nil when names reads the
+// whole row.
+func cellsOf(names, ids []string) []bool {
 	read := map[string]bool{}
 	for _, n := range names {
 		if n == NameRow || n == NameRows {
@@ -172,9 +177,9 @@ func (p *Program) cellsOf(names []string) []bool {
 		}
 		read[n] = true
 	}
-	skip := make([]bool, len(p.cols))
-	for i := range p.cols {
-		skip[i] = !read[Ident(p.Header[i])]
+	skip := make([]bool, len(ids))
+	for i, id := range ids {
+		skip[i] = !read[id]
 	}
 	return skip
 }

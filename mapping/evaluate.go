@@ -78,7 +78,7 @@ func (p *Program) rowInto(dst []any, fields []string, skip []bool) ([]any, error
 		}
 		v, err := c.parse(fields[i])
 		if err != nil {
-			return nil, &CellError{Column: p.Header[i], Value: fields[i], Err: err}
+			return nil, p.cellError(i, fields, err)
 		}
 		vals[i] = v
 	}

@@ -102,7 +102,11 @@ func TestGroupSumMatchesVM(t *testing.T) {
 					group = append(group, vals)
 				}
 				slowEv := p.NewEvaluator()
-				p.rows, p.recKeys = true, p.recordKeys(&recordUse{whole: true})
+				ids := make([]string, len(p.Header))
+				for i, h := range p.Header {
+					ids[i] = Ident(h)
+				}
+				p.rows, p.recKeys = true, p.recordKeys(&recordUse{whole: true}, ids)
 				e.fast = fastPath{}
 				want, wantErr := slowEv.run(e, slowEv.bind(group[0], group))
 				p.rows, e.fast = false, fast

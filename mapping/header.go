@@ -121,8 +121,8 @@ func positionList(cols []int) string {
 
 // DistinctNames returns, for a header whose names do not tell the columns
 // apart, names that do, to give as input.names: the second "email" becomes
-// "email_2", a column without a name "column_4". It returns nil when the
-// header's names are fine as they are.
+// "email_2", a column without a name "column_4" ("column_4_2" if that is
+// taken). It returns nil when the header's names are fine as they are.
 func DistinctNames(header []string) []string {
 	seen := make(map[string]bool, len(header))
 	var names []string
@@ -131,8 +131,8 @@ func DistinctNames(header []string) []string {
 		if name == "" {
 			name = "column_" + strconv.Itoa(i+1)
 		}
-		for n := 2; seen[name]; n++ {
-			name = h + "_" + strconv.Itoa(n)
+		for base, n := name, 2; seen[name]; n++ {
+			name = base + "_" + strconv.Itoa(n)
 		}
 		seen[name] = true
 		if name != h && names == nil {

@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,6 +26,8 @@ func TestHeaderNames(t *testing.T) {
 			[]string{`3 columns named "email" (columns 2, 3 and 4)`}},
 		{"empty names", "input: {delimiter: \",\"}\nactivity: {e: '${ id }'}", []string{"id", "", "x", ""},
 			[]string{`m.yaml:2:1: the input's header has no name for columns 2 and 4`, `names: ["id", "column_2", "x", "column_4"]`}},
+		{"empty name after its own suggestion", "activity: {e: '${ id }'}", []string{"column_2", "", "id"},
+			[]string{`no name for column 2`, `names: ["column_2", "column_2_2", "id"]`}},
 		{"names replace the header line", "input: {names: [id, email, email_2]}\nactivity: {e: '${ email_2 }'}", []string{"id", "email", "email"}, nil},
 		{"names of another width", "input: {names: [id, email]}\nactivity: {e: '${ email }'}", []string{"id", "email", "email"},
 			[]string{"m.yaml:2:1: input.names gives 2 names, the header line has 3 columns"}},
@@ -88,5 +91,24 @@ func TestHeaderNamesRead(t *testing.T) {
 	got := string(activity.AppendJSON(nil, obj))
 	if want := `{"a":"a@b.fr","b":"c@d.fr","r":{"id":"1","email":"a@b.fr","email_2":"c@d.fr"}}`; got != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+// BenchmarkCompileWideHeader compiles a mapping against a header of 200,000
+// columns whose names are not identifiers ("col 1"…), so that each
+// identifier is a new string: Compile makes it once a column.
+func BenchmarkCompileWideHeader(b *testing.B) {
+	header := make([]string, 200_000)
+	for i := range header {
+		header[i] = "col " + strconv.Itoa(i)
+	}
+	m, err := parse("m.yaml", []byte("version: 1\ngroup_by: ${ col_1 }\nactivity:\n  $type: TOUCH\n  $ts: 1700000000000\n  $user_account_id: ${ col_1 }\n"), false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := m.Compile(header); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -88,7 +88,7 @@ func (p *patcher) Visit(node *ast.Node) {
 			ast.Patch(node, call("__negi", n.Node, p.text(n)))
 		}
 	case *ast.PredicateNode:
-		n.Node = &ast.SequenceNode{Nodes: []ast.Node{&ast.CallNode{Callee: &ast.IdentifierNode{Value: stepName}}, n.Node}}
+		n.Node = &ast.SequenceNode{Nodes: []ast.Node{call(stepName), n.Node}}
 	case *ast.BuiltinNode:
 		p.builtin(node, n)
 	case *ast.CallNode:

@@ -136,8 +136,9 @@ type recKey struct {
 }
 
 // recordKeys decides the fields of every Record: all header names and
-// identifiers when a record may be used whole, else the ones read by name.
-func (p *Program) recordKeys(u *recordUse) []recKey {
+// identifiers (ids, one a column) when a record may be used whole, else the
+// ones read by name.
+func (p *Program) recordKeys(u *recordUse, ids []string) []recKey {
 	var keys []recKey
 	seen := map[string]bool{}
 	add := func(name string, col int) {
@@ -149,9 +150,9 @@ func (p *Program) recordKeys(u *recordUse) []recKey {
 	for i, h := range p.Header {
 		add(h, i)
 	}
-	for i, h := range p.Header {
-		if j, ok := p.idents[Ident(h)]; ok && j == i {
-			add(Ident(h), i)
+	for i, id := range ids {
+		if j, ok := p.idents[id]; ok && j == i {
+			add(id, i)
 		}
 	}
 	return keys

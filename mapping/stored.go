@@ -156,7 +156,7 @@ func (p *Program) typeInto(vals []any, fields []string, need []bool) error {
 		}
 		v, err := c.parse(fields[i])
 		if err != nil {
-			return &CellError{Column: p.Header[i], Value: fields[i], Err: err}
+			return p.cellError(i, fields, err)
 		}
 		vals[i] = v
 	}

@@ -11,8 +11,8 @@ import (
 // collector to scan: the keys end to end in chunks of bytes, and an open
 // addressing table of where each one stands (its chunk and offset) and
 // eight bits of its hash (keyHash, computed by the worker that keyed the
-// row). It is exact: a key is found by its bytes, never
-// by its hash alone. It is not safe for concurrent use.
+// row). It is exact: a key is found by its bytes, never by its hash alone.
+// It is not safe for concurrent use.
 type seenKeys struct {
 	slots  []uint64 // 0: empty; else the key's place (seenPlace) and its hash's top byte
 	chunks [][]byte // each entry: uvarint line, uvarint len(key), key
@@ -40,8 +40,8 @@ func (s *seenKeys) entry(slot uint64) ([]byte, int) {
 	return e[k+k2 : k+k2+int(size)], int(line)
 }
 
-// find returns the slot of key, whose hash is h: the one that holds it (found), or the empty
-// one where it would go.
+// find returns the slot of key, whose hash is h: the one that holds it
+// (found), or the empty one where it would go.
 func (s *seenKeys) find(key string, h uint64) (i int, found bool) {
 	mask := len(s.slots) - 1
 	for i = int(h) & mask; s.slots[i] != 0; i = (i + 1) & mask {

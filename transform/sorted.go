@@ -89,8 +89,7 @@ func (s *streamer) consume(res *result) error {
 	if g := s.cur; g != nil && !g.owned && g.fall == nil {
 		g.data, g.owned = s.data.append(s.data.start(), g.data...), true
 	}
-	bufpool.Put(res.out) // keyed rows make no activity in the first pipeline
-	u.recs, res.recs, res.out = res.recs, nil, nil
+	u.recs, res.recs = res.recs, nil
 	u.inputs, s.last = s.inputs, len(u.groups)
 	return s.send(u)
 }
