@@ -40,7 +40,9 @@ func tuneMemory(m *mapping.Mapping, groupBudget int64, sorted bool) {
 
 // tuneInitMemory sets the garbage collector for init (setGC): its pipeline
 // (the batches in flight between the reader and the profile's lanes), and
-// the order ids it remembers.
+// the order ids it remembers; what the profile keeps for each column is
+// added once the header is read (addMemory through
+// starter.Options.KeptMemory).
 func tuneInitMemory() { setGC(pipelineMemory + 16<<20) }
 
 // setGC makes the collector collect less often than Go's default (the heap
@@ -55,12 +57,13 @@ func setGC(limit int64) {
 	}
 }
 
-// addMemory raises the Go memory limit set by tuneMemory by n bytes, for a
-// run that holds more than its conversion (the import journal's page
-// cache, the keys --sorted keeps, the group index past three quarters of
-// --max-memory: transform.Config.KeptMemory): else the
-// collector would run without end near the limit. A limit set by
-// GOMEMLIMIT is left as it is.
+// addMemory raises the Go memory limit set by tuneMemory or tuneInitMemory
+// by n bytes, for a run that holds more than its pipeline (the import
+// journal's page cache; through transform.Config.KeptMemory, the columns
+// of a wide header, the keys --sorted keeps, the group index past three
+// quarters of --max-memory; through starter.Options.KeptMemory, what
+// init's profile keeps per column): else the collector would run without
+// end near the limit. A limit set by GOMEMLIMIT is left as it is.
 func addMemory(n int64) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return

@@ -460,10 +460,15 @@ func (n *nightly) decide(it *nightlyItem, e journal.Entry, a journal.Answer) err
 
 // changedReason says why a line whose key was sent before with other
 // content is not sent: an activity would count twice; another document's
-// key names what it updates, and the key is what --only-new sends once.
+// key names what it updates, and the key is what --only-new sends once
+// (the mapping's dedupe_key, or upload's --dedupe-field).
 func (n *nightly) changedReason() string {
 	if n.activities() {
 		return "activities cannot be corrected in place, so it is not sent twice; send it under another key, or without --only-new, if it must go"
+	}
+	if n.command == "upload" { // no mapping, so no dedupe_key: the key is --dedupe-field's
+		return fmt.Sprintf("--only-new sends each key once; for %s lines that may change, leave --dedupe-field out, in a journal of their own: "+
+			"each line is then keyed by its checksum, and a changed one is new (or send without --only-new)", n.docType)
 	}
 	return fmt.Sprintf("--only-new sends each key once; for %s lines that may change, make the dedupe_key hold what may change (or send without --only-new)", n.docType)
 }

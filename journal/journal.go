@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 
@@ -111,7 +112,7 @@ func openJournal(path string, create bool) (*Journal, error) {
 		}
 		f.Close()
 	}
-	j, err := openDB(path)
+	j, err := openDB(path, create)
 	if err != nil {
 		removeAll(created)
 		return nil, err
@@ -127,12 +128,17 @@ func removeAll(names []string) {
 }
 
 // openDB opens the SQLite database at path and brings its schema up to date.
-func openDB(path string) (*Journal, error) {
+// Unless create, a missing database is not created (one removed since
+// OpenExisting found it): the error wraps fs.ErrNotExist.
+func openDB(path string, create bool) (*Journal, error) {
 	escaped := (&url.URL{Path: path}).EscapedPath()
 	dsn := "file:" + escaped + "?modeof=" + url.QueryEscape(path) +
 		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=cache_size(-131072)" +
 		"&_txlock=immediate"
+	if !create {
+		dsn += "&mode=rw"
+	}
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open journal %s: %w", path, err)
@@ -140,6 +146,9 @@ func openDB(path string) (*Journal, error) {
 	j := &Journal{db: db, path: path}
 	if err := j.migrate(context.Background()); err != nil {
 		db.Close()
+		if _, statErr := os.Stat(path); !create && errors.Is(statErr, fs.ErrNotExist) {
+			return nil, fmt.Errorf("open journal %s: %w", path, statErr)
+		}
 		return nil, err
 	}
 	return j, nil

@@ -83,6 +83,23 @@ func TestOpenExistingCreatesNothing(t *testing.T) {
 	}
 }
 
+// TestOpenDBExistingCreatesNothing checks the last step of OpenExisting on
+// its own: a journal removed after OpenExisting found it is not created by
+// SQLite, which creates a missing database unless told not to.
+func TestOpenDBExistingCreatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "removed.journal")
+	if j, err := openDB(missing, false); !errors.Is(err, fs.ErrNotExist) {
+		if j != nil {
+			j.Close()
+		}
+		t.Errorf("openDB(removed, false): %v, want an error wrapping fs.ErrNotExist", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("openDB(removed, false) left %v", left)
+	}
+}
+
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.db")
 	open(t, path).Close()

@@ -54,9 +54,10 @@ type Draft struct {
 // Draft concludes a profile: types, roles and the shape of the activity.
 func (p *Profile) Draft(src Source) *Draft {
 	d := &Draft{Source: src, Rows: p.Rows, lines: &p.lines}
-	d.French = p.french(src)
-	dayFirst, why := p.dayFirst(d.French)
-	d.Columns, d.dayOrder = p.Columns(dayFirst), why
+	typed := p.columnsOnce()
+	d.French = p.french(src, typed)
+	dayFirst, why := dayFirstOf(typed(d.French), d.French)
+	d.Columns, d.dayOrder = typed(dayFirst), why
 	for _, c := range d.Columns {
 		if c.Ambiguous != "" {
 			c.Why += "; " + why
@@ -75,9 +76,27 @@ func (p *Profile) Draft(src Source) *Draft {
 // Role returns the column placed in role r, or nil.
 func (d *Draft) Role(r Role) *Column { return d.roles[r] }
 
+// columnsOnce returns Columns for a reading of ambiguous dates, each reading
+// typed once: french, dayFirstOf and Draft ask in turn, and typing the
+// columns (their names read for every role) is most of a wide export's
+// draft.
+func (p *Profile) columnsOnce() func(dayFirst bool) []*Column {
+	var typed [2][]*Column // month first, day first
+	return func(dayFirst bool) []*Column {
+		i := 0
+		if dayFirst {
+			i = 1
+		}
+		if typed[i] == nil {
+			typed[i] = p.Columns(dayFirst)
+		}
+		return typed[i]
+	}
+}
+
 // french reports whether the export looks French: ";" between fields,
 // decimal commas or French column names.
-func (p *Profile) french(src Source) bool {
+func (p *Profile) french(src Source, typed func(dayFirst bool) []*Column) bool {
 	if src.Delimiter == ';' {
 		return true
 	}
@@ -86,7 +105,7 @@ func (p *Profile) french(src Source) bool {
 			return true
 		}
 	}
-	for _, c := range p.Columns(true) {
+	for _, c := range typed(true) {
 		if c.Decimal == "," {
 			return true
 		}
@@ -94,11 +113,12 @@ func (p *Profile) french(src Source) bool {
 	return false
 }
 
-// dayFirst decides how to read dates whose day and month cannot be told
-// apart: like the export's other dates when one of them can tell, else
-// day first for a French export and month first otherwise; why says which.
-func (p *Profile) dayFirst(french bool) (bool, string) {
-	for _, c := range p.Columns(french) {
+// dayFirstOf decides how to read dates whose day and month cannot be told
+// apart: like the export's other dates (cols, typed as a French export's
+// when french) when one of them can tell, else day first for a French
+// export and month first otherwise; why says which.
+func dayFirstOf(cols []*Column, french bool) (bool, string) {
+	for _, c := range cols {
 		if c.Type == "time" && c.Ambiguous == "" && c.Evidence != "" {
 			return strings.Index(c.Format, "%d") < strings.Index(c.Format, "%m"), "written as " + c.Name + " reads"
 		}

@@ -184,3 +184,39 @@ func BenchmarkRead(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDraftWide drafts the mapping of a profiled export of 5,000
+// columns, where typing the columns (each name read for every role) is
+// most of the work.
+func BenchmarkDraftWide(b *testing.B) {
+	const cols = 5000
+	var sb strings.Builder
+	for i := range cols {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, "Field %d Amount", i)
+	}
+	for row := range 5 {
+		sb.WriteByte('\n')
+		for i := range cols {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			fmt.Fprintf(&sb, "%d", (row*cols+i)%997)
+		}
+	}
+	path := filepath.Join(b.TempDir(), "wide.csv")
+	if err := os.WriteFile(path, []byte(sb.String()+"\n"), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	p, src, err := Read(context.Background(), path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if d := p.Draft(src); len(d.Columns) != cols {
+			b.Fatalf("%d columns drafted, want %d", len(d.Columns), cols)
+		}
+	}
+}

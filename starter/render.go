@@ -91,12 +91,12 @@ func (d *Draft) writeHeader(y *yamlOut) {
 func (d *Draft) writeInput(y *yamlOut) {
 	src := d.Source
 	y.line(0, "input:", "")
-	delim := strconv.QuoteRune(src.Delimiter)
+	delim := strings.Trim(strconv.QuoteRune(src.Delimiter), "'") // as YAML escapes it: "\t"
 	why := "sniffed from the header line"
 	if src.SepLine {
-		why = "named by the file's first line, sep=" + strings.Trim(delim, "'") + " (skipped: the header is line 2)"
+		why = "named by the file's first line, sep=" + delim + " (skipped: the header is line 2)"
 	}
-	y.kv(1, "delimiter", `"`+strings.Trim(delim, "'")+`"`, why)
+	y.kv(1, "delimiter", `"`+delim+`"`, why)
 	if src.Sheet != "" {
 		y.kv(1, "sheet", quoted(src.Sheet), "the Excel workbook's sheet read (default its first); its cells keep their types")
 	}

@@ -37,15 +37,59 @@ const (
 	maxUnix = 253402300799
 )
 
+// flaw is what makes fields no real date and time (noFlaw when they are
+// one). Checking gives a flaw, not its reason, so that Match, which wants
+// no reason, builds none: fields.reason words it for Parse.
+type flaw uint8
+
+const (
+	noFlaw flaw = iota
+	badUnix
+	badHour12
+	badYearDay
+	badMonth
+	badDay
+	badHour
+	badMinute
+	badSecond
+)
+
+// unixOutOfRange is the reason for badUnix, the one flaw of a unix time.
+const unixOutOfRange = "unix time out of range"
+
+// reason words fl for the fields it was found in.
+func (f *fields) reason(fl flaw) string {
+	switch fl {
+	case badUnix:
+		return unixOutOfRange
+	case badHour12:
+		return fmt.Sprintf("hour %d out of range for %%I", f.hour)
+	case badYearDay:
+		return fmt.Sprintf("day of year %d out of range for %d", f.yday, f.year)
+	case badMonth:
+		return fmt.Sprintf("month %d out of range", f.month)
+	case badDay:
+		return fmt.Sprintf("day %d out of range for %s %d", f.day, time.Month(f.month), f.year)
+	case badHour:
+		return fmt.Sprintf("hour %d out of range", f.hour)
+	case badMinute:
+		return fmt.Sprintf("minute %d out of range", f.min)
+	case badSecond:
+		return fmt.Sprintf("second %d out of range", f.sec)
+	}
+	return ""
+}
+
 // time checks the fields and makes them a time; set tells which fields the
-// format has. It returns a reason instead when the fields are no real date.
-func (f *fields) time(set field, loc *time.Location) (time.Time, string) {
+// format has. It returns a flaw instead when the fields are no real date;
+// the fields are then as read, for reason.
+func (f *fields) time(set field, loc *time.Location) (time.Time, flaw) {
 	if set&fUnix != 0 {
 		return unixTime(f.unix, f.unixNeg, f.nsec)
 	}
 	if set&fHour12 != 0 {
 		if f.hour < 1 || f.hour > 12 {
-			return time.Time{}, fmt.Sprintf("hour %d out of range for %%I", f.hour)
+			return time.Time{}, badHour12
 		}
 		f.hour %= 12
 		if f.pm {
@@ -53,44 +97,44 @@ func (f *fields) time(set field, loc *time.Location) (time.Time, string) {
 		}
 	}
 	if set&fYearDay != 0 {
-		if reason := f.fromYearDay(); reason != "" {
-			return time.Time{}, reason
+		if fl := f.fromYearDay(); fl != noFlaw {
+			return time.Time{}, fl
 		}
 	}
-	if reason := f.check(); reason != "" {
-		return time.Time{}, reason
+	if fl := f.check(); fl != noFlaw {
+		return time.Time{}, fl
 	}
-	return f.build(loc), ""
+	return f.build(loc), noFlaw
 }
 
 // fromYearDay sets the month and day from the day of the year.
-func (f *fields) fromYearDay() string {
+func (f *fields) fromYearDay() flaw {
 	if f.yday < 1 || f.yday > daysInYear(f.year) {
-		return fmt.Sprintf("day of year %d out of range for %d", f.yday, f.year)
+		return badYearDay
 	}
 	f.month, f.day = 1, f.yday
 	for f.day > daysIn(f.month, f.year) {
 		f.day -= daysIn(f.month, f.year)
 		f.month++
 	}
-	return ""
+	return noFlaw
 }
 
-// check returns why the fields are no real date and time, or "".
-func (f *fields) check() string {
+// check returns what makes the fields no real date and time, or noFlaw.
+func (f *fields) check() flaw {
 	switch {
 	case f.month < 1 || f.month > 12:
-		return fmt.Sprintf("month %d out of range", f.month)
+		return badMonth
 	case f.day < 1 || f.day > daysIn(f.month, f.year):
-		return fmt.Sprintf("day %d out of range for %s %d", f.day, time.Month(f.month), f.year)
+		return badDay
 	case f.hour > 23:
-		return fmt.Sprintf("hour %d out of range", f.hour)
+		return badHour
 	case f.min > 59:
-		return fmt.Sprintf("minute %d out of range", f.min)
+		return badMinute
 	case f.sec > 59:
-		return fmt.Sprintf("second %d out of range", f.sec)
+		return badSecond
 	}
-	return ""
+	return noFlaw
 }
 
 // build makes the checked fields a time. Without a zone the time is in loc
@@ -120,14 +164,14 @@ func (f *fields) build(loc *time.Location) time.Time {
 
 // unixTime returns the time sec seconds (negated if neg) and nsec
 // nanoseconds (in the same direction) from the unix epoch, in UTC.
-func unixTime(sec int64, neg bool, nsec int) (time.Time, string) {
+func unixTime(sec int64, neg bool, nsec int) (time.Time, flaw) {
 	if neg {
 		sec, nsec = -sec, -nsec
 	}
 	if sec < minUnix || sec > maxUnix || (sec == minUnix && nsec < 0) {
-		return time.Time{}, "unix time out of range"
+		return time.Time{}, badUnix
 	}
-	return time.Unix(sec, int64(nsec)).UTC(), ""
+	return time.Unix(sec, int64(nsec)).UTC(), noFlaw
 }
 
 // daysPerMonth holds the days in each month of a common year, January first.

@@ -23,8 +23,8 @@ func ParseISO8601(value string, loc *time.Location) (time.Time, error) {
 	if !scanISO8601(&sc, &f) {
 		return time.Time{}, &ParseError{Value: value, Reason: sc.reason, expected: "an ISO 8601 date-time"}
 	}
-	if reason := f.check(); reason != "" {
-		return time.Time{}, &ParseError{Value: value, Reason: reason, expected: "an ISO 8601 date-time"}
+	if fl := f.check(); fl != noFlaw {
+		return time.Time{}, &ParseError{Value: value, Reason: f.reason(fl), expected: "an ISO 8601 date-time"}
 	}
 	return f.build(loc), nil
 }
@@ -33,7 +33,7 @@ func ParseISO8601(value string, loc *time.Location) (time.Time, error) {
 func MatchISO8601(value string, loc *time.Location) (time.Time, bool) {
 	sc := scanner{s: trim(value), quiet: true}
 	f := newFields()
-	if !scanISO8601(&sc, &f) || f.check() != "" {
+	if !scanISO8601(&sc, &f) || f.check() != noFlaw {
 		return time.Time{}, false
 	}
 	return f.build(loc), true

@@ -58,9 +58,9 @@ func (l *Layout) Parse(value string, loc *time.Location) (time.Time, error) {
 	if !l.scan(&sc, &f) {
 		return time.Time{}, &ParseError{Value: value, Format: l.format, Reason: sc.reason}
 	}
-	t, reason := f.time(l.fields, loc)
-	if reason != "" {
-		return time.Time{}, &ParseError{Value: value, Format: l.format, Reason: reason}
+	t, fl := f.time(l.fields, loc)
+	if fl != noFlaw {
+		return time.Time{}, &ParseError{Value: value, Format: l.format, Reason: f.reason(fl)}
 	}
 	return t, nil
 }
@@ -74,8 +74,8 @@ func (l *Layout) Match(value string, loc *time.Location) (time.Time, bool) {
 	if !l.scan(&sc, &f) {
 		return time.Time{}, false
 	}
-	t, reason := f.time(l.fields, loc)
-	return t, reason == ""
+	t, fl := f.time(l.fields, loc)
+	return t, fl == noFlaw
 }
 
 // scan reads the value into f step by step. It is one state machine over the

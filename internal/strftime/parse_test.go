@@ -283,6 +283,11 @@ func TestMatchAllocs(t *testing.T) {
 		{"%FT%T%z", "2024-03-05T14:30:00+25:00"},
 		{"%H:%M %Z", "14:30 CEST"},
 		{"%s", "12a"},
+		{"%m/%d/%Y", "25/03/2024"}, // a French date tried as American: no month 25
+		{"%d/%m/%Y", "31/02/2024"},
+		{"%H:%M:%S", "14:30:61"},
+		{"%I:%M %p", "13:30 PM"},
+		{"%Y-%j", "2023-366"},
 	} {
 		l, err := Compile(tt.format)
 		if err != nil {
@@ -300,8 +305,13 @@ func TestMatchAllocs(t *testing.T) {
 			t.Errorf("Match(%q) with %q: %v allocations, want 0", tt.value, tt.format, allocs)
 		}
 	}
-	if allocs := testing.AllocsPerRun(100, func() { MatchISO8601("05/03/2024", nil) }); allocs != 0 {
-		t.Errorf("MatchISO8601: %v allocations, want 0", allocs)
+	for _, value := range []string{"05/03/2024", "2024-02-30", "2024-03-05T24:00:00"} {
+		if _, ok := MatchISO8601(value, nil); ok {
+			t.Fatalf("MatchISO8601(%q) read it", value)
+		}
+		if allocs := testing.AllocsPerRun(100, func() { MatchISO8601(value, nil) }); allocs != 0 {
+			t.Errorf("MatchISO8601(%q): %v allocations, want 0", value, allocs)
+		}
 	}
 }
 

@@ -47,9 +47,9 @@ func ParseUnix(value string, unit time.Duration) (time.Time, error) {
 	}
 	perSecond := int64(time.Second / unit)
 	nsec := n%perSecond*int64(unit) + int64(frac)*int64(unit)/int64(time.Second)
-	t, reason := unixTime(n/perSecond, neg, int(nsec))
-	if reason != "" {
-		return time.Time{}, &ParseError{Value: value, Reason: reason, expected: "a unix timestamp in " + name}
+	t, fl := unixTime(n/perSecond, neg, int(nsec))
+	if fl != noFlaw {
+		return time.Time{}, &ParseError{Value: value, Reason: unixOutOfRange, expected: "a unix timestamp in " + name}
 	}
 	return t, nil
 }
