@@ -28,10 +28,11 @@ func init() {
 }
 
 // compressCmd is "compress gzip|zstd|zip SRC DST [MEMBER...]": DST is SRC
-// compressed; a zip archive holds SRC under each MEMBER name (default SRC's).
+// compressed; a zip archive holds SRC under each MEMBER name (default SRC's),
+// or FILE under a MEMBER written NAME=FILE (a workbook's parts, one by one).
 func compressCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 {
-		ts.Fatalf("usage: compress gzip|zstd|zip SRC DST [MEMBER...]")
+		ts.Fatalf("usage: compress gzip|zstd|zip SRC DST [MEMBER[=FILE]...]")
 	}
 	src, err := os.ReadFile(ts.MkAbs(args[1]))
 	ts.Check(err)
@@ -52,9 +53,13 @@ func compressCmd(ts *testscript.TestScript, neg bool, args []string) {
 			members = args[1:2]
 		}
 		for _, m := range members {
+			content := src
+			if name, file, ok := strings.Cut(m, "="); ok {
+				m, content = name, []byte(ts.ReadFile(file))
+			}
 			f, err := zw.Create(m)
 			ts.Check(err)
-			_, err = f.Write(src)
+			_, err = f.Write(content)
 			ts.Check(err)
 		}
 		ts.Check(zw.Close())
