@@ -108,7 +108,12 @@ func TestNightlyImportKill9E2E(t *testing.T) {
 	journal := filepath.Join(dir, "nightly.journal")
 	night1 := nightlyExport(t, dir, "night1.csv", 1, 75)
 	night2 := nightlyExport(t, dir, "night2.csv", 51, 200)
-	flags := []string{"import", "-m", mapping, "--only-new", "--journal", journal, "--chunk-size", "2KB",
+	// Night 2's 125 new orders (40 KB) in chunks of 1KB: two kills use at
+	// most 8 of its 40 chunks, and the rest, at 30ms an answer, is the
+	// slack for killMidway's poll to wake late on a loaded machine: a kill
+	// 1.4 s late still lands midway. In chunks of 2KB, one 1 s late let the
+	// killed run finish, and the test failed.
+	flags := []string{"import", "-m", mapping, "--only-new", "--journal", journal, "--chunk-size", "1KB",
 		"--retry-wait", "10ms", "--settle", "300ms", "--max-retries", "20"}
 
 	state1 := filepath.Join(dir, "night1.state.json")

@@ -297,8 +297,14 @@ func cmdBounded(ts *testscript.TestScript, neg bool, args []string) {
 	limit, err := strconv.ParseInt(args[0], 10, 64)
 	ts.Check(err)
 	cmd := childCommand(ts, args[2], args[3:])
-	var stdout strings.Builder
-	cmd.Stdout = &stdout
+	// Its standard output goes to a file, not a pipe: a write there that
+	// waited for the reader would be taken for its first on standard error,
+	// and its peak read before its end.
+	stdout, err := os.CreateTemp(ts.MkAbs("."), ".bounded-stdout-")
+	ts.Check(err)
+	defer os.Remove(stdout.Name())
+	defer stdout.Close()
+	cmd.Stdout = stdout
 	r, w, err := os.Pipe()
 	ts.Check(err)
 	defer r.Close()
@@ -320,7 +326,9 @@ func cmdBounded(ts *testscript.TestScript, neg bool, args []string) {
 	stderr, _ := io.ReadAll(r) // unblocks the child; ends when it exits
 	<-done
 	took := time.Since(start)
-	fmt.Fprint(ts.Stdout(), stdout.String())
+	out, err := os.ReadFile(stdout.Name())
+	ts.Check(err)
+	fmt.Fprint(ts.Stdout(), string(out))
 	fmt.Fprint(ts.Stderr(), string(stderr[filled:]))
 	ts.Logf("peak resident memory %d MiB, %v", kb>>10, took.Round(time.Millisecond))
 	checkStatus(ts, args[2], cmd.ProcessState, args[1])

@@ -31,8 +31,9 @@ import (
 // notemp, maxsize and sandbox (see scriptCmds), and start, fed, close,
 // waitfile, cpuwait, signal, waitexit, vmhwm and bounded to act on a child
 // while it runs and read its own numbers (see script_proc_test.go), gen and
-// summary (see script_data_test.go). The condition [mknod] holds where a
-// device node can be made.
+// summary (see script_data_test.go), and compress, xlsx and parquet to make
+// the other kinds of an export (see script_inputs_test.go). The condition
+// [mknod] holds where a device node can be made.
 //
 //	go test -run TestScripts/NAME    one script
 //	go test -run TestScripts -testwork    keep the folders to look at them

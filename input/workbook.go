@@ -221,7 +221,7 @@ func (wb *workbook) readCell(c xmlTag) error {
 	}
 	if col < len(wb.cells) {
 		if wb.cells[col] != "" {
-			return fmt.Errorf("row %d: two cells for column %s (cell %s%d written twice, or out of order)", wb.num, columnName(col), columnName(col), wb.num)
+			return fmt.Errorf("row %d: two cells for column %s (cell %s%d written twice)", wb.num, columnName(col), columnName(col), wb.num)
 		}
 		wb.cells[col], wb.text[col] = text, isText
 		return nil

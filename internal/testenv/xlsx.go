@@ -25,7 +25,8 @@ type Sheet struct {
 }
 
 // WriteWorkbook writes an Excel workbook (.xlsx) of sheets, in their order,
-// to path: the few parts Excel needs, text as inline strings. It is the
+// to path: the few parts Excel needs, each sheet's text as inline strings
+// or, with Shared, in the workbook's shared strings. It is the
 // end-to-end tests' writer of workbooks, so that the program they start
 // (this test executable) does not carry a spreadsheet library's start-up
 // cost; input's tests hold the program's reader to such a library's.
