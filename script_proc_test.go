@@ -363,7 +363,7 @@ func peakAtFirstWrite(pid int, done <-chan error, within time.Duration) (int64, 
 // full pipe (/proc/PID/task/*/wchan).
 func blockedOnPipe(pid int) bool {
 	dir := fmt.Sprintf("/proc/%d/task", pid)
-	tasks, _ := os.ReadDir(dir) // polled every 20 ms: filepath.Glob would also Lstat each task folder
+	tasks, _ := os.ReadDir(dir) // polled every 20 ms: filepath.Glob would also Lstat each task's wchan
 	for _, t := range tasks {
 		if b, _ := os.ReadFile(dir + "/" + t.Name() + "/wchan"); strings.HasSuffix(string(b), "pipe_write") {
 			return true
