@@ -177,6 +177,23 @@ func contains(ws, phrase []string) bool {
 // "N° ticket" -> [n ticket], "CustomerID" -> [customer id], "Sub-Category" ->
 // [sub category], "Qté" -> [qte], "ORDER_DATE" -> [order date].
 func words(name string) []string {
+	if ws, ok := wordsOf.Load(name); ok {
+		return ws.([]string)
+	}
+	ws := splitWords(name)
+	wordsOf.Store(name, ws)
+	return ws
+}
+
+// wordsOf holds the words of the names already split: a column's name is
+// split again for every role recognise tries and every check that reads its
+// words (half of init's CPU on a header of 20,000 columns). It holds the
+// header's names and the few values split (countries), no more. Callers
+// never change the words they are given.
+var wordsOf sync.Map
+
+// splitWords is words, without the memory of names already split.
+func splitWords(name string) []string {
 	var ws []string
 	var cur []rune
 	flush := func() {
